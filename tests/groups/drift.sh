@@ -11,6 +11,8 @@
 #
 # Protocol (tests/run.sh): "ok - NAME", "not ok - NAME" with indented
 # details, "skip - NAME (why)".  Environment: TOP (repo root), BUILD.
+# Option names are single words, so word-splitting $(...) is intended.
+# shellcheck disable=SC2013
 set -u
 top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$top" || exit 1
@@ -185,10 +187,10 @@ for prog in "${progs[@]}"; do
 	if have mandoc && [ -f "$man" ]; then
 		want=$(mandoc -T ascii "$man" 2>/dev/null | col -b |
 			sed -n '/^SYNOPSIS/,/^[A-Z]/p' | sed '1d;$d' |
-			tr -s ' \n\t' ' ' | sed 's/^ //;s/ $//' | tr 'A-Z' 'a-z')
+			tr -s ' \n\t' ' ' | sed 's/^ //;s/ $//' | tr '[:upper:]' '[:lower:]')
 		got=$(sed -n '/^[Uu]sage:/,/^$/p' <<<"$help" |
 			tr -s ' \n\t' ' ' | sed 's/^[Uu]sage: //;s/ $//' |
-			tr 'A-Z' 'a-z')
+			tr '[:upper:]' '[:lower:]')
 		if [ "$want" = "$got" ]; then
 			ok "$prog: --help usage is the SYNOPSIS"
 		else
