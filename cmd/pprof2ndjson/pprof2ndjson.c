@@ -1,0 +1,222 @@
+/* pprof2ndjson - pprof profiles and Go's text dumps to NDJSON records */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakpipe.h"
+
+static const char usage[] =
+    "usage: pprof2ndjson [-hu] [--version] [--strict] [--values=LIST]\n"
+    "                    [--drop-runtime] [--addresses] [--headers-only]\n"
+    "                    [--intern] [FILE ...]\n"
+    "\n"
+    "Decode pprof profiles (gzip or not), Go goroutine dumps and ?debug=1\n"
+    "profile text, and tar/zip archives of them, into NDJSON records.\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "  -h, --help          print this help and exit\n"
+    "      --version       print the version and exit\n"
+    "  -u, --unbuffered    write each record out at once\n"
+    "      --strict        stop at the first bad input\n"
+    "      --values=LIST   keep only these sample types in \"values\"\n"
+    "                      (comma-separated, e.g. inuse_space,inuse_objects)\n"
+    "      --drop-runtime  leave out frames of the Go runtime\n"
+    "      --addresses     add \"addr\" to frames and \"mappings\" to profiles\n"
+    "      --headers-only  write profile records only, no samples\n"
+    "      --intern        write each stack once, as a \"stack\" record, and\n"
+    "                      refer to it by \"stack_id\"\n";
+
+enum {
+	OPT_VALUES = LP_OPT_FIRST_PRIVATE,
+	OPT_DROP_RUNTIME,
+	OPT_ADDRESSES,
+	OPT_HEADERS_ONLY,
+	OPT_INTERN,
+};
+
+static const struct option longopts[] = {
+	LP_CLI_COMMON_LONGOPTS,
+	{ "values", required_argument, NULL, OPT_VALUES },
+	{ "drop-runtime", no_argument, NULL, OPT_DROP_RUNTIME },
+	{ "addresses", no_argument, NULL, OPT_ADDRESSES },
+	{ "headers-only", no_argument, NULL, OPT_HEADERS_ONLY },
+	{ "intern", no_argument, NULL, OPT_INTERN },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct run {
+	struct lp_emit_opts opts;
+	struct lp_intern *intern;
+};
+
+struct dump_ctx {
+	struct run *run;
+	const char *src;
+};
+
+static int
+write_goroutine(const struct lp_goroutine *g, void *ctx)
+{
+	struct dump_ctx *c = ctx;
+
+	if (!(c->run->opts.flags & LP_EMIT_HEADERS))
+		lp_goroutine_write(&lp_cli.out, g, c->src, &c->run->opts,
+		    c->run->intern);
+	return lp_cli.out.err ? -LP_EIO : 0;
+}
+
+static void
+decode_unit(struct run *run, const struct lp_unit *u)
+{
+	enum lp_format fmt = lp_detect(u->data, u->len);
+	struct lp_profile prof;
+	struct lp_error err = { 0, "" };
+	struct lp_diag diag;
+	struct dump_ctx dc;
+	int rc = 0;
+
+	lp_cli_diag_init(&diag, u->src);
+	switch (fmt) {
+	case LP_FMT_PPROF:
+	case LP_FMT_HEAP_TEXT:
+	case LP_FMT_COUNT_TEXT:
+	case LP_FMT_CONTENTION_TEXT:
+		lp_profile_init(&prof, 0);
+		if (fmt == LP_FMT_PPROF)
+			rc = lp_pprof_decode(u->data, u->len, &prof, &err);
+		else
+			rc = lp_legacytext_decode(u->data, u->len, fmt, &prof,
+			    &diag, &err);
+		if (rc == 0)
+			rc = lp_profile_write(&lp_cli.out, &prof, u->src,
+			    &run->opts, run->intern);
+		if (rc == -LP_ENOMEM && !err.msg[0])
+			lp_error_set(&err, LP_ENOMEM, "out of memory");
+		lp_profile_release(&prof);
+		break;
+	case LP_FMT_GODUMP:
+		dc.run = run;
+		dc.src = u->src;
+		rc = lp_godump_parse(u->data, u->len, write_goroutine, &dc,
+		    &diag, &err);
+		break;
+	case LP_FMT_EMPTY:
+		rc = lp_error_set(&err, LP_EDATA, "empty input");
+		break;
+	case LP_FMT_NDJSON:
+		rc = lp_error_set(&err, LP_EDATA,
+		    "already NDJSON records, not a profile or dump");
+		break;
+	case LP_FMT_TRACE:
+		rc = lp_error_set(&err, LP_EDATA,
+		    "a Go execution trace, not a profile (use trace2ndjson)");
+		break;
+	default:
+		rc = lp_error_set(&err, LP_EDATA,
+		    "not a pprof profile or Go dump (text of an unknown kind)");
+		break;
+	}
+	lp_cli_check_output();
+	if (rc < 0 && rc != -LP_EIO)
+		lp_cli_fail(u->src, &err);
+	lp_out_flush(&lp_cli.out);
+	lp_cli_check_output();
+}
+
+static void
+decode_path(struct run *run, const char *path)
+{
+	struct lp_error err = { 0, "" };
+	struct lp_input *in = lp_input_open(path, &err);
+	struct lp_unit u;
+	int rc;
+
+	if (!in) {
+		lp_cli_fail(path, &err);
+		return;
+	}
+	while ((rc = lp_input_next(in, &u, &err)) != 0) {
+		if (rc < 0)
+			lp_cli_fail(u.src, &err);
+		else
+			decode_unit(run, &u);
+	}
+	lp_input_free(in);
+}
+
+/* Split LIST at commas into opts->values (pointers into list). */
+static void
+parse_values(struct lp_emit_opts *opts, char *list)
+{
+	size_t n = 1;
+	char *p;
+
+	for (p = list; *p; p++)
+		n += *p == ',';
+	opts->values = calloc(n, sizeof(*opts->values));
+	if (!opts->values)
+		lp_cli_usage("out of memory");
+	opts->nvalues = 0;
+	for (p = list;; p++) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (*p == '\0')
+			lp_cli_usage("--values: empty sample type name in '%s'",
+			    list);
+		opts->values[opts->nvalues++] = p;
+		if (!comma)
+			break;
+		p = comma;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run run;
+	int c, i;
+
+	memset(&run, 0, sizeof(run));
+	lp_cli_init("pprof2ndjson");
+	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
+		if (lp_cli_common_opt(c, usage))
+			continue;
+		switch (c) {
+		case OPT_VALUES:
+			parse_values(&run.opts, optarg);
+			break;
+		case OPT_DROP_RUNTIME:
+			run.opts.flags |= LP_EMIT_DROP_RUNTIME;
+			break;
+		case OPT_ADDRESSES:
+			run.opts.flags |= LP_EMIT_ADDR;
+			break;
+		case OPT_HEADERS_ONLY:
+			run.opts.flags |= LP_EMIT_HEADERS;
+			break;
+		case OPT_INTERN:
+			run.opts.flags |= LP_EMIT_INTERN;
+			break;
+		default:
+			fprintf(stderr, "Try 'pprof2ndjson --help' for more "
+					"information.\n");
+			exit(LP_EXIT_USAGE);
+		}
+	}
+	if (run.opts.flags & LP_EMIT_INTERN) {
+		run.intern = lp_intern_new();
+		if (!run.intern) {
+			lp_cli_warn(NULL, "out of memory");
+			exit(LP_EXIT_OSERR);
+		}
+	}
+	if (optind == argc)
+		decode_path(&run, "-");
+	for (i = optind; i < argc; i++)
+		decode_path(&run, argv[i]);
+	lp_intern_free(run.intern);
+	free(run.opts.values);
+	lp_cli_exit();
+}

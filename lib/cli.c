@@ -1,0 +1,174 @@
+/* cli.c - program name, messages, exit status and stdout for every main */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct lp_cli lp_cli;
+
+void
+lp_cli_init(const char *prog)
+{
+	struct stat st;
+
+	lp_cli.prog = prog;
+	lp_cli.status = LP_EXIT_OK;
+	if (lp_out_init(&lp_cli.out, 1, (size_t)256 << 10) < 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		exit(LP_EXIT_OSERR);
+	}
+	/* Block-buffered, flushed after every input unit (before the next
+	 * read that may block) and at exit; per record on a terminal, where
+	 * a person is watching.  -u asks for per record anywhere. */
+	if (fstat(1, &st) == 0 && S_ISCHR(st.st_mode))
+		lp_cli.out.unbuffered = 1;
+}
+
+int
+lp_cli_exit_status(int code)
+{
+	switch (code) {
+	case LP_OK: return LP_EXIT_OK;
+	case LP_EDATA:
+	case LP_ELIMIT: return LP_EXIT_DATAERR;
+	case LP_ENOINPUT: return LP_EXIT_NOINPUT;
+	case LP_EIO: return LP_EXIT_IOERR;
+	case LP_ENOMEM: return LP_EXIT_OSERR;
+	case LP_EUSAGE: return LP_EXIT_USAGE;
+	default: return LP_EXIT_SOFTWARE;
+	}
+}
+
+void
+lp_cli_status(int status)
+{
+	/* Any failure beats success; otherwise the first failure stays. */
+	if (lp_cli.status == LP_EXIT_OK)
+		lp_cli.status = status;
+}
+
+static void
+vwarn(const char *src, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	int n = 0;
+
+	/* Our own stdout first, so messages and records interleave sanely
+	 * when both go to a terminal. */
+	if (lp_cli.out.unbuffered)
+		lp_out_flush(&lp_cli.out);
+	if (src)
+		n = snprintf(msg, sizeof(msg), "%s: %s: ", lp_cli.prog,
+		    strcmp(src, "-") == 0 ? "<stdin>" : src);
+	else
+		n = snprintf(msg, sizeof(msg), "%s: ", lp_cli.prog);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	fprintf(stderr, "%s\n", msg);
+}
+
+void
+lp_cli_warn(const char *src, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(src, fmt, ap);
+	va_end(ap);
+}
+
+void
+lp_cli_fail(const char *src, const struct lp_error *err)
+{
+	lp_cli_warn(src, "%s", err->msg);
+	lp_cli_status(lp_cli_exit_status(err->code));
+	if (lp_cli.strict)
+		lp_cli_exit();
+}
+
+void
+lp_cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(NULL, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+	    lp_cli.prog);
+	exit(LP_EXIT_USAGE);
+}
+
+int
+lp_cli_common_opt(int opt, const char *usage)
+{
+	switch (opt) {
+	case 'h':
+		fputs(usage, stdout);
+		exit(fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR);
+	case LP_OPT_VERSION:
+		printf("%s (leakpipe) %s\n", lp_cli.prog, LP_VERSION);
+		exit(fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR);
+	case 'u':
+		lp_cli.out.unbuffered = 1;
+		return 1;
+	case LP_OPT_STRICT:
+		lp_cli.strict = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+lp_cli_check_output(void)
+{
+	int e = lp_cli.out.err;
+
+	if (!e)
+		return;
+	if (e == EPIPE) {
+		/* The reader left (| head).  SIGPIPE was ignored by whoever
+		 * started us, or we would be dead already: die of it now,
+		 * quietly, as git's check_pipe does. */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		exit(LP_EXIT_IOERR);
+	}
+	fprintf(stderr, "%s: write error: %s\n", lp_cli.prog, strerror(e));
+	exit(LP_EXIT_IOERR);
+}
+
+void
+lp_cli_exit(void)
+{
+	lp_out_flush(&lp_cli.out);
+	lp_cli_check_output();
+	if (close(1) < 0 && errno != EBADF && errno != EINTR) {
+		lp_cli.out.err = errno;
+		lp_cli_check_output();
+	}
+	lp_out_release(&lp_cli.out);
+	exit(lp_cli.status);
+}
+
+static void
+diag_print(void *ctx, const char *msg)
+{
+	lp_cli_warn(ctx, "%s", msg);
+	lp_cli_status(LP_EXIT_DATAERR);
+}
+
+void
+lp_cli_diag_init(struct lp_diag *d, const char *src)
+{
+	d->fn = diag_print;
+	d->ctx = (void *)(uintptr_t)src;
+	d->count = 0;
+}

@@ -1,0 +1,84 @@
+/* cli.h - what every program's main shares: name, messages, exit status */
+#ifndef LP_CLI_H
+#define LP_CLI_H
+
+#include "attr.h"
+#include "emit.h"
+#include "error.h"
+
+#define LP_VERSION "0.1.0"
+
+/* Exit statuses (leakpipe(7) is the contract; these are sysexits values). */
+#define LP_EXIT_OK 0
+#define LP_EXIT_USAGE 64
+#define LP_EXIT_DATAERR 65
+#define LP_EXIT_NOINPUT 66
+#define LP_EXIT_SOFTWARE 70
+#define LP_EXIT_OSERR 71
+#define LP_EXIT_IOERR 74
+
+/* Options every program takes (values of getopt_long's val). */
+enum {
+	LP_OPT_VERSION = 0x1000,
+	LP_OPT_STRICT,
+	LP_OPT_FIRST_PRIVATE /* programs number their own options from here */
+};
+
+#define LP_CLI_COMMON_LONGOPTS                                         \
+	{ "help", no_argument, NULL, 'h' },                            \
+	    { "version", no_argument, NULL, LP_OPT_VERSION },          \
+	    { "strict", no_argument, NULL, LP_OPT_STRICT },            \
+	    { "unbuffered", no_argument, NULL, 'u' }
+
+/* The program's state; one per process (this module alone holds globals). */
+struct lp_cli {
+	const char *prog;
+	int status;	 /* worst exit status so far */
+	int strict;	 /* stop at the first bad unit */
+	struct lp_out out; /* stdout */
+};
+
+extern struct lp_cli lp_cli;
+
+/* Set the program name and open the stdout writer. */
+void lp_cli_init(const char *prog);
+
+/*
+ * Handle a common option (h, u, --version, --strict).  Returns 1 when it
+ * was one, 0 otherwise.  usage is printed for -h.
+ */
+int lp_cli_common_opt(int opt, const char *usage);
+
+/* "PROG: SRC: message" to stderr; src may be NULL. */
+void lp_cli_warn(const char *src, const char *fmt, ...) LP_PRINTF(2, 3);
+
+/*
+ * Report a failed library call for src, and remember the exit status its
+ * code maps to.  Under --strict, exits at once.
+ */
+void lp_cli_fail(const char *src, const struct lp_error *err);
+
+/* Remember an exit status (the worst one wins). */
+void lp_cli_status(int status);
+
+/* The sysexits status for an LP_E* code. */
+int lp_cli_exit_status(int code);
+
+/* Misuse: "PROG: message" and a hint, then exit 64. */
+LP_NORETURN void lp_cli_usage(const char *fmt, ...) LP_PRINTF(1, 2);
+
+/*
+ * Flush stdout if its writer failed or the reader left, and leave the way
+ * DESIGN.md says: quietly on a closed pipe, 74 on other write errors.
+ * Call after each unit so `| head` ends the work early.
+ */
+void lp_cli_check_output(void);
+
+/* Flush, close stdout, and exit with the worst status seen. */
+LP_NORETURN void lp_cli_exit(void);
+
+/* A diag hook that prints "PROG: SRC: msg" and marks the run as bad data. */
+#include "diag.h"
+void lp_cli_diag_init(struct lp_diag *d, const char *src);
+
+#endif

@@ -1,0 +1,416 @@
+/* input.c - files, stdin, gzip and archives as input units */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "input.h"
+#include "limits.h"
+
+#define PEEK_SIZE ((size_t)64 << 10)
+
+struct lp_input {
+	char *path;
+	int fd, own_fd;
+	struct archive *ar;
+	int started, done, is_archive;
+	unsigned long entries;
+	/* The first bytes, read before libarchive sees the stream, so that
+	 * an empty input is told apart from an unknown format. */
+	unsigned char *peek;
+	size_t peek_len, peek_pos;
+	unsigned char *buf; /* the current unit's bytes */
+	size_t len, cap;
+	unsigned char *inflated;
+	char *src;
+	unsigned char io[PEEK_SIZE];
+};
+
+static ssize_t
+read_full(int fd, unsigned char *p, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		ssize_t r = read(fd, p + off, n - off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	return (ssize_t)off;
+}
+
+/* libarchive's read callback: the peeked bytes first, then the fd. */
+static la_ssize_t
+ar_read(struct archive *a, void *data, const void **out)
+{
+	struct lp_input *in = data;
+	ssize_t r;
+
+	if (in->peek_pos < in->peek_len) {
+		*out = in->peek + in->peek_pos;
+		r = (ssize_t)(in->peek_len - in->peek_pos);
+		in->peek_pos = in->peek_len;
+		return r;
+	}
+	do
+		r = read(in->fd, in->io, sizeof(in->io));
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		archive_set_error(a, errno, "read error");
+	*out = in->io;
+	return r;
+}
+
+struct lp_input *
+lp_input_open(const char *path, struct lp_error *err)
+{
+	struct stat st;
+	struct lp_input *in = calloc(1, sizeof(*in));
+
+	if (!in || !(in->path = strdup(path))) {
+		free(in);
+		lp_error_set(err, LP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (strcmp(path, "-") == 0) {
+		in->fd = 0;
+	} else {
+		in->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (in->fd < 0) {
+			lp_error_set(err, LP_ENOINPUT, "%s", strerror(errno));
+			free(in->path);
+			free(in);
+			return NULL;
+		}
+		in->own_fd = 1;
+		if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			lp_error_set(err, LP_ENOINPUT, "is a directory");
+			lp_input_free(in);
+			return NULL;
+		}
+	}
+	return in;
+}
+
+void
+lp_input_free(struct lp_input *in)
+{
+	if (!in)
+		return;
+	if (in->ar)
+		archive_read_free(in->ar);
+	if (in->own_fd)
+		close(in->fd);
+	free(in->path);
+	free(in->peek);
+	free(in->buf);
+	free(in->inflated);
+	free(in->src);
+	free(in);
+}
+
+static int
+set_src(struct lp_input *in, const char *member)
+{
+	size_t a = strlen(in->path), b = member ? strlen(member) : 0;
+	char *s = malloc(a + b + 2);
+
+	if (!s)
+		return -1;
+	memcpy(s, in->path, a);
+	if (member) {
+		s[a] = ':';
+		memcpy(s + a + 1, member, b + 1);
+	} else {
+		s[a] = '\0';
+	}
+	free(in->src);
+	in->src = s;
+	return 0;
+}
+
+static int
+start(struct lp_input *in, struct lp_error *err)
+{
+	ssize_t n;
+
+	in->started = 1;
+	in->peek = malloc(PEEK_SIZE);
+	if (!in->peek)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	n = read_full(in->fd, in->peek, PEEK_SIZE);
+	if (n < 0)
+		return lp_error_set(err, LP_EIO, "read error: %s",
+		    strerror(errno));
+	in->peek_len = (size_t)n;
+	if (n == 0)
+		return 0; /* an empty unit; libarchive would call it unknown */
+	in->ar = archive_read_new();
+	if (!in->ar)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	/* Compression and archives by content; anything else is one raw
+	 * unit.  Only filters that cannot mistake text for themselves. */
+	archive_read_support_filter_gzip(in->ar);
+	archive_read_support_filter_bzip2(in->ar);
+	archive_read_support_filter_xz(in->ar);
+	archive_read_support_filter_zstd(in->ar);
+	archive_read_support_format_tar(in->ar);
+	archive_read_support_format_zip(in->ar);
+	archive_read_support_format_raw(in->ar);
+	if (archive_read_open(in->ar, in, NULL, ar_read, NULL) == ARCHIVE_OK)
+		return 0;
+	if (lp_is_gzip(in->peek, in->peek_len) && in->peek_len < PEEK_SIZE) {
+		/* A small gzip file libarchive refused: zlib says precisely
+		 * what is wrong, or finds it decompresses to nothing. */
+		unsigned char *out;
+		size_t outlen;
+		int rc = lp_gunzip(in->peek, in->peek_len, &out, &outlen, err);
+		free(out);
+		if (rc < 0)
+			return rc;
+		if (outlen == 0) {
+			archive_read_free(in->ar);
+			in->ar = NULL;
+			return 0;
+		}
+	}
+	return lp_error_set(err, LP_EDATA, "%s (byte %lld)",
+	    archive_error_string(in->ar),
+	    (long long)archive_filter_bytes(in->ar, -1));
+}
+
+/* Read the current entry's data into in->buf, within the limits. */
+static int
+read_entry(struct lp_input *in, struct lp_error *err)
+{
+	in->len = 0;
+	for (;;) {
+		la_ssize_t r;
+		if (in->cap - in->len < PEEK_SIZE) {
+			size_t ncap = in->cap ? in->cap * 2 : PEEK_SIZE * 4;
+			unsigned char *b;
+			if (in->len >= LP_UNIT_MAX)
+				return lp_error_set(err, LP_ELIMIT,
+				    "larger than the %zu GiB limit",
+				    LP_UNIT_MAX >> 30);
+			b = realloc(in->buf, ncap);
+			if (!b)
+				return lp_error_set(err, LP_ENOMEM,
+				    "out of memory");
+			in->buf = b;
+			in->cap = ncap;
+		}
+		r = archive_read_data(in->ar, in->buf + in->len,
+		    in->cap - in->len);
+		if (r == 0)
+			return 0;
+		if (r < 0)
+			return lp_error_set(err, LP_EDATA,
+			    "%s (byte %lld of the input, %zu bytes decoded)",
+			    archive_error_string(in->ar),
+			    (long long)archive_filter_bytes(in->ar, -1),
+			    in->len);
+		in->len += (size_t)r;
+		if (in->len > (size_t)16 << 20) {
+			la_int64_t raw = archive_filter_bytes(in->ar, -1);
+			if (raw > 0 && in->len / (uint64_t)raw > LP_GZIP_RATIO_MAX)
+				return lp_error_set(err, LP_ELIMIT,
+				    "expands more than %ux (a compression bomb?)",
+				    LP_GZIP_RATIO_MAX);
+		}
+	}
+}
+
+/* A gzip member inside an archive (heap.pb.gz in a tarball) is inflated. */
+static int
+finish_unit(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
+{
+	const unsigned char *p = in->buf;
+	size_t n = in->len;
+	int rc;
+
+	free(in->inflated);
+	in->inflated = NULL;
+	if (lp_is_gzip(p, n)) {
+		rc = lp_gunzip(p, n, &in->inflated, &n, err);
+		if (rc < 0)
+			return rc;
+		p = in->inflated;
+	}
+	u->src = in->src;
+	u->data = p;
+	u->len = n;
+	return 1;
+}
+
+int
+lp_input_next(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
+{
+	struct archive_entry *e;
+	int rc;
+
+	u->src = in->path;
+	u->data = NULL;
+	u->len = 0;
+	if (in->done)
+		return 0;
+	if (!in->started) {
+		if ((rc = start(in, err)) < 0) {
+			in->done = 1;
+			return rc;
+		}
+		if (!in->ar) { /* empty, or gzip of nothing */
+			in->done = 1;
+			u->data = (const unsigned char *)"";
+			return 1;
+		}
+	}
+	for (;;) {
+		rc = archive_read_next_header(in->ar, &e);
+		if (rc == ARCHIVE_EOF) {
+			in->done = 1;
+			return 0;
+		}
+		if (rc == ARCHIVE_FATAL || rc == ARCHIVE_RETRY) {
+			in->done = 1;
+			return lp_error_set(err, LP_EDATA, "%s%s (byte %lld)",
+			    in->is_archive ? "corrupt archive: " : "",
+			    archive_error_string(in->ar),
+			    (long long)archive_filter_bytes(in->ar, -1));
+		}
+		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW) {
+			/* Not an archive: the whole (decompressed) stream. */
+			in->done = 1;
+			if (set_src(in, NULL) < 0)
+				return lp_error_set(err, LP_ENOMEM,
+				    "out of memory");
+		} else {
+			const char *name = archive_entry_pathname(e);
+			in->is_archive = 1;
+			if (archive_entry_filetype(e) != AE_IFREG)
+				continue;
+			if (++in->entries > LP_ARCHIVE_ENTRIES_MAX) {
+				in->done = 1;
+				return lp_error_set(err, LP_ELIMIT,
+				    "more than %u archive members",
+				    LP_ARCHIVE_ENTRIES_MAX);
+			}
+			if (set_src(in, name ? name : "?") < 0)
+				return lp_error_set(err, LP_ENOMEM,
+				    "out of memory");
+		}
+		u->src = in->src;
+		if ((rc = read_entry(in, err)) < 0) {
+			/* A bad member spoils the stream after it only when
+			 * the stream itself broke. */
+			if (!in->is_archive || rc != -LP_ELIMIT)
+				in->done = 1;
+			return rc;
+		}
+		return finish_unit(in, u, err);
+	}
+}
+
+int
+lp_gunzip(const unsigned char *src, size_t n, unsigned char **out,
+    size_t *outlen, struct lp_error *err)
+{
+	z_stream z;
+	unsigned char *buf = NULL;
+	size_t cap = 0, len = 0;
+	int zr, rc = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	z.next_in = (unsigned char *)(uintptr_t)src;
+	for (;;) {
+		size_t in_left = n - (size_t)(z.next_in - src);
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : (n < 1024 ? 4096 : n * 4);
+			unsigned char *b;
+			if (len >= LP_UNIT_MAX) {
+				rc = lp_error_set(err, LP_ELIMIT,
+				    "gzip data larger than the %zu GiB limit",
+				    LP_UNIT_MAX >> 30);
+				goto out;
+			}
+			if (len > ((size_t)16 << 20) &&
+			    len / (n ? n : 1) > LP_GZIP_RATIO_MAX) {
+				rc = lp_error_set(err, LP_ELIMIT,
+				    "gzip data expands more than %ux (a "
+				    "compression bomb?)",
+				    LP_GZIP_RATIO_MAX);
+				goto out;
+			}
+			b = realloc(buf, ncap);
+			if (!b) {
+				rc = lp_error_set(err, LP_ENOMEM, "out of memory");
+				goto out;
+			}
+			buf = b;
+			cap = ncap;
+		}
+		z.avail_in = in_left > UINT_MAX ? UINT_MAX : (unsigned)in_left;
+		z.next_out = buf + len;
+		z.avail_out = cap - len > UINT_MAX ? UINT_MAX
+						   : (unsigned)(cap - len);
+		zr = inflate(&z, Z_NO_FLUSH);
+		len = (size_t)(z.next_out - buf);
+		if (zr == Z_STREAM_END) {
+			/* Another gzip member may follow (multi-member files
+			 * decode to the concatenation, as gzip -d does). */
+			in_left = n - (size_t)(z.next_in - src);
+			if (in_left == 0)
+				break;
+			if (!lp_is_gzip(z.next_in, in_left)) {
+				size_t k;
+				for (k = 0; k < in_left && z.next_in[k] == 0; k++)
+					;
+				if (k == in_left)
+					break; /* zero padding, as from tape */
+				rc = lp_error_set(err, LP_EDATA,
+				    "junk after the gzip data (byte %zu)",
+				    (size_t)(z.next_in - src));
+				goto out;
+			}
+			inflateReset(&z);
+			continue;
+		}
+		if (zr == Z_BUF_ERROR && z.avail_in == 0 && z.avail_out != 0) {
+			rc = lp_error_set(err, LP_EDATA,
+			    "truncated gzip data (input ends at byte %zu, "
+			    "%zu bytes inflated)",
+			    n, len);
+			goto out;
+		}
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			rc = lp_error_set(err, LP_EDATA,
+			    "corrupt gzip data: %s (byte %zu)",
+			    z.msg ? z.msg : "inflate failed",
+			    (size_t)(z.next_in - src));
+			goto out;
+		}
+	}
+	*out = buf;
+	*outlen = len;
+	buf = NULL;
+out:
+	inflateEnd(&z);
+	free(buf);
+	return rc;
+}

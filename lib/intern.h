@@ -1,0 +1,29 @@
+/* intern.h - stack interning for the "stack" / "stack_id" record form */
+#ifndef LP_INTERN_H
+#define LP_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "emit.h"
+
+/*
+ * Gives each distinct stack one id for a whole output stream.  A stack is
+ * keyed by its rendered JSON array text, so two units (or two formats)
+ * with the same frames share the id.  Ids start at 1 and are assigned in
+ * order of first use, so output stays deterministic.
+ */
+struct lp_intern;
+
+struct lp_intern *lp_intern_new(void);
+void lp_intern_free(struct lp_intern *in);
+
+/*
+ * The id of the stack whose frames array renders as json[0..n).  When the
+ * stack is new, a {"kind":"stack","id":N,"frames":…} record is written to
+ * o first.  Returns 0 when out of memory.
+ */
+uint64_t lp_intern_stack(struct lp_intern *in, struct lp_out *o,
+    const char *json, size_t n);
+
+#endif

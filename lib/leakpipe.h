@@ -1,0 +1,23 @@
+/* leakpipe.h - the one header programs include */
+#ifndef LEAKPIPE_H
+#define LEAKPIPE_H
+
+#include "arena.h"
+#include "attr.h"
+#include "cli.h"
+#include "detect.h"
+#include "diag.h"
+#include "emit.h"
+#include "error.h"
+#include "frame.h"
+#include "godump.h"
+#include "input.h"
+#include "intern.h"
+#include "legacytext.h"
+#include "limits.h"
+#include "pprof.h"
+#include "profile.h"
+#include "str.h"
+#include "util.h"
+
+#endif

@@ -1,0 +1,522 @@
+/* profile.c - the profile model, and writing it as profile/sample records */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "profile.h"
+#include "util.h"
+
+void
+lp_profile_init(struct lp_profile *p, size_t budget)
+{
+	memset(p, 0, sizeof(*p));
+	p->format = "pprof";
+	lp_arena_init(&p->arena, budget);
+}
+
+void
+lp_profile_release(struct lp_profile *p)
+{
+	lp_arena_release(&p->arena);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * Per-call writer state.  Every location's frames are rendered once into
+ * frag (comma-joined frame objects), so a sample costs one memcpy per
+ * location: that is what makes flat output cheap (DESIGN.md, "Keeping the
+ * pipe fast").
+ */
+struct writer {
+	struct lp_out *o;
+	struct lp_profile *p;
+	unsigned flags;
+	struct lp_out frag;	/* all locations' rendered frames */
+	size_t *frag_off;	/* per location: offset + 1 in frag, 0 = not yet */
+	size_t *frag_len;
+	struct lp_out src;	/* "src":"…" rendered once */
+	size_t *sel;		/* indexes of the sample types to write */
+	size_t nsel;
+	struct lp_out keys;	/* "type": for each selected type */
+	size_t *key_off;
+	struct lp_out scratch;	/* a stack being rendered for interning */
+	struct lp_intern *in;
+	/* sample stack (location sequence) -> stack id, for --intern */
+	struct {
+		const struct lp_sample *s;
+		uint64_t hash, id;
+	} *ids;
+	size_t ids_size;
+};
+
+static void
+location_frag(struct writer *w, size_t li, const char **pp, size_t *np)
+{
+	const struct lp_location *l = &w->p->locations[li];
+	size_t start, i;
+	int first = 1;
+
+	if (!w->frag_off[li]) {
+		start = w->frag.len;
+		for (i = 0; i < l->nframes; i++) {
+			if ((w->flags & LP_EMIT_DROP_RUNTIME) &&
+			    lp_frame_is_runtime(&l->frames[i]))
+				continue;
+			if (!first)
+				lp_out_ch(&w->frag, ',');
+			first = 0;
+			lp_frame_write(&w->frag, &l->frames[i], w->flags);
+		}
+		w->frag_off[li] = start + 1;
+		w->frag_len[li] = w->frag.len - start;
+	}
+	*pp = w->frag.buf + w->frag_off[li] - 1;
+	*np = w->frag_len[li];
+}
+
+static void
+write_stack(struct writer *w, struct lp_out *o, const struct lp_sample *s)
+{
+	size_t i, n;
+	const char *frag;
+	int first = 1;
+
+	lp_out_ch(o, '[');
+	for (i = 0; i < s->nlocs; i++) {
+		location_frag(w, s->locs[i], &frag, &n);
+		if (!n)
+			continue;
+		if (!first)
+			lp_out_ch(o, ',');
+		first = 0;
+		lp_out_raw(o, frag, n);
+	}
+	lp_out_ch(o, ']');
+}
+
+/* The stream-wide stack id of s, writing a stack record when it is new. */
+static uint64_t
+stack_id(struct writer *w, const struct lp_sample *s)
+{
+	uint64_t h = lp_hash(s->locs, s->nlocs * sizeof(*s->locs), 1);
+	size_t mask = w->ids_size - 1, j;
+	uint64_t id;
+
+	for (j = h & mask; w->ids[j].s; j = (j + 1) & mask) {
+		const struct lp_sample *t = w->ids[j].s;
+		if (w->ids[j].hash == h && t->nlocs == s->nlocs &&
+		    memcmp(t->locs, s->locs, s->nlocs * sizeof(*s->locs)) == 0)
+			return w->ids[j].id;
+	}
+	w->scratch.len = 0;
+	write_stack(w, &w->scratch, s);
+	if (w->scratch.err)
+		return 0;
+	id = lp_intern_stack(w->in, w->o, w->scratch.buf, w->scratch.len);
+	w->ids[j].s = s;
+	w->ids[j].hash = h;
+	w->ids[j].id = id;
+	return id;
+}
+
+/* pprof's rule for a numeric label without a unit. */
+static struct lp_str
+label_unit(const struct lp_label *l)
+{
+	if (l->unit.n)
+		return l->unit;
+	if (lp_str_eq(l->key, "alignment") || lp_str_eq(l->key, "request"))
+		return LP_STR_LIT("bytes");
+	return l->key;
+}
+
+static int
+str_same(struct lp_str a, struct lp_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static void
+write_num_label(struct lp_out *o, const struct lp_label *l)
+{
+	lp_out_lit(o, "{\"value\":");
+	lp_out_int(o, l->num);
+	lp_out_lit(o, ",\"unit\":");
+	lp_out_lstr(o, label_unit(l));
+	lp_out_ch(o, '}');
+}
+
+/*
+ * "labels" then "num_labels", keys in order of first appearance; a key
+ * that repeats on one sample (legal, if rare) gets an array of values.
+ */
+static void
+write_labels(struct lp_out *o, const struct lp_sample *s, int numeric)
+{
+	size_t i, j, count;
+	int any = 0;
+
+	for (i = 0; i < s->nlabels; i++) {
+		const struct lp_label *l = &s->labels[i];
+		if (l->is_num != numeric)
+			continue;
+		for (j = 0; j < i; j++)
+			if (s->labels[j].is_num == numeric &&
+			    str_same(s->labels[j].key, l->key))
+				break;
+		if (j < i)
+			continue; /* written with its first occurrence */
+		if (any)
+			lp_out_ch(o, ',');
+		else if (numeric)
+			lp_out_lit(o, ",\"num_labels\":{");
+		else
+			lp_out_lit(o, ",\"labels\":{");
+		any = 1;
+		lp_out_lstr(o, l->key);
+		lp_out_ch(o, ':');
+		count = 0;
+		for (j = i; j < s->nlabels; j++)
+			count += s->labels[j].is_num == numeric &&
+			    str_same(s->labels[j].key, l->key);
+		if (count > 1)
+			lp_out_ch(o, '[');
+		for (j = i, count = 0; j < s->nlabels; j++) {
+			const struct lp_label *m = &s->labels[j];
+			if (m->is_num != numeric || !str_same(m->key, l->key))
+				continue;
+			if (count++)
+				lp_out_ch(o, ',');
+			if (numeric)
+				write_num_label(o, m);
+			else
+				lp_out_lstr(o, m->str);
+		}
+		if (count > 1)
+			lp_out_ch(o, ']');
+	}
+	if (any)
+		lp_out_ch(o, '}');
+}
+
+static void
+write_valuetype(struct lp_out *o, const struct lp_valuetype *t)
+{
+	lp_out_lit(o, "{\"type\":");
+	lp_out_lstr(o, t->type);
+	lp_out_lit(o, ",\"unit\":");
+	lp_out_lstr(o, t->unit);
+	lp_out_ch(o, '}');
+}
+
+/* Is s[0..n) a JSON number exactly as JSON spells them? */
+static int
+is_json_number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+/*
+ * A MemStats value as JSON: numbers and booleans as such, Go-printed
+ * slices "[1 2 3]" as arrays, "inuse / sys" pairs as objects, anything
+ * else as the raw text.
+ */
+static void
+write_memstat_value(struct lp_out *o, struct lp_str v)
+{
+	const char *p = v.p, *end = v.p + v.n, *q;
+	const char *slash = v.n ? memchr(v.p, '/', v.n) : NULL;
+
+	if (is_json_number(v.p, v.n) || lp_str_eq(v, "true") ||
+	    lp_str_eq(v, "false")) {
+		lp_out_raw(o, v.p, v.n);
+		return;
+	}
+	if (v.n >= 2 && p[0] == '[' && end[-1] == ']') {
+		int ok = 1, first = 1;
+		struct lp_out tmp;
+		if (lp_out_init(&tmp, -1, v.n + 2) < 0)
+			return;
+		lp_out_ch(&tmp, '[');
+		for (p++, end--; p < end && ok;) {
+			while (p < end && *p == ' ')
+				p++;
+			for (q = p; q < end && *q != ' '; q++)
+				;
+			if (q == p)
+				break;
+			ok = is_json_number(p, (size_t)(q - p));
+			if (!first)
+				lp_out_ch(&tmp, ',');
+			first = 0;
+			lp_out_raw(&tmp, p, (size_t)(q - p));
+			p = q;
+		}
+		lp_out_ch(&tmp, ']');
+		if (ok && !tmp.err)
+			lp_out_raw(o, tmp.buf, tmp.len);
+		else
+			lp_out_lstr(o, v);
+		lp_out_release(&tmp);
+		return;
+	}
+	if (slash && slash > p + 1 && slash + 2 < end && slash[-1] == ' ' &&
+	    slash[1] == ' ' && is_json_number(p, (size_t)(slash - 1 - p)) &&
+	    is_json_number(slash + 2, (size_t)(end - slash - 2))) {
+		lp_out_lit(o, "{\"inuse\":");
+		lp_out_raw(o, p, (size_t)(slash - 1 - p));
+		lp_out_lit(o, ",\"sys\":");
+		lp_out_raw(o, slash + 2, (size_t)(end - slash - 2));
+		lp_out_ch(o, '}');
+		return;
+	}
+	lp_out_lstr(o, v);
+}
+
+static void
+write_mapping(struct lp_out *o, const struct lp_mapping *m)
+{
+	lp_out_lit(o, "{\"id\":");
+	lp_out_uint(o, m->id);
+	lp_out_lit(o, ",\"start\":");
+	lp_out_hex(o, m->start);
+	lp_out_lit(o, ",\"limit\":");
+	lp_out_hex(o, m->limit);
+	lp_out_lit(o, ",\"offset\":");
+	lp_out_hex(o, m->offset);
+	lp_out_lit(o, ",\"file\":");
+	lp_out_lstr(o, m->file);
+	lp_out_lit(o, ",\"build_id\":");
+	lp_out_lstr(o, m->build_id);
+	if (m->has_functions)
+		lp_out_lit(o, ",\"has_functions\":true");
+	if (m->has_filenames)
+		lp_out_lit(o, ",\"has_filenames\":true");
+	if (m->has_line_numbers)
+		lp_out_lit(o, ",\"has_line_numbers\":true");
+	if (m->has_inline_frames)
+		lp_out_lit(o, ",\"has_inline_frames\":true");
+	lp_out_ch(o, '}');
+}
+
+static void
+write_optional_str(struct lp_out *o, const char *key, struct lp_str v)
+{
+	if (!v.n)
+		return;
+	lp_out_ch(o, ',');
+	lp_out_cstr(o, key);
+	lp_out_ch(o, ':');
+	lp_out_lstr(o, v);
+}
+
+static void
+write_header(struct writer *w, const char *src)
+{
+	struct lp_out *o = w->o;
+	struct lp_profile *p = w->p;
+	size_t i;
+
+	lp_out_lit(o, "{\"kind\":\"profile\",\"src\":");
+	lp_out_cstr(o, src);
+	lp_out_lit(o, ",\"format\":");
+	lp_out_cstr(o, p->format);
+	lp_out_lit(o, ",\"sample_types\":[");
+	for (i = 0; i < p->nsample_types; i++) {
+		if (i)
+			lp_out_ch(o, ',');
+		write_valuetype(o, &p->sample_types[i]);
+	}
+	lp_out_ch(o, ']');
+	if (p->default_type < p->nsample_types) {
+		lp_out_lit(o, ",\"default_sample_type\":");
+		lp_out_lstr(o, p->sample_types[p->default_type].type);
+	}
+	lp_out_lit(o, ",\"period_type\":");
+	write_valuetype(o, &p->period_type);
+	lp_out_lit(o, ",\"period\":");
+	lp_out_int(o, p->period);
+	lp_out_lit(o, ",\"time_ns\":");
+	lp_out_int(o, p->time_ns);
+	lp_out_lit(o, ",\"duration_ns\":");
+	lp_out_int(o, p->duration_ns);
+	lp_out_lit(o, ",\"samples\":");
+	lp_out_uint(o, p->nsamples);
+	if (p->ncomments) {
+		lp_out_lit(o, ",\"comments\":[");
+		for (i = 0; i < p->ncomments; i++) {
+			if (i)
+				lp_out_ch(o, ',');
+			lp_out_lstr(o, p->comments[i]);
+		}
+		lp_out_ch(o, ']');
+	}
+	write_optional_str(o, "drop_frames", p->drop_frames);
+	write_optional_str(o, "keep_frames", p->keep_frames);
+	write_optional_str(o, "doc_url", p->doc_url);
+	if ((w->flags & LP_EMIT_ADDR) && p->nmappings) {
+		lp_out_lit(o, ",\"mappings\":[");
+		for (i = 0; i < p->nmappings; i++) {
+			if (i)
+				lp_out_ch(o, ',');
+			write_mapping(o, &p->mappings[i]);
+		}
+		lp_out_ch(o, ']');
+	}
+	if (p->nmemstats) {
+		lp_out_lit(o, ",\"memstats\":{");
+		for (i = 0; i < p->nmemstats; i++) {
+			if (i)
+				lp_out_ch(o, ',');
+			lp_out_lstr(o, p->memstats[i].name);
+			lp_out_ch(o, ':');
+			write_memstat_value(o, p->memstats[i].value);
+		}
+		lp_out_ch(o, '}');
+	}
+	lp_out_ch(o, '}');
+	lp_out_end(o);
+}
+
+static void
+write_sample(struct writer *w, const struct lp_sample *s)
+{
+	struct lp_out *o = w->o;
+	uint64_t id = 0;
+	size_t i;
+
+	/* A new stack's record must come before the sample that uses it. */
+	if (w->flags & LP_EMIT_INTERN)
+		id = stack_id(w, s);
+	lp_out_lit(o, "{\"kind\":\"sample\",");
+	lp_out_raw(o, w->src.buf, w->src.len);
+	lp_out_lit(o, ",\"values\":{");
+	for (i = 0; i < w->nsel; i++) {
+		if (i)
+			lp_out_ch(o, ',');
+		lp_out_raw(o, w->keys.buf + w->key_off[i],
+		    w->key_off[i + 1] - w->key_off[i]);
+		lp_out_int(o, s->values[w->sel[i]]);
+	}
+	lp_out_ch(o, '}');
+	if (w->flags & LP_EMIT_INTERN) {
+		lp_out_lit(o, ",\"stack_id\":");
+		lp_out_uint(o, id);
+	} else {
+		lp_out_lit(o, ",\"stack\":");
+		write_stack(w, o, s);
+	}
+	write_labels(o, s, 0);
+	write_labels(o, s, 1);
+	lp_out_ch(o, '}');
+	lp_out_end(o);
+}
+
+static int
+select_values(struct writer *w, const struct lp_emit_opts *opts)
+{
+	struct lp_profile *p = w->p;
+	size_t i, j;
+
+	w->sel = calloc(p->nsample_types + 1, sizeof(*w->sel));
+	w->key_off = calloc(p->nsample_types + 2, sizeof(*w->key_off));
+	if (!w->sel || !w->key_off)
+		return -LP_ENOMEM;
+	for (i = 0; i < p->nsample_types; i++) {
+		int keep = !opts->values;
+		for (j = 0; !keep && j < opts->nvalues; j++)
+			keep = lp_str_eq(p->sample_types[i].type, opts->values[j]);
+		if (!keep)
+			continue;
+		w->key_off[w->nsel] = w->keys.len;
+		w->sel[w->nsel++] = i;
+		lp_out_lstr(&w->keys, p->sample_types[i].type);
+		lp_out_ch(&w->keys, ':');
+	}
+	w->key_off[w->nsel] = w->keys.len;
+	return w->keys.err ? -LP_ENOMEM : 0;
+}
+
+int
+lp_profile_write(struct lp_out *o, struct lp_profile *p, const char *src,
+    const struct lp_emit_opts *opts, struct lp_intern *in)
+{
+	struct writer w;
+	size_t i;
+	int rc = -LP_ENOMEM;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.p = p;
+	w.flags = opts->flags;
+	w.in = in;
+	if (lp_out_init(&w.frag, -1, 1 << 16) < 0 ||
+	    lp_out_init(&w.src, -1, 256) < 0 ||
+	    lp_out_init(&w.keys, -1, 256) < 0 ||
+	    lp_out_init(&w.scratch, -1, 4096) < 0)
+		goto out;
+	w.frag_off = calloc(p->nlocations + 1, sizeof(*w.frag_off));
+	w.frag_len = calloc(p->nlocations + 1, sizeof(*w.frag_len));
+	if (!w.frag_off || !w.frag_len || select_values(&w, opts) < 0)
+		goto out;
+	if (w.flags & LP_EMIT_INTERN) {
+		if (!in)
+			goto out;
+		for (w.ids_size = 64; w.ids_size < p->nsamples * 2;)
+			w.ids_size *= 2;
+		w.ids = calloc(w.ids_size, sizeof(*w.ids));
+		if (!w.ids)
+			goto out;
+	}
+	lp_out_lit(&w.src, "\"src\":");
+	lp_out_cstr(&w.src, src);
+	if (w.src.err)
+		goto out;
+
+	write_header(&w, src);
+	if (!(w.flags & LP_EMIT_HEADERS)) {
+		for (i = 0; i < p->nsamples && !o->err; i++) {
+			write_sample(&w, &p->samples[i]);
+			if (w.frag.err || w.scratch.err)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	lp_out_release(&w.frag);
+	lp_out_release(&w.src);
+	lp_out_release(&w.keys);
+	lp_out_release(&w.scratch);
+	free(w.frag_off);
+	free(w.frag_len);
+	free(w.sel);
+	free(w.key_off);
+	free(w.ids);
+	return rc;
+}
