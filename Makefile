@@ -97,9 +97,16 @@ $(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard cmd/%/*.c)) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LP_LIBS)
 
-$(BUILD)/tests/%_test: tests/unit/%_test.c tests/unit/test.h $(LIB_A)
+# The TEST() list of each unit test file, in name order (libarchive's way).
+$(BUILD)/tests/%_test.list: tests/unit/%_test.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LP_CFLAGS) -iquote tests/unit $(CFLAGS) $(LP_LDFLAGS) -o $@ $< $(LIB_A) $(LP_LIBS)
+	$(Q)grep -o '^TEST([A-Za-z0-9_]*)' $< | sort | sed 's/^TEST(\(.*\))/T(\1)/' > $@
+
+$(BUILD)/tests/%_test: tests/unit/%_test.c tests/unit/main.c tests/unit/test.h \
+		$(BUILD)/tests/%_test.list $(LIB_A)
+	$(Q)$(CC) $(LP_CFLAGS) -Wno-missing-prototypes -iquote tests/unit \
+	  -DTEST_LIST='"$(abspath $(BUILD))/tests/$*_test.list"' $(CFLAGS) $(LP_LDFLAGS) \
+	  -o $@ $< tests/unit/main.c $(LIB_A) $(LP_LIBS)
 
 # gcc-built replay drivers run every fuzz corpus file in `make check`.
 $(BUILD)/tests/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_A)
