@@ -1,0 +1,32 @@
+#!/bin/sh
+# make deps: install the Debian packages the build and the tests need.
+# Idempotent: does nothing (not even apt-get update) when all are present.
+set -eu
+
+# The build: compiler, pkg-config, the four libraries, protoc-c.
+need="gcc make pkg-config libjansson-dev libarchive-dev libprotobuf-c-dev
+protobuf-c-compiler zlib1g-dev"
+# The tests and tools around them: jq (golden and oracle comparisons),
+# graphviz (render-dot output), mandoc (man page lint), shellcheck.
+need="$need jq graphviz mandoc shellcheck"
+# With Go on the machine the differential tests also run Go 1.19, the
+# oldest runtime whose formats we check.
+if command -v go >/dev/null 2>&1; then
+	need="$need golang-1.19-go"
+fi
+
+missing=""
+for p in $need; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+[ -n "$missing" ] || exit 0
+
+echo "make deps: installing$missing"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
