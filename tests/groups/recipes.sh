@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# recipes.sh - the jq recipes and the jq in the manual's EXAMPLES work.
+#
+# 1. Each share/recipes/*.jq runs on small hand-written NDJSON inputs in
+#    tests/golden/recipes/ and must print exactly CASE.out.
+# 2. Each example of pprof2ndjson(1) is cut out of the page and run, with
+#    pprof2ndjson and curl replaced by shell functions that print those
+#    same inputs, so the jq a reader copies from the manual is known to
+#    work.  It must print exactly man-pprof2ndjson-N.out.
+# 3. When pprof2ndjson is built: resolve-interned.jq turns its --intern
+#    output into exactly its flat output, for the bundled sample archive
+#    and the committed fixtures.
+#
+# UPDATE_GOLDEN=1 rewrites the .out files instead of comparing (review the
+# diff before committing).  Protocol and environment: see tests/run.sh.
+set -u
+export LC_ALL=C
+top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+gold=$top/tests/golden/recipes
+recipes=$top/share/recipes
+bindir=${BUILD:-$top/build}/bin
+
+if ! command -v jq >/dev/null 2>&1; then
+	echo "skip - recipes (jq not installed)"
+	exit 0
+fi
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/leakpipe-recipes.XXXXXX") || exit 1
+trap 'rm -rf "$scratch"' EXIT
+
+# compare NAME EXPECTED-FILE ACTUAL-FILE
+compare() {
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$3" "$2"
+		echo "ok - $1 (golden updated)"
+	elif [ ! -f "$2" ]; then
+		echo "not ok - $1"
+		echo "    missing ${2#"$top"/}"
+	elif cmp -s "$2" "$3"; then
+		echo "ok - $1"
+	else
+		echo "not ok - $1"
+		diff -u "$2" "$3" | head -n 20 | sed 's/^/    /'
+	fi
+}
+
+# 1. Recipes: CASE RECIPE INPUT [JQ ARGS...]
+recipe_case() {
+	local name=$1 recipe=$2 input=$3
+	shift 3
+	if ! jq "$@" -f "$recipes/$recipe.jq" "$gold/$input" \
+		>"$scratch/$name.out" 2>"$scratch/$name.err"; then
+		echo "not ok - $recipe: $name"
+		sed 's/^/    /' "$scratch/$name.err"
+		return
+	fi
+	compare "$recipe: $name" "$gold/$name.out" "$scratch/$name.out"
+}
+
+recipe_case top-inuse top-inuse heap.ndjson -n -r
+recipe_case top-inuse-interned top-inuse heap-interned.ndjson -n -r
+recipe_case top-inuse-src top-inuse two-heaps.ndjson -n -r \
+	--arg src new.pb.gz --argjson top 2
+recipe_case goroutines-by-state goroutines-by-state goroutines.ndjson -n -r
+recipe_case goroutines-by-state-archive goroutines-by-state night.ndjson -n -r
+recipe_case stuck-goroutines stuck-goroutines goroutines.ndjson -n -c
+recipe_case stuck-goroutines-0 stuck-goroutines goroutines-interned.ndjson \
+	-n -c --argjson minutes 0
+recipe_case leaf-functions leaf-functions block.ndjson -n -r
+recipe_case leaf-functions-type leaf-functions block.ndjson -n -r \
+	--arg type contentions
+recipe_case leaf-functions-dump leaf-functions goroutines.ndjson -n -r
+recipe_case resolve-heap resolve-interned heap-interned.ndjson -n -c
+recipe_case resolve-goroutines resolve-interned goroutines-interned.ndjson -n -c
+
+# The resolved interned form is the flat form.
+for f in heap goroutines; do
+	jq -n -c -f "$recipes/resolve-interned.jq" "$gold/$f-interned.ndjson" \
+		>"$scratch/$f.resolved" 2>&1
+	jq -c . "$gold/$f.ndjson" >"$scratch/$f.flat"
+	if cmp -s "$scratch/$f.flat" "$scratch/$f.resolved"; then
+		echo "ok - resolve-interned: $f-interned.ndjson is $f.ndjson"
+	else
+		echo "not ok - resolve-interned: $f-interned.ndjson is $f.ndjson"
+		diff -u "$scratch/$f.flat" "$scratch/$f.resolved" | head -n 20 |
+			sed 's/^/    /'
+	fi
+done
+
+# Every recipe has a test case and a usage header.
+for r in "$recipes"/*.jq; do
+	n=$(basename "$r" .jq)
+	if ! grep -q "^recipe_case [^ ]* $n " "$0"; then
+		echo "not ok - $n: has a test case"
+		echo "    no recipe_case runs share/recipes/$n.jq"
+	elif ! grep -q "^#.*jq .*-f $n.jq" "$r"; then
+		echo "not ok - $n: header shows how to run it"
+	else
+		echo "ok - $n: has a test case and a usage example"
+	fi
+done
+
+# 2. The examples of pprof2ndjson(1).  The stand-ins print NDJSON from the
+# golden inputs, chosen by the file names and URLs the examples use.
+cat >"$scratch/fakes.sh" <<'EOF'
+curl() {
+	local a
+	for a; do
+		case $a in
+		*goroutine\?debug=2*) cat "$GOLD/goroutines.ndjson" ;;
+		*/heap*) cat "$GOLD/heap.ndjson" ;;
+		esac
+	done
+}
+pprof2ndjson() {
+	local a headers=0 intern=0 drop=0 values= files=()
+	for a; do
+		case $a in
+		--headers-only) headers=1 ;;
+		--intern) intern=1 ;;
+		--drop-runtime) drop=1 ;;
+		--values=*) values=${a#--values=} ;;
+		-*) ;;
+		*) files+=("$a") ;;
+		esac
+	done
+	[ ${#files[@]} -eq 0 ] && files=(-)
+	for a in "${files[@]}"; do
+		case $a in
+		-) cat ;;
+		heap.pb.gz)
+			if [ $intern = 1 ]; then cat "$GOLD/heap-interned.ndjson"
+			else cat "$GOLD/heap.ndjson"; fi ;;
+		goroutines.txt) cat "$GOLD/goroutines.ndjson" ;;
+		goroutine.pb.gz) cat "$GOLD/goroutine-profile.ndjson" ;;
+		old.pb.gz | new.pb.gz)
+			jq -c --arg s "$a" 'select(.src == $s)' "$GOLD/two-heaps.ndjson" ;;
+		*.tar.gz | profiles/*) cat "$GOLD/night.ndjson" ;;
+		*) echo "pprof2ndjson stand-in: no data for '$a'" >&2; return 66 ;;
+		esac
+	done | jq -c --argjson headers $headers --argjson drop $drop \
+		--arg values "$values" '
+		def runtime: (.fn // "") |
+			test("^(runtime\\.|runtime/internal/|internal/runtime/)");
+		select($headers == 0 or .kind == "profile")
+		| if $drop == 1 and has("stack") then
+			.stack |= map(select(runtime | not)) else . end
+		| if $values != "" and has("values") then
+			($values | split(",")) as $keep
+			| .values |= with_entries(select(.key as $k |
+				$keep | index($k)))
+		  else . end'
+}
+EOF
+
+# The literal displays of the EXAMPLES section, one file each, with the
+# mdoc escapes undone and installed paths pointed at this tree.
+page=$top/man/pprof2ndjson.1
+awk -v dir="$scratch" '
+/^\.Sh / { ex = ($0 == ".Sh EXAMPLES") }
+ex && /^\.Bd -literal/ { n++; f = dir "/ex-" n ".sh"; inb = 1; next }
+inb && /^\.Ed/ { inb = 0; close(f); next }
+inb { gsub(/\\e/, "\\"); gsub(/\\&/, ""); print > f }
+' "$page"
+for ex in "$scratch"/ex-*.sh; do
+	[ -f "$ex" ] || {
+		echo "not ok - pprof2ndjson(1) has examples"
+		break
+	}
+	n=$(basename "$ex" .sh)
+	n=${n#ex-}
+	sed -i "s|/usr/local/share/leakpipe/|$top/share/|g" "$ex"
+	name="pprof2ndjson(1) example $n"
+	if ! (cd "$scratch" && GOLD=$gold bash -c \
+		'set -o pipefail; . ./fakes.sh; . "$1"' _ "$ex") \
+		>"$scratch/ex-$n.out" 2>"$scratch/ex-$n.err"; then
+		echo "not ok - $name"
+		sed 's/^/    /' "$ex" "$scratch/ex-$n.err"
+		continue
+	fi
+	compare "$name" "$gold/man-pprof2ndjson-$n.out" "$scratch/ex-$n.out"
+done
+
+# 3. On the real program's output.
+if [ ! -x "$bindir/pprof2ndjson" ]; then
+	echo "skip - resolve-interned on pprof2ndjson output (not built)"
+	exit 0
+fi
+inputs=()
+for f in "$top"/share/samples/*.tar.gz "$top"/tests/fixtures/*; do
+	[ -f "$f" ] && inputs+=("$f")
+done
+if [ ${#inputs[@]} -eq 0 ]; then
+	echo "skip - resolve-interned on pprof2ndjson output (no sample inputs)"
+	exit 0
+fi
+for f in "${inputs[@]}"; do
+	"$bindir/pprof2ndjson" "$f" 2>/dev/null | jq -c . >"$scratch/flat"
+	"$bindir/pprof2ndjson" --intern "$f" 2>/dev/null |
+		jq -n -c -f "$recipes/resolve-interned.jq" >"$scratch/resolved" 2>&1
+	name="resolve-interned on pprof2ndjson --intern ${f#"$top"/}"
+	if cmp -s "$scratch/flat" "$scratch/resolved"; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		diff "$scratch/flat" "$scratch/resolved" | head -n 10 |
+			cut -c1-200 | sed 's/^/    /'
+	fi
+done
