@@ -92,11 +92,15 @@ $(BUILD)/cmd/%.o: cmd/%.c $(BUILD)/gen/profile.pb-c.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-.SECONDEXPANSION:
-$(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard cmd/%/*.c)) $(LIB_A)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LP_LIBS)
+# One rule per program: its cmd/<prog>/*.c files and the library.
+define prog_rule
+$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(LP_LDFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LP_LIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
 
+.PRECIOUS: $(BUILD)/tests/%_test.list
 # The TEST() list of each unit test file, in name order (libarchive's way).
 $(BUILD)/tests/%_test.list: tests/unit/%_test.c
 	@mkdir -p $(dir $@)

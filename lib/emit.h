@@ -15,7 +15,7 @@
  * piece by piece; small or complex records may still go through jansson
  * (lp_out_json).
  *
- * Errors are sticky: once a write fails every later call is a no-op and
+ * Errors are sticky: once a write fails nothing more is written out, and
  * lp_out_error() returns the errno.  Callers check once per unit or at exit.
  */
 struct lp_out {

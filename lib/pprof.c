@@ -194,10 +194,20 @@ walk(struct walk *w, enum msg m, const unsigned char *p,
 }
 
 /* protobuf-c allocates from the profile's arena: one budget, one free. */
+struct pb_alloc {
+	struct lp_arena *arena;
+	int failed; /* the budget ran out: a limit, not a corrupt file */
+};
+
 static void *
 arena_alloc(void *data, size_t size)
 {
-	return lp_arena_alloc(data, size);
+	struct pb_alloc *a = data;
+	void *p = lp_arena_alloc(a->arena, size);
+
+	if (!p)
+		a->failed = 1;
+	return p;
 }
 
 static void
@@ -574,6 +584,7 @@ lp_pprof_decode(const unsigned char *data, size_t len, struct lp_profile *p,
 	struct walk w;
 	struct decoder d;
 	ProtobufCAllocator alloc;
+	struct pb_alloc actx = { &p->arena, 0 };
 	struct lp_error local;
 	size_t budget;
 	int rc;
@@ -602,14 +613,14 @@ lp_pprof_decode(const unsigned char *data, size_t len, struct lp_profile *p,
 	}
 	alloc.alloc = arena_alloc;
 	alloc.free = arena_free;
-	alloc.allocator_data = &p->arena;
+	alloc.allocator_data = &actx;
 
 	memset(&d, 0, sizeof(d));
 	d.p = p;
 	d.err = err;
 	d.pb = leakpipe__pprof__profile__unpack(&alloc, len, data);
 	if (!d.pb) {
-		if (p->arena.used >= p->arena.budget / 2)
+		if (actx.failed)
 			return lp_error_set(err, LP_ELIMIT,
 			    "decoding needs more than %zu MiB, the limit for "
 			    "a %zu-byte profile",
