@@ -1,0 +1,1 @@
+pprof2ndjson "$FIX/go1.19/heap.pb.gz" > /dev/full

@@ -1,0 +1,1 @@
+mkdir d; pprof2ndjson d

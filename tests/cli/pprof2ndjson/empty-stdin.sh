@@ -1,0 +1,1 @@
+printf "" | pprof2ndjson

@@ -1,0 +1,1 @@
+pprof2ndjson --help

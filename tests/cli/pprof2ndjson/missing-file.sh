@@ -1,0 +1,1 @@
+pprof2ndjson no-such-file.pb.gz
