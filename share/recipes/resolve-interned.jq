@@ -12,17 +12,28 @@
 #     pprof2ndjson --intern heap.pb.gz | jq -n -c -f resolve-interned.jq
 #     pprof2ndjson --intern g.txt | jq -n -c -f resolve-interned.jq | jq -s 'length'
 
+# Put the stack back in place of "stack_id", keeping the key order.
+def unintern($stacks):
+	to_entries
+	| map(if .key == "stack_id" then
+		($stacks[.value | tostring]) as $frames
+		| if $frames == null then
+			error("stack_id \(.value) is used before its stack record")
+		  else {key: "stack", value: $frames} end
+	      else . end)
+	| from_entries;
+
 foreach inputs as $r ({stacks: {}, out: null};
 	if $r.kind == "stack" then
 		.stacks[$r.id | tostring] = $r.frames | .out = null
-	elif $r | has("stack_id") then
-		.stacks[$r.stack_id | tostring] as $frames
-		| if $frames == null then
-			error("stack_id \($r.stack_id) is used before its stack record")
-		  else . end
-		| .out = ($r | to_entries
-			| map(if .key == "stack_id"
-			      then {key: "stack", value: $frames} else . end)
-			| from_entries)
-	else .out = $r end;
+	else
+		.stacks as $s
+		| .out = ($r
+			| if has("stack_id") then unintern($s) else . end
+			# goroutine ancestors carry stacks of their own
+			| if (.ancestors | type) == "array" then
+				.ancestors |= map(if has("stack_id")
+					then unintern($s) else . end)
+			  else . end)
+	end;
 	.out // empty)
