@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# make bench: each leakpipe program against the equal-work Go reader on the
+# same input, in one run, as a ratio, with peak memory.
+#
+# Inputs are real, written by the Go runtime on this machine (tests/go/tools
+# bigheap and bigdump), and cached in $BUILD/bench.  Each leg runs RUNS
+# times (default 3); the best wall time and its peak RSS are reported.
+# Ratios are "how many times longer the other leg takes than ours".
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+RUNS=${RUNS:-3}
+bin=$BUILD/bin
+tools=$BUILD/go-tools
+data=$BUILD/bench
+mkdir -p "$data"
+
+command -v go >/dev/null || { echo "make bench needs go on PATH (the peers are Go programs)" >&2; exit 1; }
+bash "$top/tests/go/build-tools.sh" "$tools" || exit 1
+
+heap=$data/heap-262k.pb.gz
+dump=$data/dump-200k.txt
+if [ ! -s "$heap" ]; then
+	echo "bench: writing a 262,144-sample heap profile (once)..." >&2
+	"$tools/bigheap" -out "$heap" -samples 262144 || exit 1
+fi
+if [ ! -s "$dump" ]; then
+	echo "bench: writing a dump of 200,000 goroutines (once)..." >&2
+	"$tools/bigdump" -out "$dump" -goroutines 200000 || exit 1
+fi
+
+# leg NAME CMD... : best-of-RUNS wall seconds and that run's peak RSS (MB),
+# stdout to /dev/null.  Sets $secs and $rss.
+leg() {
+	local name=$1 best="" bestrss="" i t r
+	shift
+	for ((i = 0; i < RUNS; i++)); do
+		/usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
+			{ echo "bench: '$name' failed:" >&2; cat "$data/err.txt" >&2; return 1; }
+		read -r t r <"$data/time.txt"
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+			best=$t bestrss=$r
+		fi
+	done
+	secs=$best
+	rss=$((bestrss / 1024))
+	printf '  %-44s %8.2f s %7d MB\n' "$name" "$secs" "$rss"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "inf" }'; }
+
+zsize=$(stat -c %s "$heap")
+raw=$(gzip -dc "$heap" | wc -c)
+samples=$("$bin/pprof2ndjson" --headers-only "$heap" | sed -n 's/.*"samples":\([0-9]*\).*/\1/p')
+"$bin/pprof2ndjson" "$heap" >"$data/flat.ndjson"
+flat=$(stat -c %s "$data/flat.ndjson")
+echo "heap profile: $samples samples, $((zsize / 1024)) KiB gzip, $((raw / 1024)) KiB protobuf, $((flat / 1048576)) MB flat NDJSON"
+leg "pprof2ndjson (flat)" "$bin/pprof2ndjson" "$heap"; ours=$secs oursrss=$rss
+leg "pprof2ndjson --intern" "$bin/pprof2ndjson" --intern "$heap"; intern=$secs
+leg "floor: pprof2ndjson --headers-only" "$bin/pprof2ndjson" --headers-only "$heap"; hdr=$secs
+leg "floor: writing the output bytes (cat|cat)" bash -c "cat '$data/flat.ndjson' | cat"; wr=$secs
+leg "go: google/pprof parse + JSON lines" "$tools/pprofjson" "$heap"; gojson=$secs gorss=$rss
+leg "go tool pprof -raw" go tool pprof -raw "$heap"; raw_s=$secs
+leg "go tool pprof -traces" go tool pprof -traces "$heap"; traces=$secs
+floor=$(awk -v a="$hdr" -v b="$wr" 'BEGIN{print a + b}')
+echo "  ratios: go tool pprof -raw $(ratio "$raw_s" "$ours"), -traces $(ratio "$traces" "$ours"), equal-work Go $(ratio "$gojson" "$ours") (RSS ${gorss} MB vs ${oursrss} MB);"
+echo "          flat is $(ratio "$ours" "$floor") of the floor ($floor s); --intern is $(ratio "$ours" "$intern") faster than flat"
+
+dsize=$(stat -c %s "$dump")
+echo "goroutine dump: $((dsize / 1048576)) MB, $(grep -c '^goroutine ' "$dump") goroutines"
+leg "pprof2ndjson" "$bin/pprof2ndjson" "$dump"; ours=$secs oursrss=$rss
+leg "pprof2ndjson --intern" "$bin/pprof2ndjson" --intern "$dump"
+leg "go: DataDog/gostackparse + JSON lines" "$tools/gostackjson" "$dump"; gsp=$secs gsprss=$rss
+leg "go: maruel/panicparse + JSON lines" "$tools/panicjson" "$dump"; pp=$secs pprss=$rss
+echo "  ratios: gostackparse $(ratio "$gsp" "$ours") (RSS ${gsprss} MB), panicparse $(ratio "$pp" "$ours") (RSS ${pprss} MB), ours RSS ${oursrss} MB;"
+echo "          pprof2ndjson reads the dump at $(awk -v s="$dsize" -v t="$ours" 'BEGIN{ if (t > 0) printf "%.0f", s / t / 1048576; else print "inf" }') MB/s end to end"
