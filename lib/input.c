@@ -20,6 +20,7 @@ struct lp_input {
 	int fd, own_fd;
 	struct archive *ar;
 	int started, done, is_archive;
+	int eof; /* the current entry has been read to its end */
 	unsigned long entries;
 	/* The first bytes, read before libarchive sees the stream, so that
 	 * an empty input is told apart from an unknown format. */
@@ -191,12 +192,14 @@ start(struct lp_input *in, struct lp_error *err)
 	    (long long)archive_filter_bytes(in->ar, -1));
 }
 
-/* Read the current entry's data into in->buf, within the limits. */
+/*
+ * Read the current entry's data into in->buf, after what is there, until
+ * the entry ends or in->len reaches want; within the limits.
+ */
 static int
-read_entry(struct lp_input *in, struct lp_error *err)
+read_entry(struct lp_input *in, size_t want, struct lp_error *err)
 {
-	in->len = 0;
-	for (;;) {
+	while (!in->eof && in->len < want) {
 		la_ssize_t r;
 		if (in->cap - in->len < PEEK_SIZE) {
 			size_t ncap = in->cap ? in->cap * 2 : PEEK_SIZE * 4;
@@ -214,8 +217,10 @@ read_entry(struct lp_input *in, struct lp_error *err)
 		}
 		r = archive_read_data(in->ar, in->buf + in->len,
 		    in->cap - in->len);
-		if (r == 0)
-			return 0;
+		if (r == 0) {
+			in->eof = 1;
+			break;
+		}
 		if (r < 0)
 			return lp_error_set(err, LP_EDATA,
 			    "%s (byte %lld of the input, %zu bytes decoded)",
@@ -231,32 +236,21 @@ read_entry(struct lp_input *in, struct lp_error *err)
 				    LP_GZIP_RATIO_MAX);
 		}
 	}
+	return 0;
 }
 
-/* A gzip member inside an archive (heap.pb.gz in a tarball) is inflated. */
+/* An entry that failed spoils the stream after it only when the stream
+ * itself broke, not when one archive member was too big. */
 static int
-finish_unit(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
+entry_failed(struct lp_input *in, int rc)
 {
-	const unsigned char *p = in->buf;
-	size_t n = in->len;
-	int rc;
-
-	free(in->inflated);
-	in->inflated = NULL;
-	if (lp_is_gzip(p, n)) {
-		rc = lp_gunzip(p, n, &in->inflated, &n, err);
-		if (rc < 0)
-			return rc;
-		p = in->inflated;
-	}
-	u->src = in->src;
-	u->data = p;
-	u->len = n;
-	return 1;
+	if (!in->is_archive || rc != -LP_ELIMIT)
+		in->done = 1;
+	return rc;
 }
 
 int
-lp_input_next(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
+lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 {
 	struct archive_entry *e;
 	int rc;
@@ -264,6 +258,8 @@ lp_input_next(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 	u->src = in->path;
 	u->data = NULL;
 	u->len = 0;
+	in->len = 0;
+	in->eof = 1;
 	if (in->done)
 		return 0;
 	if (!in->started) {
@@ -312,15 +308,66 @@ lp_input_next(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 				    "out of memory");
 		}
 		u->src = in->src;
-		if ((rc = read_entry(in, err)) < 0) {
-			/* A bad member spoils the stream after it only when
-			 * the stream itself broke. */
-			if (!in->is_archive || rc != -LP_ELIMIT)
-				in->done = 1;
-			return rc;
-		}
-		return finish_unit(in, u, err);
+		in->eof = 0;
+		if ((rc = read_entry(in, LP_INPUT_HEAD, err)) < 0)
+			return entry_failed(in, rc);
+		u->data = in->buf;
+		u->len = in->len;
+		return 1;
 	}
+}
+
+int
+lp_input_slurp(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
+{
+	int rc;
+
+	if (!in->ar)
+		return 1; /* the empty unit */
+	if ((rc = read_entry(in, SIZE_MAX, err)) < 0)
+		return entry_failed(in, rc);
+	/* A gzip member inside an archive (heap.pb.gz in a tarball) is
+	 * inflated here; a gzip stream outside one, by libarchive. */
+	free(in->inflated);
+	in->inflated = NULL;
+	u->data = in->buf;
+	u->len = in->len;
+	if (lp_is_gzip(u->data, u->len)) {
+		size_t n;
+		if ((rc = lp_gunzip(in->buf, in->len, &in->inflated, &n,
+			 err)) < 0)
+			return rc;
+		u->data = in->inflated;
+		u->len = n;
+	}
+	return 1;
+}
+
+long
+lp_input_read(struct lp_input *in, void *buf, size_t n, struct lp_error *err)
+{
+	la_ssize_t r;
+
+	if (!in->ar || in->eof)
+		return 0;
+	r = archive_read_data(in->ar, buf, n);
+	if (r < 0) {
+		in->done = 1;
+		return lp_error_set(err, LP_EDATA, "%s (byte %lld of the input)",
+		    archive_error_string(in->ar),
+		    (long long)archive_filter_bytes(in->ar, -1));
+	}
+	if (r == 0)
+		in->eof = 1;
+	return (long)r;
+}
+
+int
+lp_input_next(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
+{
+	int rc = lp_input_begin(in, u, err);
+
+	return rc > 0 ? lp_input_slurp(in, u, err) : rc;
 }
 
 int

@@ -33,6 +33,23 @@ struct lp_input *lp_input_open(const char *path, struct lp_error *err);
  */
 int lp_input_next(struct lp_input *in, struct lp_unit *u, struct lp_error *err);
 
+/*
+ * The same in two steps, for readers that stream: lp_input_begin starts
+ * the next unit and reads only its head, at least LP_INPUT_HEAD bytes
+ * (fewer when the unit is shorter) into u, enough to judge its format.
+ * Then either lp_input_slurp reads the whole unit into u (inflating a gzip
+ * archive member), or lp_input_read returns the bytes after the head, a
+ * piece at a time (0 at the end, negative LP_E* on error).  Return values
+ * are those of lp_input_next.
+ */
+#define LP_INPUT_HEAD ((size_t)64 << 10)
+int lp_input_begin(struct lp_input *in, struct lp_unit *u,
+    struct lp_error *err);
+int lp_input_slurp(struct lp_input *in, struct lp_unit *u,
+    struct lp_error *err);
+long lp_input_read(struct lp_input *in, void *buf, size_t n,
+    struct lp_error *err);
+
 void lp_input_free(struct lp_input *in);
 
 /*
