@@ -181,6 +181,37 @@ for ex in "$scratch"/ex-*.sh; do
 	compare "$name" "$gold/man-pprof2ndjson-$n.out" "$scratch/ex-$n.out"
 done
 
+# The example files parse: the shell functions, every crontab entry's
+# command (cron's \% undone), and the Makefile snippet.
+ex=$top/share/examples
+if [ -f "$ex/pipelines.sh" ]; then
+	out=$(bash -n "$ex/pipelines.sh" 2>&1)
+	if [ -z "$out" ]; then echo "ok - examples: pipelines.sh parses"
+	else echo "not ok - examples: pipelines.sh parses"; echo "    $out"; fi
+fi
+for f in "$ex"/*.crontab; do
+	[ -f "$f" ] || continue
+	out=$(grep -E '^[0-9*@]' "$f" |
+		sed -E 's/^(@[a-z]+|([^ ]+ +){5}) *//; s/\\%/%/g' |
+		while IFS= read -r cmd; do
+			bash -n -c "$cmd" 2>&1 || echo "bad entry: $cmd"
+		done)
+	if [ -z "$out" ]; then echo "ok - examples: ${f##*/} entries parse"
+	else echo "not ok - examples: ${f##*/} entries parse"
+		printf '%s\n' "$out" | sed 's/^/    /'; fi
+done
+for f in "$ex"/*.mk; do
+	[ -f "$f" ] || continue
+	mkdir -p "$scratch/mk/leak/20260101T000000" "$scratch/mk/leak/20260102T000000"
+	for d in "$scratch"/mk/leak/*/; do
+		touch "$d/heap.pb.gz" "$d/goroutines.txt"
+	done
+	if out=$(cd "$scratch/mk" && make -n -f "$f" leak-report leak-snapshot 2>&1)
+	then echo "ok - examples: ${f##*/} dry run"
+	else echo "not ok - examples: ${f##*/} dry run"
+		printf '%s\n' "$out" | tail -n 5 | sed 's/^/    /'; fi
+done
+
 # 3. On the real program's output.
 if [ ! -x "$bindir/pprof2ndjson" ]; then
 	echo "skip - resolve-interned on pprof2ndjson output (not built)"
