@@ -439,6 +439,28 @@ parse_call(const char *p, size_t n, struct lp_frame *f)
 }
 
 /*
+ * Go prints aggregates as {…} nested at most 5 deep (maxDepth in the
+ * runtime's printArgs); anything else did not come from a Go runtime.
+ */
+static const char *
+check_braces(struct lp_str a)
+{
+	size_t i;
+	int depth = 0;
+
+	for (i = 0; i < a.n; i++) {
+		if (a.p[i] == '{') {
+			if (++depth > 5)
+				return "arguments nested deeper than Go prints";
+		} else if (a.p[i] == '}') {
+			if (--depth < 0)
+				return "unbalanced braces in arguments";
+		}
+	}
+	return depth ? "unbalanced braces in arguments" : NULL;
+}
+
+/*
  * A file line, TAB "path:line [+0xoff] [fp=… sp=… pc=…]", into f.
  * Returns 0, or -1 with *why set when it is not one.
  */
@@ -867,6 +889,13 @@ again:
 			tmp.fn = lp_str_make(p, n); /* C function, no args */
 			r = 1;
 		}
+		if (r > 0 && tmp.args.n && memchr(tmp.args.p, '{', tmp.args.n) &&
+		    (why = check_braces(tmp.args)) != NULL) {
+			/* Keep the frame: only its argument text is odd. */
+			report(ps, ps->lineno, "%s: '%s'", why,
+			    quote(b, sizeof(b), p, n));
+			ps->g.flags |= LP_G_PARTIAL;
+		}
 		if (r > 0) {
 			f = push_frame(ps);
 			if (f)
@@ -944,27 +973,38 @@ out:
 
 /* ---- writing ---- */
 
-static void
-write_stack_field(struct lp_out *o, const struct lp_frame *f, size_t n,
+/*
+ * The interned id of a stack, 0 when not interning (or out of memory:
+ * the flat form is still correct output).  Interning may write a "stack"
+ * record to o, so it must happen before the record that refers to it.
+ */
+static uint64_t
+intern_stack(struct lp_out *o, const struct lp_frame *f, size_t n,
     unsigned flags, struct lp_intern *in)
 {
-	if ((flags & LP_EMIT_INTERN) && in) {
-		struct lp_out s;
-		uint64_t id = 0;
+	struct lp_out s;
+	uint64_t id = 0;
 
-		/* A scratch writer with fd -1 grows in memory. */
-		if (lp_out_init(&s, -1, 4096) == 0) {
-			lp_stack_write(&s, f, n, flags);
-			if (!lp_out_error(&s))
-				id = lp_intern_stack(in, o, s.buf, s.len);
-			lp_out_release(&s);
-		}
-		if (id) {
-			lp_out_lit(o, ",\"stack_id\":");
-			lp_out_uint(o, id);
-			return;
-		}
-		/* Out of memory: the flat form is still correct output. */
+	if (!(flags & LP_EMIT_INTERN) || !in)
+		return 0;
+	/* A scratch writer with fd -1 grows in memory. */
+	if (lp_out_init(&s, -1, 4096) == 0) {
+		lp_stack_write(&s, f, n, flags);
+		if (!lp_out_error(&s))
+			id = lp_intern_stack(in, o, s.buf, s.len);
+		lp_out_release(&s);
+	}
+	return id;
+}
+
+static void
+write_stack_field(struct lp_out *o, const struct lp_frame *f, size_t n,
+    unsigned flags, uint64_t id)
+{
+	if (id) {
+		lp_out_lit(o, ",\"stack_id\":");
+		lp_out_uint(o, id);
+		return;
 	}
 	lp_out_lit(o, ",\"stack\":");
 	lp_stack_write(o, f, n, flags);
@@ -993,13 +1033,22 @@ write_created(struct lp_out *o, const struct lp_frame *f, int has_id,
 	lp_out_ch(o, '}');
 }
 
+/* Ancestor stacks interned per record; more are written flat (Go keeps
+ * at most 50 ancestors, GODEBUG=tracebackancestors). */
+#define ANC_IDS_MAX 64
+
 void
 lp_goroutine_write(struct lp_out *o, const struct lp_goroutine *g,
     const char *src, const struct lp_emit_opts *opts, struct lp_intern *in)
 {
 	unsigned flags = opts ? opts->flags : 0, gf = g->flags;
+	uint64_t id, aid[ANC_IDS_MAX];
 	size_t i;
 
+	id = intern_stack(o, g->frames, g->nframes, flags, in);
+	for (i = 0; i < g->nancestors && i < ANC_IDS_MAX; i++)
+		aid[i] = intern_stack(o, g->ancestors[i].frames,
+		    g->ancestors[i].nframes, flags, in);
 	lp_out_lit(o, "{\"kind\":\"goroutine\"");
 	if (src) {
 		lp_out_lit(o, ",\"src\":");
@@ -1050,7 +1099,7 @@ lp_goroutine_write(struct lp_out *o, const struct lp_goroutine *g,
 		}
 		lp_out_ch(o, ']');
 	}
-	write_stack_field(o, g->frames, g->nframes, flags, in);
+	write_stack_field(o, g->frames, g->nframes, flags, id);
 	if (gf & LP_G_ELIDED) {
 		lp_out_lit(o, ",\"frames_elided\":true");
 		if (g->elided) {
@@ -1076,7 +1125,8 @@ lp_goroutine_write(struct lp_out *o, const struct lp_goroutine *g,
 				lp_out_ch(o, ',');
 			lp_out_lit(o, "{\"goid\":");
 			lp_out_uint(o, a->id);
-			write_stack_field(o, a->frames, a->nframes, flags, in);
+			write_stack_field(o, a->frames, a->nframes, flags,
+			    i < ANC_IDS_MAX ? aid[i] : 0);
 			if (a->flags & LP_G_ELIDED) {
 				lp_out_lit(o, ",\"frames_elided\":true");
 				if (a->elided) {
