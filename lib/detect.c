@@ -136,6 +136,11 @@ lp_detect(const unsigned char *p, size_t n)
 		    p[i + 6] == '\0')
 			return LP_FMT_TRACE;
 	}
+	/* NDJSON even when a record is broken (a NUL, bad UTF-8): the
+	 * reader reports that line and goes on.  No protobuf starts with
+	 * '{', which would be field 15 with the invalid wire type 3. */
+	if (n && p[0] == '{')
+		return LP_FMT_NDJSON;
 	if (!looks_text(p, n))
 		return LP_FMT_PPROF;
 	while (q < e && is_space(*q))

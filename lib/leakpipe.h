@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "attr.h"
 #include "cli.h"
+#include "decode.h"
 #include "detect.h"
 #include "diag.h"
 #include "emit.h"
@@ -17,6 +18,7 @@
 #include "limits.h"
 #include "pprof.h"
 #include "profile.h"
+#include "reader.h"
 #include "str.h"
 #include "util.h"
 

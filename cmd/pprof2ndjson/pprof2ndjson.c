@@ -50,76 +50,20 @@ struct run {
 	struct lp_intern *intern;
 };
 
-struct dump_ctx {
-	struct run *run;
-	const char *src;
-};
-
-static int
-write_goroutine(const struct lp_goroutine *g, void *ctx)
-{
-	struct dump_ctx *c = ctx;
-
-	if (!(c->run->opts.flags & LP_EMIT_HEADERS))
-		lp_goroutine_write(&lp_cli.out, g, c->src, &c->run->opts,
-		    c->run->intern);
-	return lp_cli.out.err ? -LP_EIO : 0;
-}
-
 static void
 decode_unit(struct run *run, const struct lp_unit *u)
 {
-	enum lp_format fmt = lp_detect(u->data, u->len);
-	struct lp_profile prof;
 	struct lp_error err = { 0, "" };
 	struct lp_diag diag;
-	struct dump_ctx dc;
-	int rc = 0;
+	int rc;
 
 	lp_cli_diag_init(&diag, u->src);
-	switch (fmt) {
-	case LP_FMT_PPROF:
-	case LP_FMT_HEAP_TEXT:
-	case LP_FMT_COUNT_TEXT:
-	case LP_FMT_CONTENTION_TEXT:
-		lp_profile_init(&prof, 0);
-		if (fmt == LP_FMT_PPROF)
-			rc = lp_pprof_decode(u->data, u->len, &prof, &err);
-		else
-			rc = lp_legacytext_decode(u->data, u->len, fmt, &prof,
-			    &diag, &err);
-		if (rc == 0)
-			rc = lp_profile_write(&lp_cli.out, &prof, u->src,
-			    &run->opts, run->intern);
-		if (rc == -LP_ENOMEM && !err.msg[0])
-			lp_error_set(&err, LP_ENOMEM, "out of memory");
-		lp_profile_release(&prof);
-		break;
-	case LP_FMT_GODUMP:
-		dc.run = run;
-		dc.src = u->src;
-		rc = lp_godump_parse(u->data, u->len, write_goroutine, &dc,
-		    &diag, &err);
-		break;
-	case LP_FMT_EMPTY:
-		rc = lp_error_set(&err, LP_EDATA, "empty input");
-		break;
-	case LP_FMT_NDJSON:
-		rc = lp_error_set(&err, LP_EDATA,
-		    "already NDJSON records, not a profile or dump");
-		break;
-	case LP_FMT_TRACE:
-		rc = lp_error_set(&err, LP_EDATA,
-		    "a Go execution trace, not a profile (use trace2ndjson)");
-		break;
-	default:
-		rc = lp_error_set(&err, LP_EDATA,
-		    "not a pprof profile or Go dump (text of an unknown kind)");
-		break;
-	}
+	rc = lp_decode_unit(&lp_cli.out, u, &run->opts, run->intern, &diag,
+	    &err);
 	lp_cli_check_output();
-	if (rc < 0 && rc != -LP_EIO)
+	if (rc < 0)
 		lp_cli_fail(u->src, &err);
+	/* Out before the next read, which may block (tail -f, a slow pipe). */
 	lp_out_flush(&lp_cli.out);
 	lp_cli_check_output();
 }

@@ -1,0 +1,26 @@
+/* decode.h - any evidence unit to records, whatever its format */
+#ifndef LP_DECODE_H
+#define LP_DECODE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "emit.h"
+#include "error.h"
+#include "input.h"
+#include "intern.h"
+#include "profile.h"
+
+/*
+ * Judge the format of u by its content and write its records to o: pprof
+ * and ?debug=1 text as profile + sample records, dumps as goroutine
+ * records.  With LP_EMIT_HEADERS only profile records are written.  Lines
+ * a text decoder steps over are reported through d.  Returns 0, or a
+ * negative LP_E* with err saying why the unit is not evidence or where it
+ * is broken (-LP_EIO when o failed).
+ */
+int lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
+    const struct lp_emit_opts *opts, struct lp_intern *in, struct lp_diag *d,
+    struct lp_error *err);
+
+#endif

@@ -1,0 +1,308 @@
+/* reader.c - one record reader for every analysis program */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "detect.h"
+#include "input.h"
+#include "limits.h"
+#include "reader.h"
+
+enum mode { M_NONE, M_NDJSON, M_RENDERED };
+
+struct lp_reader {
+	unsigned flags;
+	struct lp_input *in;
+	enum mode mode;
+	char *src;
+	/* NDJSON: the unread part of the stream is buf[pos..len). */
+	char *buf;
+	size_t len, cap, pos;
+	int eof;
+	unsigned long lineno;
+	int skipping; /* dropping the rest of an over-long line */
+	/* Evidence: its records, rendered by the shared writers. */
+	struct lp_out rendered;
+	unsigned long skipped; /* lines a text decoder stepped over */
+	json_t *stacks;	       /* "id" -> frames, for this unit */
+};
+
+struct lp_reader *
+lp_reader_new(unsigned flags)
+{
+	struct lp_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->flags = flags;
+	r->stacks = json_object();
+	if (!r->stacks || lp_out_init(&r->rendered, -1, 4096) < 0) {
+		json_decref(r->stacks);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+lp_reader_free(struct lp_reader *r)
+{
+	if (!r)
+		return;
+	lp_input_free(r->in);
+	lp_out_release(&r->rendered);
+	json_decref(r->stacks);
+	free(r->buf);
+	free(r->src);
+	free(r);
+}
+
+int
+lp_reader_open(struct lp_reader *r, const char *path, struct lp_error *err)
+{
+	lp_input_free(r->in);
+	r->mode = M_NONE;
+	r->in = lp_input_open(path, err);
+	return r->in ? 0 : -err->code;
+}
+
+/* Start the next unit.  Returns 1, 0 at the end, or an error. */
+static int
+next_unit(struct lp_reader *r, struct lp_error *err)
+{
+	struct lp_unit u;
+	struct lp_diag d = { NULL, NULL, 0 };
+	struct lp_emit_opts opts = { 0, NULL, 0 };
+	int rc = lp_input_begin(r->in, &u, err);
+
+	free(r->src);
+	r->src = strdup(u.src ? u.src : "?");
+	if (rc <= 0)
+		return rc;
+	if (!r->src)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	json_object_clear(r->stacks);
+	r->lineno = 0;
+	r->skipping = 0;
+	if (lp_detect(u.data, u.len) == LP_FMT_NDJSON) {
+		if (r->cap < u.len) {
+			char *b = realloc(r->buf, u.len);
+			if (!b)
+				return lp_error_set(err, LP_ENOMEM,
+				    "out of memory");
+			r->buf = b;
+			r->cap = u.len;
+		}
+		memcpy(r->buf, u.data, u.len);
+		r->len = u.len;
+		r->pos = 0;
+		r->eof = 0;
+		r->mode = M_NDJSON;
+		return 1;
+	}
+	/* Evidence: decode it in process.  The records go through the same
+	 * writers as pprof2ndjson's and are parsed back one at a time, so
+	 * both roads give the same records by construction. */
+	if ((rc = lp_input_slurp(r->in, &u, err)) < 0)
+		return rc;
+	r->rendered.len = 0;
+	r->rendered.err = 0;
+	rc = lp_decode_unit(&r->rendered, &u, &opts, NULL, &d, err);
+	if (rc < 0)
+		return rc;
+	r->skipped = d.count;
+	r->pos = 0;
+	r->mode = M_RENDERED;
+	return 1;
+}
+
+/* More NDJSON bytes into buf; 0 at the end of the unit. */
+static int
+fill(struct lp_reader *r, struct lp_error *err)
+{
+	long n;
+
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	if (r->cap - r->len < 65536) {
+		size_t ncap = r->cap < 65536 ? 131072 : r->cap * 2;
+		char *b;
+		if (r->len > LP_LINE_MAX)
+			return lp_error_set(err, LP_ELIMIT,
+			    "line %lu: longer than the %zu MiB limit",
+			    r->lineno + 1, LP_LINE_MAX >> 20);
+		b = realloc(r->buf, ncap);
+		if (!b)
+			return lp_error_set(err, LP_ENOMEM, "out of memory");
+		r->buf = b;
+		r->cap = ncap;
+	}
+	n = lp_input_read(r->in, r->buf + r->len, r->cap - r->len, err);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		r->eof = 1;
+	r->len += (size_t)n;
+	return n > 0;
+}
+
+/* The next line of the unit: 1, 0 at its end, or an error. */
+static int
+next_line(struct lp_reader *r, const char **line, size_t *n,
+    struct lp_error *err)
+{
+	const char *base, *nl;
+	size_t avail, *pos;
+	int rc;
+
+	for (;;) {
+		if (r->mode == M_RENDERED) {
+			base = r->rendered.buf;
+			avail = r->rendered.len;
+			pos = &r->pos;
+		} else {
+			base = r->buf;
+			avail = r->len;
+			pos = &r->pos;
+		}
+		nl = *pos < avail ? memchr(base + *pos, '\n', avail - *pos)
+				  : NULL;
+		if (r->skipping) {
+			*pos = nl ? (size_t)(nl - base) + 1 : avail;
+			r->skipping = !nl;
+			if (!nl && r->eof)
+				return 0;
+			if (!nl && (rc = fill(r, err)) < 0)
+				return rc;
+			continue;
+		}
+		if (nl || r->mode == M_RENDERED || r->eof) {
+			if (*pos == avail)
+				return 0;
+			*line = base + *pos;
+			*n = nl ? (size_t)(nl - *line) : avail - *pos;
+			*pos += *n + (nl != NULL);
+			r->lineno++;
+			return 1;
+		}
+		if ((rc = fill(r, err)) < 0) {
+			if (rc == -LP_ELIMIT) {
+				/* Drop the over-long line and go on after it. */
+				r->pos = r->len;
+				r->lineno++;
+				r->skipping = 1;
+			}
+			return rc;
+		}
+	}
+}
+
+/* Resolve "stack_id" into "stack"; returns 0 or an error. */
+static int
+resolve(struct lp_reader *r, json_t *rec, struct lp_error *err)
+{
+	json_t *sid = json_object_get(rec, "stack_id"), *frames;
+	char key[32];
+
+	if (!sid)
+		return 0;
+	if (!json_is_integer(sid))
+		return lp_error_set(err, LP_EDATA,
+		    "line %lu: stack_id is not an integer", r->lineno);
+	snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT,
+	    json_integer_value(sid));
+	frames = json_object_get(r->stacks, key);
+	if (!frames)
+		return lp_error_set(err, LP_EDATA,
+		    "line %lu: stack_id %s has no stack record before it",
+		    r->lineno, key);
+	json_object_set(rec, "stack", frames);
+	json_object_del(rec, "stack_id");
+	return 0;
+}
+
+int
+lp_reader_next(struct lp_reader *r, json_t **rec, const char **src,
+    struct lp_error *err)
+{
+	const char *line;
+	size_t n;
+	json_error_t jerr;
+	json_t *v, *kind;
+	int rc;
+
+	*rec = NULL;
+	*src = r->src ? r->src : "?";
+	if (!r->in)
+		return 0;
+	for (;;) {
+		if (r->mode == M_NONE) {
+			rc = next_unit(r, err);
+			*src = r->src ? r->src : "?";
+			if (rc <= 0)
+				return rc;
+		}
+		rc = next_line(r, &line, &n, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			unsigned long skipped = r->skipped;
+			int was = r->mode;
+			r->mode = M_NONE;
+			r->skipped = 0;
+			if (was == M_RENDERED && skipped)
+				return lp_error_set(err, LP_EDATA,
+				    "%lu lines not understood (pprof2ndjson "
+				    "names them)", skipped);
+			continue;
+		}
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (n == 0 || strspn(line, " \t") >= n)
+			continue;
+		if (memchr(line, '\0', n))
+			return lp_error_set(err, LP_EDATA,
+			    "line %lu: NUL byte in a record", r->lineno);
+		v = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
+		if (!v)
+			return lp_error_set(err, LP_EDATA,
+			    "line %lu: %s (column %d)", r->lineno, jerr.text,
+			    jerr.column);
+		if (!json_is_object(v)) {
+			json_decref(v);
+			return lp_error_set(err, LP_EDATA,
+			    "line %lu: not a JSON object", r->lineno);
+		}
+		kind = json_object_get(v, "kind");
+		if (json_is_string(kind) &&
+		    strcmp(json_string_value(kind), "stack") == 0) {
+			json_t *id = json_object_get(v, "id");
+			json_t *frames = json_object_get(v, "frames");
+			char key[32];
+			if (!json_is_integer(id) || !json_is_array(frames)) {
+				json_decref(v);
+				return lp_error_set(err, LP_EDATA,
+				    "line %lu: a stack record needs an "
+				    "integer id and a frames array",
+				    r->lineno);
+			}
+			snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(id));
+			json_object_set(r->stacks, key, frames);
+			if (!(r->flags & LP_READ_STACKS)) {
+				json_decref(v);
+				continue;
+			}
+		} else if ((rc = resolve(r, v, err)) < 0) {
+			json_decref(v);
+			return rc;
+		}
+		*rec = v;
+		return 1;
+	}
+}

@@ -1,0 +1,47 @@
+/* reader.h - one record reader for every analysis program */
+#ifndef LP_READER_H
+#define LP_READER_H
+
+#include <jansson.h>
+
+#include "error.h"
+#include "frame.h"
+
+/*
+ * Reads records from leakpipe NDJSON or from the evidence itself: a pprof
+ * profile, a Go dump or ?debug=1 text, or an archive of them, decoded in
+ * process.  Either way the caller sees the same records, one json_t object
+ * at a time, with every interned stack resolved: a record that carried
+ * "stack_id" comes out with "stack" instead, so programs never see the
+ * difference between the two forms of DESIGN.md.
+ *
+ * NDJSON is streamed line by line (memory grows with the distinct stacks
+ * kept, not the input).  Evidence is decoded whole, like pprof2ndjson.
+ * Stack ids are scoped to one input unit (a file, stdin, a member).
+ */
+struct lp_reader;
+
+/* lp_reader_new flags */
+#define LP_READ_STACKS 0x1u /* also return the "stack" records themselves */
+
+struct lp_reader *lp_reader_new(unsigned flags);
+void lp_reader_free(struct lp_reader *r);
+
+/*
+ * Start reading path ("-" = stdin); the previous input is dropped.
+ * Returns 0, or -LP_ENOINPUT/-LP_ENOMEM with err filled.
+ */
+int lp_reader_open(struct lp_reader *r, const char *path,
+    struct lp_error *err);
+
+/*
+ * The next record of the open input: 1 with *rec (a new reference the
+ * caller must json_decref) and *src (the unit's name, valid until the next
+ * call); 0 at the end; or a negative LP_E* with err saying what and where
+ * ("line 12: …"), *src naming the unit.  After an error, calling again goes
+ * on with the next line or unit.
+ */
+int lp_reader_next(struct lp_reader *r, json_t **rec, const char **src,
+    struct lp_error *err);
+
+#endif
