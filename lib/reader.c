@@ -132,7 +132,7 @@ fill(struct lp_reader *r, struct lp_error *err)
 	if (r->cap - r->len < 65536) {
 		size_t ncap = r->cap < 65536 ? 131072 : r->cap * 2;
 		char *b;
-		if (r->len > LP_LINE_MAX)
+		if (r->len - r->pos > LP_LINE_MAX)
 			return lp_error_set(err, LP_ELIMIT,
 			    "line %lu: longer than the %zu MiB limit",
 			    r->lineno + 1, LP_LINE_MAX >> 20);
@@ -188,6 +188,10 @@ next_line(struct lp_reader *r, const char **line, size_t *n,
 			*n = nl ? (size_t)(nl - *line) : avail - *pos;
 			*pos += *n + (nl != NULL);
 			r->lineno++;
+			if (*n > LP_LINE_MAX)
+				return lp_error_set(err, LP_ELIMIT,
+				    "line %lu: longer than the %zu MiB limit",
+				    r->lineno, LP_LINE_MAX >> 20);
 			return 1;
 		}
 		if ((rc = fill(r, err)) < 0) {

@@ -41,7 +41,8 @@ const char *test_tmpdir(void);
 	do {                                                              \
 		const char *a_ = (a), *b_ = (b);                          \
 		if (!a_ || !b_ || strcmp(a_, b_) != 0) {                  \
-			printf("  %s:%d: %s\n    got  '%s'\n    want '%s'\n", \
+			printf("  %s:%d: %s\n    got  '%.400s'\n"       \
+			    "    want '%.400s'\n",                          \
 			    __FILE__, __LINE__, #a, a_ ? a_ : "(null)",   \
 			    b_ ? b_ : "(null)");                          \
 			test_failed = 1;                                  \
@@ -54,9 +55,10 @@ const char *test_tmpdir(void);
 		const char *w_ = (want);                                    \
 		size_t n_ = (n);                                            \
 		if (n_ != strlen(w_) || memcmp((p), w_, n_) != 0) {         \
-			printf("  %s:%d: %s\n    got  '%.*s'\n    want '%s'\n", \
-			    __FILE__, __LINE__, #p, (int)n_, (const char *)(p), \
-			    w_);                                            \
+			printf("  %s:%d: %s\n    got  '%.*s'\n"               \
+			    "    want '%.400s'\n",                               \
+			    __FILE__, __LINE__, #p, n_ > 400 ? 400 : (int)n_,  \
+			    (const char *)(p), w_);                            \
 			test_failed = 1;                                    \
 		}                                                           \
 	} while (0)
