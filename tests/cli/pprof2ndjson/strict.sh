@@ -1,2 +1,5 @@
+# --strict stops at the first bad unit: nothing after it is decoded.
 printf 'junk\n' > bad.txt
-pprof2ndjson --strict bad.txt "$FIX/go1.19/heap.pb.gz" | wc -l
+cp "$FIX/go1.19/heap.pb.gz" heap.pb.gz
+pprof2ndjson --strict bad.txt heap.pb.gz > out.ndjson
+echo "exit $?, $(wc -l < out.ndjson) records"
