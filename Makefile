@@ -140,9 +140,17 @@ fuzz:
 bench: all
 	$(Q)BUILD=$(BUILD) bash tests/bench/run.sh
 
-## demo: decode the bundled sample archive
+## demo: decode the bundled sample archive (a night of profiles and dumps)
+SAMPLE = share/samples/nightly.tar.gz
 demo: all
-	$(Q)$(BUILD)/bin/pprof2ndjson share/samples/nightly.tar.gz | head -n 5
+	@echo "== $(SAMPLE): what is in it (pprof2ndjson --headers-only)"
+	$(Q)$(BUILD)/bin/pprof2ndjson --headers-only $(SAMPLE) | \
+	  jq -r '[.src, .format, "\(.samples) samples"] | @tsv'
+	@echo "== who holds the live heap at the last snapshot (share/recipes/top-inuse.jq)"
+	$(Q)$(BUILD)/bin/pprof2ndjson $(SAMPLE) | jq -n -r --argjson top 5 \
+	  --arg src $(SAMPLE):nightly/heap-04.pb.gz -f share/recipes/top-inuse.jq
+	@echo "== goroutines by state in the dump (share/recipes/goroutines-by-state.jq)"
+	$(Q)$(BUILD)/bin/pprof2ndjson $(SAMPLE) | jq -n -r -f share/recipes/goroutines-by-state.jq
 
 ## lint: clang-format, shellcheck and mandoc, where installed
 lint:
