@@ -2,19 +2,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "intern.h"
 #include "util.h"
 
+/* A set of byte strings, each with the id it was given (1, 2, …). */
 struct entry {
 	uint64_t hash, id;
-	char *json;
+	const char *key;
 	size_t len;
 };
 
-struct lp_intern {
+struct table {
 	struct entry *tab; /* open addressing, power-of-two size */
 	size_t size, count;
-	uint64_t next_id;
+};
+
+struct lp_intern {
+	struct table stacks; /* rendered frames array -> stack id */
+	struct table frags;  /* one location's rendered frames -> frag id */
+	struct table seqs;   /* sequence of frag ids -> stack id */
+	uint64_t next_stack, next_frag;
+	struct lp_arena keys; /* copies of every key */
 };
 
 struct lp_intern *
@@ -24,82 +33,131 @@ lp_intern_new(void)
 
 	if (!in)
 		return NULL;
-	in->size = 1024;
-	in->tab = calloc(in->size, sizeof(*in->tab));
-	if (!in->tab) {
-		free(in);
-		return NULL;
-	}
-	in->next_id = 1;
+	in->next_stack = in->next_frag = 1;
+	lp_arena_init(&in->keys, 0);
 	return in;
 }
 
 void
 lp_intern_free(struct lp_intern *in)
 {
-	size_t i;
-
 	if (!in)
 		return;
-	for (i = 0; i < in->size; i++)
-		free(in->tab[i].json);
-	free(in->tab);
+	free(in->stacks.tab);
+	free(in->frags.tab);
+	free(in->seqs.tab);
+	lp_arena_release(&in->keys);
 	free(in);
 }
 
 static int
-grow(struct lp_intern *in)
+grow(struct table *t)
 {
-	size_t nsize = in->size * 2, i;
+	size_t nsize = t->size ? t->size * 2 : 1024, i, j;
 	struct entry *nt = calloc(nsize, sizeof(*nt));
 
 	if (!nt)
 		return -1;
-	for (i = 0; i < in->size; i++) {
-		struct entry *e = &in->tab[i];
-		size_t j;
-		if (!e->id)
+	for (i = 0; i < t->size; i++) {
+		if (!t->tab[i].id)
 			continue;
-		for (j = e->hash & (nsize - 1); nt[j].id; j = (j + 1) & (nsize - 1))
+		for (j = t->tab[i].hash & (nsize - 1); nt[j].id;
+		     j = (j + 1) & (nsize - 1))
 			;
-		nt[j] = *e;
+		nt[j] = t->tab[i];
 	}
-	free(in->tab);
-	in->tab = nt;
-	in->size = nsize;
+	free(t->tab);
+	t->tab = nt;
+	t->size = nsize;
 	return 0;
+}
+
+/*
+ * The entry for key, added with the id *next++ when absent (*added set).
+ * NULL when out of memory.
+ */
+static struct entry *
+lookup(struct lp_intern *in, struct table *t, const void *key, size_t n,
+    uint64_t *next, int *added)
+{
+	uint64_t h = lp_hash(key, n, 0);
+	struct entry *e;
+	size_t j;
+	char *copy;
+
+	*added = 0;
+	if (t->count * 2 >= t->size && grow(t) < 0)
+		return NULL;
+	for (j = h & (t->size - 1); t->tab[j].id; j = (j + 1) & (t->size - 1)) {
+		e = &t->tab[j];
+		if (e->hash == h && e->len == n && memcmp(e->key, key, n) == 0)
+			return e;
+	}
+	if (!(copy = lp_arena_alloc(&in->keys, n ? n : 1)))
+		return NULL;
+	memcpy(copy, key, n);
+	e = &t->tab[j];
+	e->key = copy;
+	e->len = n;
+	e->hash = h;
+	e->id = (*next)++;
+	t->count++;
+	*added = 1;
+	return e;
+}
+
+static void
+write_stack_head(struct lp_out *o, uint64_t id)
+{
+	lp_out_lit(o, "{\"kind\":\"stack\",\"id\":");
+	lp_out_uint(o, id);
+	lp_out_lit(o, ",\"frames\":");
 }
 
 uint64_t
 lp_intern_stack(struct lp_intern *in, struct lp_out *o, const char *json,
     size_t n)
 {
-	uint64_t h = lp_hash(json, n, 0);
-	size_t j;
-	struct entry *e;
+	int added;
+	struct entry *e = lookup(in, &in->stacks, json, n, &in->next_stack,
+	    &added);
 
-	if (in->count * 2 >= in->size && grow(in) < 0)
+	if (!e)
 		return 0;
-	for (j = h & (in->size - 1); in->tab[j].id; j = (j + 1) & (in->size - 1)) {
-		e = &in->tab[j];
-		if (e->hash == h && e->len == n && memcmp(e->json, json, n) == 0)
-			return e->id;
+	if (added) {
+		write_stack_head(o, e->id);
+		lp_out_raw(o, json, n);
+		lp_out_ch(o, '}');
+		lp_out_end(o);
 	}
-	e = &in->tab[j];
-	e->json = malloc(n ? n : 1);
-	if (!e->json)
-		return 0;
-	memcpy(e->json, json, n);
-	e->len = n;
-	e->hash = h;
-	e->id = in->next_id++;
-	in->count++;
+	return e->id;
+}
 
-	lp_out_lit(o, "{\"kind\":\"stack\",\"id\":");
-	lp_out_uint(o, e->id);
-	lp_out_lit(o, ",\"frames\":");
-	lp_out_raw(o, json, n);
-	lp_out_ch(o, '}');
-	lp_out_end(o);
+uint32_t
+lp_intern_frag(struct lp_intern *in, const char *json, size_t n)
+{
+	int added;
+	struct entry *e = lookup(in, &in->frags, json, n, &in->next_frag,
+	    &added);
+
+	return e ? (uint32_t)e->id : 0;
+}
+
+uint64_t
+lp_intern_frags(struct lp_intern *in, struct lp_out *o, const uint32_t *frags,
+    size_t n, void (*render)(struct lp_out *o, void *ctx), void *ctx)
+{
+	int added;
+	struct entry *e = lookup(in, &in->seqs, frags, n * sizeof(*frags),
+	    &in->next_stack, &added);
+
+	if (!e)
+		return 0;
+	if (added) {
+		write_stack_head(o, e->id);
+		render(o, ctx);
+		lp_out_ch(o, '}');
+		lp_out_end(o);
+	}
 	return e->id;
 }

@@ -26,4 +26,18 @@ void lp_intern_free(struct lp_intern *in);
 uint64_t lp_intern_stack(struct lp_intern *in, struct lp_out *o,
     const char *json, size_t n);
 
+/*
+ * The same for stacks built from pieces, as pprof's are from locations:
+ * lp_intern_frag gives each distinct piece (the rendered frames of one
+ * location, comma-joined) an id, and lp_intern_frags keys a stack by its
+ * sequence of piece ids, so a stack is hashed as a few integers instead of
+ * kilobytes of text.  When the stack is new, render(o, ctx) is called to
+ * write its frames array inside the new stack record.  Both return 0 when
+ * out of memory.
+ */
+uint32_t lp_intern_frag(struct lp_intern *in, const char *json, size_t n);
+uint64_t lp_intern_frags(struct lp_intern *in, struct lp_out *o,
+    const uint32_t *frags, size_t n,
+    void (*render)(struct lp_out *o, void *ctx), void *ctx);
+
 #endif

@@ -269,7 +269,7 @@ idmap_build(struct idmap *m, struct lp_arena *a, size_t n,
 }
 
 /* Index of id, or -1. */
-static int64_t
+static inline int64_t
 idmap_get(const struct idmap *m, uint64_t id)
 {
 	size_t j;
@@ -309,15 +309,29 @@ struct decoder {
 	struct idmap funcs, locs, maps;
 };
 
-/* String table lookup with the bounds check every index needs. */
+/* No number in an error's "in WHAT N". */
+#define NO_INDEX UINT64_MAX
+
+/*
+ * String table lookup with the bounds check every index needs; what and n
+ * name the referring message for the error ("in function 12"), formatted
+ * only when there is one: this runs for every string of every sample.
+ */
 static int
-str_at(struct decoder *d, int64_t idx, struct lp_str *out, const char *what)
+str_at(struct decoder *d, int64_t idx, struct lp_str *out, const char *what,
+    uint64_t n)
 {
-	if (idx < 0 || (uint64_t)idx >= d->pb->n_string_table)
+	if (LP_UNLIKELY(idx < 0 || (uint64_t)idx >= d->pb->n_string_table)) {
+		if (n == NO_INDEX)
+			return lp_error_set(d->err, LP_EDATA,
+			    "string index %" PRId64 " out of range (table has "
+			    "%zu) in %s",
+			    idx, d->pb->n_string_table, what);
 		return lp_error_set(d->err, LP_EDATA,
 		    "string index %" PRId64 " out of range (table has %zu) "
-		    "in %s",
-		    idx, d->pb->n_string_table, what);
+		    "in %s %" PRIu64,
+		    idx, d->pb->n_string_table, what, n);
+	}
 	out->p = (const char *)d->pb->string_table[idx].data;
 	out->n = d->pb->string_table[idx].len;
 	return 0;
@@ -325,13 +339,13 @@ str_at(struct decoder *d, int64_t idx, struct lp_str *out, const char *what)
 
 static int
 valuetype(struct decoder *d, const PbValueType *v, struct lp_valuetype *t,
-    const char *what)
+    const char *what, uint64_t n)
 {
 	memset(t, 0, sizeof(*t));
 	if (!v)
 		return 0;
-	if (str_at(d, v->type, &t->type, what) < 0 ||
-	    str_at(d, v->unit, &t->unit, what) < 0)
+	if (str_at(d, v->type, &t->type, what, n) < 0 ||
+	    str_at(d, v->unit, &t->unit, what, n) < 0)
 		return -LP_EDATA;
 	return 0;
 }
@@ -343,7 +357,6 @@ decode_header(struct decoder *d)
 	struct lp_profile *p = d->p;
 	struct lp_str def = { "", 0 };
 	size_t i;
-	char what[48];
 
 	if (pb->n_string_table == 0 || pb->string_table[0].len != 0)
 		return lp_error_set(d->err, LP_EDATA,
@@ -358,15 +371,19 @@ decode_header(struct decoder *d)
 	if (!p->sample_types)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 	for (i = 0; i < pb->n_sample_type; i++) {
-		snprintf(what, sizeof(what), "sample type %zu", i);
-		if (valuetype(d, pb->sample_type[i], &p->sample_types[i], what))
+		if (valuetype(d, pb->sample_type[i], &p->sample_types[i],
+			"sample type", i))
 			return -LP_EDATA;
 	}
-	if (valuetype(d, pb->period_type, &p->period_type, "period type") ||
-	    str_at(d, pb->default_sample_type, &def, "default sample type") ||
-	    str_at(d, pb->drop_frames, &p->drop_frames, "drop_frames") ||
-	    str_at(d, pb->keep_frames, &p->keep_frames, "keep_frames") ||
-	    str_at(d, pb->doc_url, &p->doc_url, "doc_url"))
+	if (valuetype(d, pb->period_type, &p->period_type, "period type",
+		NO_INDEX) ||
+	    str_at(d, pb->default_sample_type, &def, "default sample type",
+		NO_INDEX) ||
+	    str_at(d, pb->drop_frames, &p->drop_frames, "drop_frames",
+		NO_INDEX) ||
+	    str_at(d, pb->keep_frames, &p->keep_frames, "keep_frames",
+		NO_INDEX) ||
+	    str_at(d, pb->doc_url, &p->doc_url, "doc_url", NO_INDEX))
 		return -LP_EDATA;
 	/* pprof's rule: unset means the last sample type. */
 	p->default_type = pb->n_sample_type ? pb->n_sample_type - 1 : 0;
@@ -383,8 +400,7 @@ decode_header(struct decoder *d)
 	if (!p->comments)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 	for (i = 0; i < pb->n_comment; i++) {
-		snprintf(what, sizeof(what), "comment %zu", i);
-		if (str_at(d, pb->comment[i], &p->comments[i], what) < 0)
+		if (str_at(d, pb->comment[i], &p->comments[i], "comment", i) < 0)
 			return -LP_EDATA;
 	}
 	return 0;
@@ -396,7 +412,6 @@ decode_mappings(struct decoder *d)
 	PbProfile *pb = d->pb;
 	struct lp_profile *p = d->p;
 	size_t i;
-	char what[48];
 
 	if (idmap_build(&d->maps, &p->arena, pb->n_mapping, mapping_id,
 		pb->mapping, "mapping", d->err) < 0)
@@ -409,9 +424,8 @@ decode_mappings(struct decoder *d)
 	for (i = 0; i < pb->n_mapping; i++) {
 		const PbMapping *m = pb->mapping[i];
 		struct lp_mapping *o = &p->mappings[i];
-		snprintf(what, sizeof(what), "mapping %zu", i);
-		if (str_at(d, m->filename, &o->file, what) < 0 ||
-		    str_at(d, m->build_id, &o->build_id, what) < 0)
+		if (str_at(d, m->filename, &o->file, "mapping", m->id) < 0 ||
+		    str_at(d, m->build_id, &o->build_id, "mapping", m->id) < 0)
 			return -LP_EDATA;
 		o->id = m->id;
 		o->start = m->memory_start;
@@ -431,7 +445,6 @@ decode_locations(struct decoder *d)
 	PbProfile *pb = d->pb;
 	struct lp_profile *p = d->p;
 	size_t i, j;
-	char what[64];
 
 	if (idmap_build(&d->funcs, &p->arena, pb->n_function, function_id,
 		pb->function, "function", d->err) < 0 ||
@@ -486,9 +499,9 @@ decode_locations(struct decoder *d)
 				    ln->function_id ? "undefined" : "the reserved",
 				    ln->function_id);
 			fn = pb->function[fi];
-			snprintf(what, sizeof(what), "function %" PRIu64, fn->id);
-			if (str_at(d, fn->name, &f->fn, what) < 0 ||
-			    str_at(d, fn->filename, &f->file, what) < 0)
+			if (str_at(d, fn->name, &f->fn, "function", fn->id) < 0 ||
+			    str_at(d, fn->filename, &f->file, "function",
+				fn->id) < 0)
 				return -LP_EDATA;
 			f->line = ln->line;
 			f->addr = l->address;
@@ -506,18 +519,17 @@ decode_labels(struct decoder *d, const PbSample *s, struct lp_sample *o,
 {
 	struct lp_profile *p = d->p;
 	size_t i, n = 0;
-	char what[48];
 
 	o->labels = lp_arena_calloc(&p->arena, s->n_label, sizeof(*o->labels));
 	if (!o->labels)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
-	snprintf(what, sizeof(what), "a label of sample %zu", si);
 	for (i = 0; i < s->n_label; i++) {
 		const PbLabel *l = s->label[i];
 		struct lp_label *t = &o->labels[n];
-		if (str_at(d, l->key, &t->key, what) < 0 ||
-		    str_at(d, l->str, &t->str, what) < 0 ||
-		    str_at(d, l->num_unit, &t->unit, what) < 0)
+		if (str_at(d, l->key, &t->key, "a label of sample", si) < 0 ||
+		    str_at(d, l->str, &t->str, "a label of sample", si) < 0 ||
+		    str_at(d, l->num_unit, &t->unit, "a label of sample",
+			si) < 0)
 			return -LP_EDATA;
 		/* pprof's rule: a label with neither a string nor a number
 		 * (nor a unit) is dropped. */

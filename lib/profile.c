@@ -39,14 +39,9 @@ struct writer {
 	size_t nsel;
 	struct lp_out keys;	/* "type": for each selected type */
 	size_t *key_off;
-	struct lp_out scratch;	/* a stack being rendered for interning */
 	struct lp_intern *in;
-	/* sample stack (location sequence) -> stack id, for --intern */
-	struct {
-		const struct lp_sample *s;
-		uint64_t hash, id;
-	} *ids;
-	size_t ids_size;
+	uint32_t *frag_id;	/* per location: its interned piece id */
+	uint32_t *seq;		/* a sample's piece ids, for --intern */
 };
 
 static void
@@ -94,29 +89,42 @@ write_stack(struct writer *w, struct lp_out *o, const struct lp_sample *s)
 	lp_out_ch(o, ']');
 }
 
-/* The stream-wide stack id of s, writing a stack record when it is new. */
+struct render_ctx {
+	struct writer *w;
+	const struct lp_sample *s;
+};
+
+static void
+render_stack(struct lp_out *o, void *ctx)
+{
+	struct render_ctx *c = ctx;
+
+	write_stack(c->w, o, c->s);
+}
+
+/*
+ * The stream-wide stack id of s, writing a stack record when it is new.
+ * Stacks are keyed by their locations' interned pieces, so equal stacks
+ * of different profiles share an id.
+ */
 static uint64_t
 stack_id(struct writer *w, const struct lp_sample *s)
 {
-	uint64_t h = lp_hash(s->locs, s->nlocs * sizeof(*s->locs), 1);
-	size_t mask = w->ids_size - 1, j;
-	uint64_t id;
+	struct render_ctx c = { w, s };
+	const char *frag;
+	size_t i, n, k = 0;
 
-	for (j = h & mask; w->ids[j].s; j = (j + 1) & mask) {
-		const struct lp_sample *t = w->ids[j].s;
-		if (w->ids[j].hash == h && t->nlocs == s->nlocs &&
-		    memcmp(t->locs, s->locs, s->nlocs * sizeof(*s->locs)) == 0)
-			return w->ids[j].id;
+	for (i = 0; i < s->nlocs; i++) {
+		uint32_t li = s->locs[i];
+		location_frag(w, li, &frag, &n);
+		if (!n)
+			continue; /* all its frames dropped */
+		if (!w->frag_id[li] &&
+		    !(w->frag_id[li] = lp_intern_frag(w->in, frag, n)))
+			return 0;
+		w->seq[k++] = w->frag_id[li];
 	}
-	w->scratch.len = 0;
-	write_stack(w, &w->scratch, s);
-	if (w->scratch.err)
-		return 0;
-	id = lp_intern_stack(w->in, w->o, w->scratch.buf, w->scratch.len);
-	w->ids[j].s = s;
-	w->ids[j].hash = h;
-	w->ids[j].id = id;
-	return id;
+	return lp_intern_frags(w->in, w->o, w->seq, k, render_stack, &c);
 }
 
 /* pprof's rule for a numeric label without a unit. */
@@ -478,20 +486,20 @@ lp_profile_write(struct lp_out *o, struct lp_profile *p, const char *src,
 	w.in = in;
 	if (lp_out_init(&w.frag, -1, 1 << 16) < 0 ||
 	    lp_out_init(&w.src, -1, 256) < 0 ||
-	    lp_out_init(&w.keys, -1, 256) < 0 ||
-	    lp_out_init(&w.scratch, -1, 4096) < 0)
+	    lp_out_init(&w.keys, -1, 256) < 0)
 		goto out;
 	w.frag_off = calloc(p->nlocations + 1, sizeof(*w.frag_off));
 	w.frag_len = calloc(p->nlocations + 1, sizeof(*w.frag_len));
 	if (!w.frag_off || !w.frag_len || select_values(&w, opts) < 0)
 		goto out;
 	if (w.flags & LP_EMIT_INTERN) {
-		if (!in)
-			goto out;
-		for (w.ids_size = 64; w.ids_size < p->nsamples * 2;)
-			w.ids_size *= 2;
-		w.ids = calloc(w.ids_size, sizeof(*w.ids));
-		if (!w.ids)
+		size_t most = 0;
+		for (i = 0; i < p->nsamples; i++)
+			if (p->samples[i].nlocs > most)
+				most = p->samples[i].nlocs;
+		w.frag_id = calloc(p->nlocations + 1, sizeof(*w.frag_id));
+		w.seq = calloc(most + 1, sizeof(*w.seq));
+		if (!in || !w.frag_id || !w.seq)
 			goto out;
 	}
 	lp_out_lit(&w.src, "\"src\":");
@@ -503,7 +511,7 @@ lp_profile_write(struct lp_out *o, struct lp_profile *p, const char *src,
 	if (!(w.flags & LP_EMIT_HEADERS)) {
 		for (i = 0; i < p->nsamples && !o->err; i++) {
 			write_sample(&w, &p->samples[i]);
-			if (w.frag.err || w.scratch.err)
+			if (w.frag.err)
 				goto out;
 		}
 	}
@@ -512,11 +520,11 @@ out:
 	lp_out_release(&w.frag);
 	lp_out_release(&w.src);
 	lp_out_release(&w.keys);
-	lp_out_release(&w.scratch);
 	free(w.frag_off);
 	free(w.frag_len);
 	free(w.sel);
 	free(w.key_off);
-	free(w.ids);
+	free(w.frag_id);
+	free(w.seq);
 	return rc;
 }
