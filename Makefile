@@ -163,11 +163,15 @@ deps:
 ## install / uninstall: programs, man pages, completions (PREFIX, DESTDIR)
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-	  $(DESTDIR)$(DATADIR)/proto $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	  $(DESTDIR)$(DATADIR)/proto $(DESTDIR)$(DATADIR)/recipes \
+	  $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)/samples $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	for m in $(filter %.1,$(MANPAGES)); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1; done
 	for m in $(filter %.7,$(MANPAGES)); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man7; done
 	install -m 644 share/proto/profile.proto $(DESTDIR)$(DATADIR)/proto
+	install -m 644 share/recipes/*.jq $(DESTDIR)$(DATADIR)/recipes
+	install -m 644 share/examples/* $(DESTDIR)$(DATADIR)/examples
+	install -m 644 share/samples/* $(DESTDIR)$(DATADIR)/samples
 	for p in $(PROGS); do \
 	  install -m 644 completions/bash/$$p $(DESTDIR)$(BASHCOMPDIR)/$$p; \
 	  install -m 644 completions/zsh/_$$p $(DESTDIR)$(ZSHCOMPDIR)/_$$p; \
@@ -181,7 +185,10 @@ uninstall:
 	done
 	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	rm -f $(DESTDIR)$(DATADIR)/proto/profile.proto
-	-rmdir $(DESTDIR)$(DATADIR)/proto $(DESTDIR)$(DATADIR) 2>/dev/null
+	for d in recipes examples samples; do \
+	  for f in share/$$d/*; do rm -f $(DESTDIR)$(DATADIR)/$$d/$${f##*/}; done; done
+	-rmdir $(DESTDIR)$(DATADIR)/proto $(DESTDIR)$(DATADIR)/recipes \
+	  $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)/samples $(DESTDIR)$(DATADIR) 2>/dev/null
 
 ## clean: remove build/
 clean:
