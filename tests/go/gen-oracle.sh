@@ -7,7 +7,7 @@
 #                                            marks "parse" that pprof parses as protobuf
 #
 # SHARED defaults to ../shared next to the repository.  A canon longer than
-# 128 KiB is stored gzipped (PATH.canon.gz) when that is at most 64 KiB, and
+# 32 KiB is stored gzipped (PATH.canon.gz) when that is at most 64 KiB, and
 # otherwise only as its digest (PATH.canon.sha256: "SHA256 LINES"), so that
 # the committed fixtures stay small.  Files pprof does not parse as protobuf
 # (its legacy text and binary formats) get no canon: pprof ignores the symbol
@@ -38,8 +38,8 @@ store() {
 	fi
 	rm -f "$tmp.err" "$2.canon" "$2.canon.gz" "$2.canon.sha256"
 	mkdir -p "$(dirname "$2")" || die "cannot create '$(dirname "$2")'"
-	if [ "$(wc -c <"$tmp")" -le 131072 ]; then
-		mv "$tmp" "$2.canon"
+	if [ "$(wc -c <"$tmp")" -le 32768 ]; then
+		mv "$tmp" "$2.canon" && chmod 644 "$2.canon"
 	elif [ "$(gzip -9n <"$tmp" | wc -c)" -le 65536 ]; then
 		gzip -9n <"$tmp" >"$2.canon.gz"
 		rm -f "$tmp"
