@@ -618,7 +618,8 @@ finish(struct parser *ps)
 	for (i = 0; i < ps->nanc; i++) {
 		struct lp_ancestor *a = &ps->ancout[i];
 		a->id = ps->anc[i].id;
-		a->frames = ps->fr + ps->anc[i].first;
+		/* fr is NULL until a first frame is pushed */
+		a->frames = ps->fr ? ps->fr + ps->anc[i].first : NULL;
 		a->nframes = ps->anc[i].n;
 		a->flags = ps->anc[i].flags;
 		a->elided = ps->anc[i].elided;
