@@ -1,6 +1,8 @@
 /* profile.c - the profile model, and writing it as profile/sample records */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "error.h"
 #include "profile.h"
@@ -344,6 +346,29 @@ write_optional_str(struct lp_out *o, const char *key, struct lp_str v)
 	lp_out_lstr(o, v);
 }
 
+/*
+ * time_ns again as RFC 3339 text: jq and JavaScript read JSON numbers as
+ * doubles, which round nanoseconds since 1970 (they are over 2^53).
+ */
+static void
+write_time(struct lp_out *o, int64_t ns)
+{
+	time_t secs = (time_t)(ns / 1000000000);
+	struct tm tm;
+	char buf[64];
+	size_t n;
+
+	if (ns <= 0 || !gmtime_r(&secs, &tm))
+		return;
+	n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0)
+		return;
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09dZ",
+	    (int)(ns % 1000000000));
+	lp_out_lit(o, ",\"time\":");
+	lp_out_str(o, buf, n);
+}
+
 static void
 write_header(struct writer *w, const char *src)
 {
@@ -372,6 +397,7 @@ write_header(struct writer *w, const char *src)
 	lp_out_int(o, p->period);
 	lp_out_lit(o, ",\"time_ns\":");
 	lp_out_int(o, p->time_ns);
+	write_time(o, p->time_ns);
 	lp_out_lit(o, ",\"duration_ns\":");
 	lp_out_int(o, p->duration_ns);
 	lp_out_lit(o, ",\"samples\":");
@@ -458,8 +484,11 @@ select_values(struct writer *w, const struct lp_emit_opts *opts)
 		return -LP_ENOMEM;
 	for (i = 0; i < p->nsample_types; i++) {
 		int keep = !opts->values;
-		for (j = 0; !keep && j < opts->nvalues; j++)
+		for (j = 0; !keep && j < opts->nvalues; j++) {
 			keep = lp_str_eq(p->sample_types[i].type, opts->values[j]);
+			if (keep && opts->hits)
+				opts->hits[j]++;
+		}
 		if (!keep)
 			continue;
 		w->key_off[w->nsel] = w->keys.len;

@@ -86,6 +86,7 @@ struct lp_emit_opts {
 	unsigned flags;	      /* LP_EMIT_* from frame.h */
 	const char **values;  /* sample type names to keep; NULL = all */
 	size_t nvalues;
+	unsigned long *hits;  /* per name, profiles that had it (may be NULL) */
 };
 
 /*

@@ -74,7 +74,7 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 {
 	struct lp_unit u;
 	struct lp_diag d = { NULL, NULL, 0 };
-	struct lp_emit_opts opts = { 0, NULL, 0 };
+	struct lp_emit_opts opts = { 0, NULL, 0, NULL };
 	int rc = lp_input_begin(r->in, &u, err);
 
 	free(r->src);

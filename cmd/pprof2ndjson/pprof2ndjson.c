@@ -99,7 +99,8 @@ parse_values(struct lp_emit_opts *opts, char *list)
 	for (p = list; *p; p++)
 		n += *p == ',';
 	opts->values = calloc(n, sizeof(*opts->values));
-	if (!opts->values)
+	opts->hits = calloc(n, sizeof(*opts->hits));
+	if (!opts->values || !opts->hits)
 		lp_cli_usage("out of memory");
 	opts->nvalues = 0;
 	for (p = list;; p++) {
@@ -160,7 +161,14 @@ main(int argc, char **argv)
 		decode_path(&run, "-");
 	for (i = optind; i < argc; i++)
 		decode_path(&run, argv[i]);
+	/* A typo in --values would silently give empty "values": say so,
+	 * without failing the run (other inputs may lack the type too). */
+	for (i = 0; i < (int)run.opts.nvalues; i++)
+		if (!run.opts.hits[i])
+			lp_cli_warn(NULL, "--values: no input had the sample "
+					  "type '%s'", run.opts.values[i]);
 	lp_intern_free(run.intern);
 	free(run.opts.values);
+	free(run.opts.hits);
 	lp_cli_exit();
 }

@@ -16,7 +16,7 @@ static int
 each(const struct lp_goroutine *g, void *p)
 {
 	struct ctx *c = p;
-	struct lp_emit_opts opts = { 0, NULL, 0 };
+	struct lp_emit_opts opts = { 0, NULL, 0, NULL };
 
 	/* Every writer path: flat and interned, addresses, runtime frames. */
 	opts.flags = ((c->n & 1) ? LP_EMIT_INTERN : 0) |
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (lp_legacytext_decode(data, size, f, &p, &d, &err) ==
 			    0) {
 				struct lp_emit_opts opts = { LP_EMIT_INTERN,
-					NULL, 0 };
+					NULL, 0, NULL };
 				c.o.len = 0;
 				lp_profile_write(&c.o, &p, "fuzz", &opts, c.in);
 			}

@@ -12,7 +12,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lp_error err;
 	struct lp_out o;
 	struct lp_intern *in = lp_intern_new();
-	struct lp_emit_opts opts = { 0, NULL, 0 };
+	struct lp_emit_opts opts = { 0, NULL, 0, NULL };
 	unsigned f;
 
 	lp_profile_init(&p, 0);

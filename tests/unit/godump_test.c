@@ -340,7 +340,7 @@ TEST(intern_writes_stack_id)
 {
 	struct lp_out o;
 	struct lp_intern *in = lp_intern_new();
-	struct lp_emit_opts opts = { LP_EMIT_INTERN, NULL, 0 };
+	struct lp_emit_opts opts = { LP_EMIT_INTERN, NULL, 0, NULL };
 	struct lp_frame f;
 	struct lp_goroutine g;
 

@@ -108,7 +108,7 @@ roundtrip(struct fixture *f, unsigned flags, char **out, struct lp_error *err)
 	uint8_t *buf = malloc(n + 1);
 	struct lp_profile p;
 	struct lp_out o;
-	struct lp_emit_opts opts = { flags, NULL, 0 };
+	struct lp_emit_opts opts = { flags, NULL, 0, NULL };
 	struct lp_intern *in = lp_intern_new();
 	int rc;
 
