@@ -508,6 +508,10 @@ lp_profile_write(struct lp_out *o, struct lp_profile *p, const char *src,
 	size_t i;
 	int rc = -LP_ENOMEM;
 
+	static const struct lp_emit_opts defaults = { 0, NULL, 0, NULL };
+
+	if (!opts)
+		opts = &defaults;
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.p = p;

@@ -91,7 +91,8 @@ struct lp_emit_opts {
 
 /*
  * Write the profile record and then one sample record per sample, with
- * the given src.  in is the stream's interner (needed with LP_EMIT_INTERN).
+ * the given src.  opts may be NULL (flat, every value, no addresses).  in
+ * is the stream's interner (needed with LP_EMIT_INTERN).
  * Returns 0 or -LP_ENOMEM.
  */
 int lp_profile_write(struct lp_out *o, struct lp_profile *p, const char *src,
