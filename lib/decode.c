@@ -5,18 +5,97 @@
 #include "legacytext.h"
 #include "pprof.h"
 
+#include <string.h>
+
 struct dump_ctx {
 	struct lp_out *o;
 	const struct lp_unit *u;
 	const struct lp_emit_opts *opts;
 	struct lp_intern *in;
+	int started; /* the dump record is written */
 };
+
+/* Text before the first goroutine kept on the dump record, at most. */
+#define PREAMBLE_MAX 4096
+
+/* Does line p[0..n) say why the program died ("panic: …", "SIGQUIT: …")? */
+static int
+is_reason(const char *p, size_t n)
+{
+	size_t i;
+
+	if ((n > 7 && memcmp(p, "panic: ", 7) == 0) ||
+	    (n > 13 && memcmp(p, "fatal error: ", 13) == 0))
+		return 1;
+	/* "SIGQUIT: quit", "SIGSEGV: segmentation violation" */
+	if (n < 5 || memcmp(p, "SIG", 3) != 0)
+		return 0;
+	for (i = 3; i < n && p[i] >= 'A' && p[i] <= 'Z'; i++)
+		;
+	return i > 3 && i + 1 < n && p[i] == ':' && p[i + 1] == ' ';
+}
+
+/*
+ * One record per dump, before its goroutines, as a profile record is
+ * before its samples: it names the unit for --headers-only, and keeps what
+ * a crash log says before the goroutines (the panic message, the signal)
+ * that no goroutine record carries.  first_line is where the first
+ * goroutine's header is.
+ */
+static void
+write_dump_record(struct lp_out *o, const struct lp_unit *u,
+    size_t first_line)
+{
+	const char *p = (const char *)u->data, *end = p + u->len, *q = p;
+	const char *reason = NULL, *rend = NULL;
+	size_t line = 1, n;
+
+	/* The preamble: every line before the first goroutine's header. */
+	while (q < end && line < first_line) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		const char *le = nl ? nl : end;
+		n = (size_t)(le - q);
+		if (n && q[n - 1] == '\r')
+			n--;
+		if (!reason && is_reason(q, n)) {
+			reason = q;
+			rend = q + n;
+		}
+		q = nl ? nl + 1 : end;
+		line++;
+	}
+	n = (size_t)(q - p);
+	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
+		n--;
+	lp_out_lit(o, "{\"kind\":\"dump\",\"src\":");
+	lp_out_cstr(o, u->src);
+	lp_out_lit(o, ",\"format\":\"goroutine-dump\"");
+	if (reason) {
+		lp_out_lit(o, ",\"reason\":");
+		lp_out_str(o, reason, (size_t)(rend - reason));
+	}
+	if (n) {
+		/* The end matters most: the message right before the
+		 * goroutines, not the start of a long log. */
+		lp_out_lit(o, ",\"preamble\":");
+		if (n > PREAMBLE_MAX)
+			lp_out_str(o, p + n - PREAMBLE_MAX, PREAMBLE_MAX);
+		else
+			lp_out_str(o, p, n);
+	}
+	lp_out_ch(o, '}');
+	lp_out_end(o);
+}
 
 static int
 write_goroutine(const struct lp_goroutine *g, void *ctx)
 {
 	struct dump_ctx *c = ctx;
 
+	if (!c->started) {
+		write_dump_record(c->o, c->u, g->line);
+		c->started = 1;
+	}
 	if (!(c->opts->flags & LP_EMIT_HEADERS))
 		lp_goroutine_write(c->o, g, c->u->src, c->opts, c->in);
 	return c->o->err ? -LP_EIO : 0;
@@ -29,7 +108,7 @@ lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
 {
 	enum lp_format fmt = lp_detect(u->data, u->len);
 	struct lp_profile prof;
-	struct dump_ctx dc = { o, u, opts, in };
+	struct dump_ctx dc = { o, u, opts, in, 0 };
 	int rc;
 
 	switch (fmt) {

@@ -6,9 +6,10 @@ set -eu
 # The build: compiler, pkg-config, the four libraries, protoc-c.
 need="gcc make pkg-config libjansson-dev libarchive-dev libprotobuf-c-dev
 protobuf-c-compiler zlib1g-dev"
-# The tests and tools around them: jq (golden and oracle comparisons),
-# graphviz (render-dot output), mandoc (man page lint), shellcheck.
-need="$need jq graphviz mandoc shellcheck"
+# The tests and tools around them: jq and python3 (golden and oracle
+# comparisons), graphviz (render-dot output), mandoc (man page lint),
+# shellcheck, zip (archive test inputs).
+need="$need jq python3 graphviz mandoc shellcheck zip"
 # With Go on the machine the differential tests also run Go 1.19, the
 # oldest runtime whose formats we check.
 if command -v go >/dev/null 2>&1; then

@@ -181,7 +181,7 @@ for g in sorted(os.listdir(d)):
                          text=True).stdout
     # gostackparse drops the goroutines it could not parse; we mark them.
     ours = [json.loads(l) for l in out.splitlines()]
-    ours = [r for r in ours if not r.get('partial')]
+    ours = [r for r in ours if r['kind'] == 'goroutine' and not r.get('partial')]
     fr = lambda f: (f['fn'], f['file'], f['line'])
     gfr = lambda f: (f['Func'], f['File'], f['Line'])
     def conv(r):
@@ -264,7 +264,8 @@ def fns(stack):
     # debug=1 and protobuf hide leading runtime frames and goexit
     # differently; compare the user frames.
     return tuple(f['fn'] for f in stack if not f['fn'].startswith('runtime.'))
-dump = collections.Counter(fns(r['stack']) for r in recs('goroutine.debug2.txt'))
+dump = collections.Counter(fns(r['stack']) for r in recs('goroutine.debug2.txt')
+                           if r['kind'] == 'goroutine')
 def counted(f):
     c = collections.Counter()
     for r in recs(f)[1:]:
