@@ -46,27 +46,33 @@ struct writer {
 	uint32_t *seq;		/* a sample's piece ids, for --intern */
 };
 
+/* Render location li's frames into frag, once per location per call. */
 static void
-location_frag(struct writer *w, size_t li, const char **pp, size_t *np)
+render_location(struct writer *w, size_t li)
 {
 	const struct lp_location *l = &w->p->locations[li];
-	size_t start, i;
+	size_t start = w->frag.len, i;
 	int first = 1;
 
-	if (!w->frag_off[li]) {
-		start = w->frag.len;
-		for (i = 0; i < l->nframes; i++) {
-			if ((w->flags & LP_EMIT_DROP_RUNTIME) &&
-			    lp_frame_is_runtime(&l->frames[i]))
-				continue;
-			if (!first)
-				lp_out_ch(&w->frag, ',');
-			first = 0;
-			lp_frame_write(&w->frag, &l->frames[i], w->flags);
-		}
-		w->frag_off[li] = start + 1;
-		w->frag_len[li] = w->frag.len - start;
+	for (i = 0; i < l->nframes; i++) {
+		if ((w->flags & LP_EMIT_DROP_RUNTIME) &&
+		    lp_frame_is_runtime(&l->frames[i]))
+			continue;
+		if (!first)
+			lp_out_ch(&w->frag, ',');
+		first = 0;
+		lp_frame_write(&w->frag, &l->frames[i], w->flags);
 	}
+	w->frag_off[li] = start + 1;
+	w->frag_len[li] = w->frag.len - start;
+}
+
+/* Location li's rendered frames (comma-joined objects, maybe none). */
+static inline void
+location_frag(struct writer *w, size_t li, const char **pp, size_t *np)
+{
+	if (LP_UNLIKELY(!w->frag_off[li]))
+		render_location(w, li);
 	*pp = w->frag.buf + w->frag_off[li] - 1;
 	*np = w->frag_len[li];
 }

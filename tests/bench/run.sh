@@ -63,9 +63,18 @@ leg "floor: writing the output bytes (cat|cat)" bash -c "cat '$data/flat.ndjson'
 leg "go: google/pprof parse + JSON lines" "$tools/pprofjson" "$heap"; gojson=$secs gorss=$rss
 leg "go tool pprof -raw" go tool pprof -raw "$heap"; raw_s=$secs
 leg "go tool pprof -traces" go tool pprof -traces "$heap"; traces=$secs
+go119=/usr/lib/go-1.19/bin/go
+if [ -x "$go119" ]; then
+	leg "go1.19 tool pprof -raw (older pprof)" "$go119" tool pprof -raw "$heap"; raw119=$secs
+fi
+# Interning pays when stacks repeat: across the snapshots of a series.
+leg "pprof2ndjson, 2 snapshots (flat)" "$bin/pprof2ndjson" "$heap" "$heap"; two=$secs
+leg "pprof2ndjson, 2 snapshots (--intern)" "$bin/pprof2ndjson" --intern "$heap" "$heap"; two_i=$secs
 floor=$(awk -v a="$hdr" -v b="$wr" 'BEGIN{print a + b}')
 echo "  ratios: go tool pprof -raw $(ratio "$raw_s" "$ours"), -traces $(ratio "$traces" "$ours"), equal-work Go $(ratio "$gojson" "$ours") (RSS ${gorss} MB vs ${oursrss} MB);"
-echo "          flat is $(ratio "$ours" "$floor") of the floor ($floor s); --intern is $(ratio "$ours" "$intern") faster than flat"
+[ -n "${raw119:-}" ] && echo "          go1.19's pprof -raw $(ratio "$raw119" "$ours")"
+echo "          flat takes $(ratio "$ours" "$floor") the floor ($floor s: decode alone + moving the output bytes)"
+echo "          --intern: $(ratio "$intern" "$ours") of flat's time on one profile (every stack distinct), $(ratio "$two_i" "$two") on two snapshots"
 
 dsize=$(stat -c %s "$dump")
 echo "goroutine dump: $((dsize / 1048576)) MB, $(grep -c '^goroutine ' "$dump") goroutines"
