@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "arena.h"
 
@@ -10,6 +11,29 @@ struct lp_arena_chunk {
 	size_t used, size;
 	_Alignas(16) unsigned char data[];
 };
+
+/*
+ * Big chunks are 2 MiB-aligned and asked to be backed by huge pages: a
+ * large profile touches hundreds of megabytes once, and taking a page
+ * fault per 4 KiB of it cost as much time as the decoding itself.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static struct lp_arena_chunk *
+chunk_alloc(size_t *want)
+{
+	void *p;
+
+	if (*want < HUGE_PAGE)
+		return malloc(*want);
+	*want = (*want + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	p = aligned_alloc(HUGE_PAGE, *want);
+#ifdef MADV_HUGEPAGE
+	if (p)
+		madvise(p, *want, MADV_HUGEPAGE);
+#endif
+	return p;
+}
 
 /* Chunks grow so that big profiles do not call malloc per object. */
 #define CHUNK_MIN ((size_t)64 << 10)
@@ -58,9 +82,10 @@ lp_arena_alloc(struct lp_arena *a, size_t n)
 	want = sizeof(*c) + size;
 	if (a->budget && (a->used > a->budget || want > a->budget - a->used))
 		return NULL;
-	c = malloc(want);
+	c = chunk_alloc(&want);
 	if (!c)
 		return NULL;
+	size = want - sizeof(*c);
 	a->used += want;
 	c->size = size;
 	c->used = n;
