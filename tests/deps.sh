@@ -1,6 +1,7 @@
 #!/bin/sh
 # make deps: install the Debian packages the build and the tests need.
 # Idempotent: does nothing (not even apt-get update) when all are present.
+# Plain sh, so it runs on a fresh machine before make is installed.
 set -eu
 
 # The build: compiler, pkg-config, the four libraries, protoc-c.
