@@ -12,8 +12,8 @@
  */
 struct lp_arena {
 	struct lp_arena_chunk *head;
-	size_t used;	/* bytes handed out and chunk overhead */
-	size_t budget;	/* 0 = unlimited */
+	size_t used;   /* bytes handed out and chunk overhead */
+	size_t budget; /* 0 = unlimited */
 };
 
 void lp_arena_init(struct lp_arena *a, size_t budget);

@@ -101,8 +101,7 @@ lp_cli_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(NULL, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-	    lp_cli.prog);
+	fprintf(stderr, "Try '%s --help' for more information.\n", lp_cli.prog);
 	exit(LP_EXIT_USAGE);
 }
 
@@ -116,12 +115,8 @@ lp_cli_common_opt(int opt, const char *usage)
 	case LP_OPT_VERSION:
 		printf("%s (leakpipe) %s\n", lp_cli.prog, LP_VERSION);
 		exit(fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR);
-	case 'u':
-		lp_cli.out.unbuffered = 1;
-		return 1;
-	case LP_OPT_STRICT:
-		lp_cli.strict = 1;
-		return 1;
+	case 'u': lp_cli.out.unbuffered = 1; return 1;
+	case LP_OPT_STRICT: lp_cli.strict = 1; return 1;
 	}
 	return 0;
 }

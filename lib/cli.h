@@ -9,13 +9,13 @@
 #define LP_VERSION "0.1.0"
 
 /* Exit statuses (leakpipe(7) is the contract; these are sysexits values). */
-#define LP_EXIT_OK 0
-#define LP_EXIT_USAGE 64
-#define LP_EXIT_DATAERR 65
-#define LP_EXIT_NOINPUT 66
+#define LP_EXIT_OK       0
+#define LP_EXIT_USAGE    64
+#define LP_EXIT_DATAERR  65
+#define LP_EXIT_NOINPUT  66
 #define LP_EXIT_SOFTWARE 70
-#define LP_EXIT_OSERR 71
-#define LP_EXIT_IOERR 74
+#define LP_EXIT_OSERR    71
+#define LP_EXIT_IOERR    74
 
 /* Options every program takes (values of getopt_long's val). */
 enum {
@@ -24,17 +24,20 @@ enum {
 	LP_OPT_FIRST_PRIVATE /* programs number their own options from here */
 };
 
-#define LP_CLI_COMMON_LONGOPTS                                         \
-	{ "help", no_argument, NULL, 'h' },                            \
-	    { "version", no_argument, NULL, LP_OPT_VERSION },          \
-	    { "strict", no_argument, NULL, LP_OPT_STRICT },            \
-	    { "unbuffered", no_argument, NULL, 'u' }
+/* Laid out by hand: clang-format cannot lay out initializers in a macro. */
+/* clang-format off */
+#define LP_CLI_COMMON_LONGOPTS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, LP_OPT_VERSION }, \
+	{ "strict", no_argument, NULL, LP_OPT_STRICT }, \
+	{ "unbuffered", no_argument, NULL, 'u' }
+/* clang-format on */
 
 /* The program's state; one per process (this module alone holds globals). */
 struct lp_cli {
 	const char *prog;
-	int status;	 /* worst exit status so far */
-	int strict;	 /* stop at the first bad unit */
+	int status;        /* worst exit status so far */
+	int strict;        /* stop at the first bad unit */
 	struct lp_out out; /* stdout */
 };
 

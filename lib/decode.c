@@ -43,8 +43,7 @@ is_reason(const char *p, size_t n)
  * goroutine's header is.
  */
 static void
-write_dump_record(struct lp_out *o, const struct lp_unit *u,
-    size_t first_line)
+write_dump_record(struct lp_out *o, const struct lp_unit *u, size_t first_line)
 {
 	const char *p = (const char *)u->data, *end = p + u->len, *q = p;
 	const char *reason = NULL, *rend = NULL;
@@ -120,19 +119,17 @@ lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
 		if (fmt == LP_FMT_PPROF)
 			rc = lp_pprof_decode(u->data, u->len, &prof, err);
 		else
-			rc = lp_legacytext_decode(u->data, u->len, fmt, &prof,
-			    d, err);
-		if (rc == 0 &&
-		    lp_profile_write(o, &prof, u->src, opts, in) < 0)
+			rc = lp_legacytext_decode(
+			    u->data, u->len, fmt, &prof, d, err);
+		if (rc == 0 && lp_profile_write(o, &prof, u->src, opts, in) < 0)
 			rc = lp_error_set(err, LP_ENOMEM, "out of memory");
 		lp_profile_release(&prof);
 		break;
 	case LP_FMT_GODUMP:
-		rc = lp_godump_parse(u->data, u->len, write_goroutine, &dc, d,
-		    err);
+		rc = lp_godump_parse(
+		    u->data, u->len, write_goroutine, &dc, d, err);
 		break;
-	case LP_FMT_EMPTY:
-		return lp_error_set(err, LP_EDATA, "empty input");
+	case LP_FMT_EMPTY: return lp_error_set(err, LP_EDATA, "empty input");
 	case LP_FMT_NDJSON:
 		return lp_error_set(err, LP_EDATA,
 		    "already NDJSON records, not a profile or dump");

@@ -16,7 +16,7 @@ static int
 is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	    c == '\v';
+	       c == '\v';
 }
 
 /*
@@ -90,7 +90,7 @@ is_dump_header(const unsigned char *p, size_t n)
 	while (i < n && is_digit(p[i]))
 		i++;
 	return has_prefix(p + i, n - i, " [") ||
-	    has_prefix(p + i, n - i, " gp=");
+	       has_prefix(p + i, n - i, " gp=");
 }
 
 /*
@@ -173,24 +173,15 @@ const char *
 lp_format_name(enum lp_format f)
 {
 	switch (f) {
-	case LP_FMT_EMPTY:
-		return "empty";
-	case LP_FMT_PPROF:
-		return "pprof";
-	case LP_FMT_GODUMP:
-		return "goroutine-dump";
-	case LP_FMT_HEAP_TEXT:
-		return "heap-text";
-	case LP_FMT_COUNT_TEXT:
-		return "count-text";
-	case LP_FMT_CONTENTION_TEXT:
-		return "contention-text";
-	case LP_FMT_NDJSON:
-		return "ndjson";
-	case LP_FMT_TRACE:
-		return "trace";
-	case LP_FMT_UNKNOWN:
-		break;
+	case LP_FMT_EMPTY: return "empty";
+	case LP_FMT_PPROF: return "pprof";
+	case LP_FMT_GODUMP: return "goroutine-dump";
+	case LP_FMT_HEAP_TEXT: return "heap-text";
+	case LP_FMT_COUNT_TEXT: return "count-text";
+	case LP_FMT_CONTENTION_TEXT: return "contention-text";
+	case LP_FMT_NDJSON: return "ndjson";
+	case LP_FMT_TRACE: return "trace";
+	case LP_FMT_UNKNOWN: break;
 	}
 	return "unknown";
 }

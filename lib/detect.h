@@ -5,14 +5,14 @@
 #include <stddef.h>
 
 enum lp_format {
-	LP_FMT_EMPTY,		/* no bytes, or only white space */
-	LP_FMT_PPROF,		/* binary pprof protobuf (gzip already removed) */
-	LP_FMT_GODUMP,		/* goroutine traceback: debug=2, panic, SIGQUIT */
-	LP_FMT_HEAP_TEXT,	/* heap/allocs ?debug=1 */
-	LP_FMT_COUNT_TEXT,	/* goroutine/threadcreate/… ?debug=1 */
+	LP_FMT_EMPTY,      /* no bytes, or only white space */
+	LP_FMT_PPROF,      /* binary pprof protobuf (gzip already removed) */
+	LP_FMT_GODUMP,     /* goroutine traceback: debug=2, panic, SIGQUIT */
+	LP_FMT_HEAP_TEXT,  /* heap/allocs ?debug=1 */
+	LP_FMT_COUNT_TEXT, /* goroutine/threadcreate/… ?debug=1 */
 	LP_FMT_CONTENTION_TEXT, /* block/mutex ?debug=1 */
-	LP_FMT_NDJSON,		/* leakpipe records */
-	LP_FMT_TRACE,		/* Go execution trace */
+	LP_FMT_NDJSON,          /* leakpipe records */
+	LP_FMT_TRACE,           /* Go execution trace */
 	LP_FMT_UNKNOWN
 };
 

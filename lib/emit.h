@@ -22,8 +22,8 @@ struct lp_out {
 	char *buf;
 	size_t len, cap;
 	int fd;
-	int err;	 /* errno of the first failed write, 0 if none */
-	int unbuffered;	 /* flush after every record */
+	int err;        /* errno of the first failed write, 0 if none */
+	int unbuffered; /* flush after every record */
 };
 
 /* Initialise o to write to fd.  Returns 0 or -LP_ENOMEM. */

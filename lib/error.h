@@ -7,13 +7,13 @@
 /* Library functions return 0 or one of these, negated. */
 enum {
 	LP_OK = 0,
-	LP_EDATA = 1,	/* malformed input: the unit is bad */
-	LP_ENOINPUT,	/* the input cannot be opened */
-	LP_EIO,		/* read or write failed */
-	LP_ENOMEM,	/* out of memory */
-	LP_ELIMIT,	/* a limit in limits.h was exceeded: a data error too */
-	LP_EUSAGE,	/* caller misuse, e.g. a bad option value */
-	LP_EINTERNAL	/* a bug */
+	LP_EDATA = 1, /* malformed input: the unit is bad */
+	LP_ENOINPUT,  /* the input cannot be opened */
+	LP_EIO,       /* read or write failed */
+	LP_ENOMEM,    /* out of memory */
+	LP_ELIMIT,    /* a limit in limits.h was exceeded: a data error too */
+	LP_EUSAGE,    /* caller misuse, e.g. a bad option value */
+	LP_EINTERNAL  /* a bug */
 };
 
 /*
@@ -28,6 +28,6 @@ struct lp_error {
 
 /* Set err (may be NULL) and return -code. */
 int lp_error_set(struct lp_error *err, int code, const char *fmt, ...)
-	LP_PRINTF(3, 4);
+    LP_PRINTF(3, 4);
 
 #endif

@@ -28,15 +28,16 @@ lp_frame_write(struct lp_out *o, const struct lp_frame *f, unsigned flags)
 }
 
 void
-lp_stack_write(struct lp_out *o, const struct lp_frame *f, size_t n,
-    unsigned flags)
+lp_stack_write(
+    struct lp_out *o, const struct lp_frame *f, size_t n, unsigned flags)
 {
 	size_t i;
 	int first = 1;
 
 	lp_out_ch(o, '[');
 	for (i = 0; i < n; i++) {
-		if ((flags & LP_EMIT_DROP_RUNTIME) && lp_frame_is_runtime(&f[i]))
+		if ((flags & LP_EMIT_DROP_RUNTIME) &&
+		    lp_frame_is_runtime(&f[i]))
 			continue;
 		if (!first)
 			lp_out_ch(o, ',');

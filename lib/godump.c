@@ -17,14 +17,14 @@
  */
 
 enum state {
-	S_LOOK,		 /* outside a goroutine: preamble, trailer, log text */
-	S_HDR,		 /* after a header: a call line or "unavailable" */
-	S_CALL,		 /* after a call line: its file line */
-	S_FILE,		 /* after a file line or an elision line */
-	S_BADCALL,	 /* after a bad call line: drop its file line */
-	S_CREATED,	 /* after "created by": its file line */
+	S_LOOK,          /* outside a goroutine: preamble, trailer, log text */
+	S_HDR,           /* after a header: a call line or "unavailable" */
+	S_CALL,          /* after a call line: its file line */
+	S_FILE,          /* after a file line or an elision line */
+	S_BADCALL,       /* after a bad call line: drop its file line */
+	S_CREATED,       /* after "created by": its file line */
 	S_AFTER_CREATED, /* after the creator's file line */
-	S_UNAVAIL	 /* after "stack unavailable" */
+	S_UNAVAIL        /* after "stack unavailable" */
 };
 
 /* An ancestor block while it is being read: frames by index, since the
@@ -48,10 +48,10 @@ struct parser {
 	struct lp_str prefix; /* text before the header, cut from each line */
 
 	struct lp_goroutine g;
-	int open;	  /* g holds a goroutine being read */
-	int in_anc;	  /* frames go to the last ancestor */
-	int deep;	  /* the frame limit was hit in this goroutine */
-	size_t nmain;	  /* frames of the goroutine itself */
+	int open;     /* g holds a goroutine being read */
+	int in_anc;   /* frames go to the last ancestor */
+	int deep;     /* the frame limit was hit in this goroutine */
+	size_t nmain; /* frames of the goroutine itself */
 
 	struct lp_frame *fr;
 	size_t nfr, capfr;
@@ -62,7 +62,7 @@ struct parser {
 
 	lp_goroutine_fn fn;
 	void *ctx;
-	int stop;	/* the callback's non-zero return */
+	int stop; /* the callback's non-zero return */
 	int oom;
 	size_t ngoroutines;
 
@@ -266,8 +266,7 @@ last_frame(struct parser *ps)
  * of the order the runtime prints them.
  */
 static void
-parse_status(struct parser *ps, struct lp_goroutine *g, const char *p,
-    size_t n)
+parse_status(struct parser *ps, struct lp_goroutine *g, const char *p, size_t n)
 {
 	const char *e = p + n, *item = p;
 	int first = 1;
@@ -277,7 +276,8 @@ parse_status(struct parser *ps, struct lp_goroutine *g, const char *p,
 		size_t m;
 
 		/* Find the next ", " (the status never contains one). */
-		while (sep < e && !(sep[0] == ',' && sep + 1 < e && sep[1] == ' '))
+		while (
+		    sep < e && !(sep[0] == ',' && sep + 1 < e && sep[1] == ' '))
 			sep++;
 		m = (size_t)(sep - item);
 		if (first) {
@@ -314,16 +314,18 @@ parse_status(struct parser *ps, struct lp_goroutine *g, const char *p,
 				report(ps, ps->lineno,
 				    "wait in minutes is out of range");
 			} else if (m == 16 &&
-			    memcmp(item, "locked to thread", 16) == 0) {
+			           memcmp(item, "locked to thread", 16) == 0) {
 				g->flags |= LP_G_LOCKED;
 			} else if (HAS(item, m, "synctest group ") &&
-			    parse_dec(item + 15, m - 15, &v) ==
-				(int)(m - 15) && m > 15) {
+			           parse_dec(item + 15, m - 15, &v) ==
+			               (int)(m - 15) &&
+			           m > 15) {
 				g->flags |= LP_G_SYNCTEST_GROUP;
 				g->synctest_group = v;
 			} else if (HAS(item, m, "synctest bubble ") &&
-			    parse_dec(item + 16, m - 16, &v) ==
-				(int)(m - 16) && m > 16) {
+			           parse_dec(item + 16, m - 16, &v) ==
+			               (int)(m - 16) &&
+			           m > 16) {
 				g->flags |= LP_G_SYNCTEST_BUBBLE;
 				g->synctest_bubble = v;
 			} else if (g->nextra < LP_G_EXTRA_MAX) {
@@ -343,8 +345,7 @@ parse_status(struct parser *ps, struct lp_goroutine *g, const char *p,
  * one, -1 when it is one with a number out of range (reported).
  */
 static int
-parse_header(struct parser *ps, const char *p, size_t n,
-    struct lp_goroutine *g)
+parse_header(struct parser *ps, const char *p, size_t n, struct lp_goroutine *g)
 {
 	const char *e, *q, *br;
 	uint64_t id, v;
@@ -385,14 +386,14 @@ parse_header(struct parser *ps, const char *p, size_t n,
 			g->gp = v;
 			g->flags |= LP_G_GP;
 		} else if (HAS(t, tn, "mp=") &&
-		    parse_hex(t + 3, tn - 3, &v) == 0) {
+		           parse_hex(t + 3, tn - 3, &v) == 0) {
 			g->mp = v;
 			g->flags |= LP_G_MP;
 		} else if (tn == 5 && memcmp(t, "m=nil", 5) == 0) {
 			/* no M: nothing to record */
 		} else if (HAS(t, tn, "m=") && tn > 2 &&
-		    parse_dec(t + 2, tn - 2, &v) == (int)(tn - 2) &&
-		    v <= (uint64_t)INT64_MAX) {
+		           parse_dec(t + 2, tn - 2, &v) == (int)(tn - 2) &&
+		           v <= (uint64_t)INT64_MAX) {
 			g->m = (int64_t)v;
 			g->flags |= LP_G_M;
 		} else {
@@ -559,7 +560,7 @@ parse_ancestor(const char *p, size_t n, uint64_t *id)
 	if (!has_prefix(p, n, lit, ln) || !ENDS(p, n, "]:"))
 		return 0;
 	return parse_dec(p + ln, n - ln - 2, id) == (int)(n - ln - 2) &&
-	    n > ln + 2;
+	       n > ln + 2;
 }
 
 /* "created by FUNC" or "created by FUNC in goroutine N" (Go 1.21+) */
@@ -772,7 +773,7 @@ again:
 	case S_CREATED:
 		if (n && is_ws(*p)) {
 			f = ps->in_anc ? &ps->anc[ps->nanc - 1].created_by
-				       : &ps->g.created_by;
+			               : &ps->g.created_by;
 			if (parse_file(ps, p, n, f, &why) < 0) {
 				report(ps, ps->lineno, "%s: '%s'", why,
 				    quote(b, sizeof(b), p, n));
@@ -793,8 +794,7 @@ again:
 			return 0; /* the bad call's file line */
 		goto again;
 
-	default:
-		break;
+	default: break;
 	}
 
 	/* Lines that end the goroutine or open a new part of it. */
@@ -859,8 +859,8 @@ again:
 			if (ps->in_anc) {
 				struct anc *a = &ps->anc[ps->nanc - 1];
 				uint64_t dummy = 0;
-				parse_created(p, n, &a->created_by, &a->flags,
-				    &dummy);
+				parse_created(
+				    p, n, &a->created_by, &a->flags, &dummy);
 			} else {
 				parse_created(p, n, &ps->g.created_by,
 				    &ps->g.flags, &ps->g.creator_id);
@@ -890,7 +890,8 @@ again:
 			tmp.fn = lp_str_make(p, n); /* C function, no args */
 			r = 1;
 		}
-		if (r > 0 && tmp.args.n && memchr(tmp.args.p, '{', tmp.args.n) &&
+		if (r > 0 && tmp.args.n &&
+		    memchr(tmp.args.p, '{', tmp.args.n) &&
 		    (why = check_braces(tmp.args)) != NULL) {
 			/* Keep the frame: only its argument text is odd. */
 			report(ps, ps->lineno, "%s: '%s'", why,
@@ -963,8 +964,8 @@ lp_godump_parse(const unsigned char *data, size_t len, lp_goroutine_fn fn,
 		r = lp_error_set(err, LP_EDATA, "no goroutine in the dump");
 out:
 	if (r == -LP_ENOMEM || ps.oom) {
-		r = lp_error_set(err, LP_ENOMEM,
-		    "out of memory at line %zu", ps.lineno);
+		r = lp_error_set(
+		    err, LP_ENOMEM, "out of memory at line %zu", ps.lineno);
 	}
 	free(ps.fr);
 	free(ps.anc);
@@ -1014,8 +1015,8 @@ write_stack_field(struct lp_out *o, const struct lp_frame *f, size_t n,
 /* The creator frame, with "goid" inside the frame object, in the key
  * order lp_frame_write uses. */
 static void
-write_created(struct lp_out *o, const struct lp_frame *f, int has_id,
-    uint64_t id)
+write_created(
+    struct lp_out *o, const struct lp_frame *f, int has_id, uint64_t id)
 {
 	lp_out_lit(o, ",\"created_by\":{\"fn\":");
 	lp_out_lstr(o, f->fn);
@@ -1116,8 +1117,8 @@ lp_goroutine_write(struct lp_out *o, const struct lp_goroutine *g,
 	if (gf & LP_G_UNAVAILABLE)
 		lp_out_lit(o, ",\"stack_unavailable\":true");
 	if (gf & LP_G_CREATED)
-		write_created(o, &g->created_by, !!(gf & LP_G_CREATOR_ID),
-		    g->creator_id);
+		write_created(
+		    o, &g->created_by, !!(gf & LP_G_CREATOR_ID), g->creator_id);
 	if (g->nancestors) {
 		lp_out_lit(o, ",\"ancestors\":[");
 		for (i = 0; i < g->nancestors; i++) {

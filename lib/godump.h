@@ -14,19 +14,19 @@
 #include "str.h"
 
 /* lp_goroutine.flags and lp_ancestor.flags */
-#define LP_G_LOCKED 0x1u	   /* ", locked to thread" */
-#define LP_G_LEAKED 0x2u	   /* " (leaked)", Go 1.26 leak detector */
-#define LP_G_SCAN 0x4u		   /* " (scan)": GC was scanning the stack */
-#define LP_G_DURABLE 0x8u	   /* " (durable)": synctest, Go 1.25 */
-#define LP_G_ELIDED 0x10u	   /* an "...elided..." line was seen */
-#define LP_G_CREATED 0x20u	   /* created_by is set */
-#define LP_G_CREATOR_ID 0x40u	   /* creator_id is set (Go 1.21+) */
-#define LP_G_UNAVAILABLE 0x80u	   /* "stack unavailable" */
-#define LP_G_PARTIAL 0x100u	   /* some of its lines were not understood */
-#define LP_G_GP 0x200u		   /* gp is set (GOTRACEBACK=system) */
-#define LP_G_M 0x400u		   /* m is set */
-#define LP_G_MP 0x800u		   /* mp is set */
-#define LP_G_SYNCTEST_GROUP 0x1000u  /* synctest_group is set (Go 1.24) */
+#define LP_G_LOCKED          0x1u    /* ", locked to thread" */
+#define LP_G_LEAKED          0x2u    /* " (leaked)", Go 1.26 leak detector */
+#define LP_G_SCAN            0x4u    /* " (scan)": GC was scanning the stack */
+#define LP_G_DURABLE         0x8u    /* " (durable)": synctest, Go 1.25 */
+#define LP_G_ELIDED          0x10u   /* an "...elided..." line was seen */
+#define LP_G_CREATED         0x20u   /* created_by is set */
+#define LP_G_CREATOR_ID      0x40u   /* creator_id is set (Go 1.21+) */
+#define LP_G_UNAVAILABLE     0x80u   /* "stack unavailable" */
+#define LP_G_PARTIAL         0x100u  /* some of its lines were not understood */
+#define LP_G_GP              0x200u  /* gp is set (GOTRACEBACK=system) */
+#define LP_G_M               0x400u  /* m is set */
+#define LP_G_MP              0x800u  /* mp is set */
+#define LP_G_SYNCTEST_GROUP  0x1000u /* synctest_group is set (Go 1.24) */
 #define LP_G_SYNCTEST_BUBBLE 0x2000u /* synctest_bubble is set (Go 1.25+) */
 
 /* Header items in brackets that no Go release prints, kept verbatim. */
@@ -40,7 +40,7 @@ struct lp_ancestor {
 	uint64_t id;
 	const struct lp_frame *frames; /* leaf first */
 	size_t nframes;
-	unsigned flags; /* LP_G_ELIDED, LP_G_CREATED */
+	unsigned flags;  /* LP_G_ELIDED, LP_G_CREATED */
 	uint64_t elided; /* count from "...N frames elided...", 0 = not said */
 	struct lp_frame created_by;
 };
@@ -52,23 +52,23 @@ struct lp_ancestor {
  */
 struct lp_goroutine {
 	uint64_t id;
-	struct lp_str state;	/* wait reason or status, suffixes removed */
-	int64_t wait_ns;	/* from ", N minutes"; -1 when not said */
-	unsigned flags;		/* LP_G_* */
-	uint64_t gp, mp;	/* with LP_G_GP, LP_G_MP */
-	int64_t m;		/* with LP_G_M */
+	struct lp_str state; /* wait reason or status, suffixes removed */
+	int64_t wait_ns;     /* from ", N minutes"; -1 when not said */
+	unsigned flags;      /* LP_G_* */
+	uint64_t gp, mp;     /* with LP_G_GP, LP_G_MP */
+	int64_t m;           /* with LP_G_M */
 	uint64_t synctest_group, synctest_bubble;
 	struct lp_str extra[LP_G_EXTRA_MAX]; /* unknown ", …" header items */
 	size_t nextra;
 	const struct lp_frame *frames; /* leaf first */
 	size_t nframes;
-	uint64_t elided;	/* count from "...N frames elided...", 0 = not said */
-	size_t elided_at;	/* frames before the elision line */
+	uint64_t elided;  /* count from "...N frames elided...", 0 = not said */
+	size_t elided_at; /* frames before the elision line */
 	struct lp_frame created_by; /* with LP_G_CREATED */
-	uint64_t creator_id;	/* with LP_G_CREATOR_ID */
+	uint64_t creator_id;        /* with LP_G_CREATOR_ID */
 	const struct lp_ancestor *ancestors;
 	size_t nancestors;
-	size_t line;		/* line number of the header, from 1 */
+	size_t line; /* line number of the header, from 1 */
 };
 
 /*

@@ -153,8 +153,8 @@ start(struct lp_input *in, struct lp_error *err)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	n = read_full(in->fd, in->peek, PEEK_SIZE);
 	if (n < 0)
-		return lp_error_set(err, LP_EIO, "read error: %s",
-		    strerror(errno));
+		return lp_error_set(
+		    err, LP_EIO, "read error: %s", strerror(errno));
 	in->peek_len = (size_t)n;
 	if (n == 0)
 		return 0; /* an empty unit; libarchive would call it unknown */
@@ -210,13 +210,13 @@ read_entry(struct lp_input *in, size_t want, struct lp_error *err)
 				    LP_UNIT_MAX >> 30);
 			b = realloc(in->buf, ncap);
 			if (!b)
-				return lp_error_set(err, LP_ENOMEM,
-				    "out of memory");
+				return lp_error_set(
+				    err, LP_ENOMEM, "out of memory");
 			in->buf = b;
 			in->cap = ncap;
 		}
-		r = archive_read_data(in->ar, in->buf + in->len,
-		    in->cap - in->len);
+		r = archive_read_data(
+		    in->ar, in->buf + in->len, in->cap - in->len);
 		if (r == 0) {
 			in->eof = 1;
 			break;
@@ -230,7 +230,8 @@ read_entry(struct lp_input *in, size_t want, struct lp_error *err)
 		in->len += (size_t)r;
 		if (in->len > (size_t)16 << 20) {
 			la_int64_t raw = archive_filter_bytes(in->ar, -1);
-			if (raw > 0 && in->len / (uint64_t)raw > LP_GZIP_RATIO_MAX)
+			if (raw > 0 &&
+			    in->len / (uint64_t)raw > LP_GZIP_RATIO_MAX)
 				return lp_error_set(err, LP_ELIMIT,
 				    "expands more than %ux (a compression bomb?)",
 				    LP_GZIP_RATIO_MAX);
@@ -290,8 +291,8 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 			/* Not an archive: the whole (decompressed) stream. */
 			in->done = 1;
 			if (set_src(in, NULL) < 0)
-				return lp_error_set(err, LP_ENOMEM,
-				    "out of memory");
+				return lp_error_set(
+				    err, LP_ENOMEM, "out of memory");
 		} else {
 			const char *name = archive_entry_pathname(e);
 			in->is_archive = 1;
@@ -304,8 +305,8 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 				    LP_ARCHIVE_ENTRIES_MAX);
 			}
 			if (set_src(in, name ? name : "?") < 0)
-				return lp_error_set(err, LP_ENOMEM,
-				    "out of memory");
+				return lp_error_set(
+				    err, LP_ENOMEM, "out of memory");
 		}
 		u->src = in->src;
 		in->eof = 0;
@@ -334,8 +335,8 @@ lp_input_slurp(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 	u->len = in->len;
 	if (lp_is_gzip(u->data, u->len)) {
 		size_t n;
-		if ((rc = lp_gunzip(in->buf, in->len, &in->inflated, &n,
-			 err)) < 0)
+		if ((rc = lp_gunzip(in->buf, in->len, &in->inflated, &n, err)) <
+		    0)
 			return rc;
 		u->data = in->inflated;
 		u->len = n;
@@ -353,8 +354,8 @@ lp_input_read(struct lp_input *in, void *buf, size_t n, struct lp_error *err)
 	r = archive_read_data(in->ar, buf, n);
 	if (r < 0) {
 		in->done = 1;
-		return lp_error_set(err, LP_EDATA, "%s (byte %lld of the input)",
-		    archive_error_string(in->ar),
+		return lp_error_set(err, LP_EDATA,
+		    "%s (byte %lld of the input)", archive_error_string(in->ar),
 		    (long long)archive_filter_bytes(in->ar, -1));
 	}
 	if (r == 0)
@@ -406,7 +407,8 @@ lp_gunzip(const unsigned char *src, size_t n, unsigned char **out,
 			}
 			b = realloc(buf, ncap);
 			if (!b) {
-				rc = lp_error_set(err, LP_ENOMEM, "out of memory");
+				rc = lp_error_set(
+				    err, LP_ENOMEM, "out of memory");
 				goto out;
 			}
 			buf = b;
@@ -414,8 +416,8 @@ lp_gunzip(const unsigned char *src, size_t n, unsigned char **out,
 		}
 		z.avail_in = in_left > UINT_MAX ? UINT_MAX : (unsigned)in_left;
 		z.next_out = buf + len;
-		z.avail_out = cap - len > UINT_MAX ? UINT_MAX
-						   : (unsigned)(cap - len);
+		z.avail_out =
+		    cap - len > UINT_MAX ? UINT_MAX : (unsigned)(cap - len);
 		zr = inflate(&z, Z_NO_FLUSH);
 		len = (size_t)(z.next_out - buf);
 		if (zr == Z_STREAM_END) {
@@ -426,7 +428,8 @@ lp_gunzip(const unsigned char *src, size_t n, unsigned char **out,
 				break;
 			if (!lp_is_gzip(z.next_in, in_left)) {
 				size_t k;
-				for (k = 0; k < in_left && z.next_in[k] == 0; k++)
+				for (k = 0; k < in_left && z.next_in[k] == 0;
+				     k++)
 					;
 				if (k == in_left)
 					break; /* zero padding, as from tape */

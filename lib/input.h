@@ -43,12 +43,12 @@ int lp_input_next(struct lp_input *in, struct lp_unit *u, struct lp_error *err);
  * are those of lp_input_next.
  */
 #define LP_INPUT_HEAD ((size_t)64 << 10)
-int lp_input_begin(struct lp_input *in, struct lp_unit *u,
-    struct lp_error *err);
-int lp_input_slurp(struct lp_input *in, struct lp_unit *u,
-    struct lp_error *err);
-long lp_input_read(struct lp_input *in, void *buf, size_t n,
-    struct lp_error *err);
+int lp_input_begin(
+    struct lp_input *in, struct lp_unit *u, struct lp_error *err);
+int lp_input_slurp(
+    struct lp_input *in, struct lp_unit *u, struct lp_error *err);
+long lp_input_read(
+    struct lp_input *in, void *buf, size_t n, struct lp_error *err);
 
 void lp_input_free(struct lp_input *in);
 

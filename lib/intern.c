@@ -115,12 +115,12 @@ write_stack_head(struct lp_out *o, uint64_t id)
 }
 
 uint64_t
-lp_intern_stack(struct lp_intern *in, struct lp_out *o, const char *json,
-    size_t n)
+lp_intern_stack(
+    struct lp_intern *in, struct lp_out *o, const char *json, size_t n)
 {
 	int added;
-	struct entry *e = lookup(in, &in->stacks, json, n, &in->next_stack,
-	    &added);
+	struct entry *e =
+	    lookup(in, &in->stacks, json, n, &in->next_stack, &added);
 
 	if (!e)
 		return 0;
@@ -137,8 +137,8 @@ uint32_t
 lp_intern_frag(struct lp_intern *in, const char *json, size_t n)
 {
 	int added;
-	struct entry *e = lookup(in, &in->frags, json, n, &in->next_frag,
-	    &added);
+	struct entry *e =
+	    lookup(in, &in->frags, json, n, &in->next_frag, &added);
 
 	return e ? (uint32_t)e->id : 0;
 }
@@ -148,8 +148,8 @@ lp_intern_frags(struct lp_intern *in, struct lp_out *o, const uint32_t *frags,
     size_t n, void (*render)(struct lp_out *o, void *ctx), void *ctx)
 {
 	int added;
-	struct entry *e = lookup(in, &in->seqs, frags, n * sizeof(*frags),
-	    &in->next_stack, &added);
+	struct entry *e = lookup(
+	    in, &in->seqs, frags, n * sizeof(*frags), &in->next_stack, &added);
 
 	if (!e)
 		return 0;

@@ -23,8 +23,8 @@ void lp_intern_free(struct lp_intern *in);
  * stack is new, a {"kind":"stack","id":N,"frames":…} record is written to
  * o first.  Returns 0 when out of memory.
  */
-uint64_t lp_intern_stack(struct lp_intern *in, struct lp_out *o,
-    const char *json, size_t n);
+uint64_t lp_intern_stack(
+    struct lp_intern *in, struct lp_out *o, const char *json, size_t n);
 
 /*
  * The same for stacks built from pieces, as pprof's are from locations:

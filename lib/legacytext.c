@@ -38,8 +38,8 @@ struct ltx {
 	int oom;
 
 	/* heap */
-	int scale;	 /* apply pprof's unsampling (rate in p->period) */
-	int has_alloc;	 /* four values, not two */
+	int scale;     /* apply pprof's unsampling (rate in p->period) */
+	int has_alloc; /* four values, not two */
 	/* contention */
 	int64_t hz;
 
@@ -48,8 +48,8 @@ struct ltx {
 	size_t rec_line;
 	int64_t values[4];
 	int64_t blocksize; /* heap: the numeric "bytes" label */
-	struct vec pcs;	   /* uint64_t, the "@" list */
-	struct vec fr;	   /* struct lp_frame, the "#" lines */
+	struct vec pcs;    /* uint64_t, the "@" list */
+	struct vec fr;     /* struct lp_frame, the "#" lines */
 	struct vec labels; /* struct lp_label */
 	struct vec rlocs;  /* uint32_t */
 
@@ -97,8 +97,8 @@ report(struct ltx *x, size_t line, const char *fmt, ...)
 	if (!x->d || x->ndiag > DIAG_MAX + 1)
 		return;
 	if (x->ndiag == DIAG_MAX + 1) {
-		lp_diag(x->d, "line %zu: more problems follow; not reported",
-		    line);
+		lp_diag(
+		    x->d, "line %zu: more problems follow; not reported", line);
 		return;
 	}
 	va_start(ap, fmt);
@@ -404,8 +404,8 @@ frame_line(struct ltx *x, const char *p, const char *e)
 				plus = q - 1;
 				break;
 			}
-		if (plus && hex(plus + 1, (size_t)(s + fn[1] - plus - 1),
-				&off) == 0) {
+		if (plus &&
+		    hex(plus + 1, (size_t)(s + fn[1] - plus - 1), &off) == 0) {
 			fr->fn = lp_str_make(s, (size_t)(plus - s));
 			fr->offset = off;
 			/* Kept only to find inlined frames; not written. */
@@ -423,8 +423,8 @@ frame_line(struct ltx *x, const char *p, const char *e)
 			const char *q = c;
 			fr->file = lp_str_make(s, (size_t)(c - 1 - s));
 			if (dec(&q, s + fn[2], &ln) < 0 || ln > INT32_MAX) {
-				report(x, x->lineno,
-				    "line number out of range");
+				report(
+				    x, x->lineno, "line number out of range");
 				ln = 0;
 			}
 			fr->line = ln;
@@ -479,7 +479,9 @@ unquote(struct ltx *x, const char **pp, const char *e, struct lp_str *out)
 		case 'r': *w++ = '\r'; continue;
 		case 't': *w++ = '\t'; continue;
 		case 'v': *w++ = '\v'; continue;
-		case '\\': case '"': case '\'': *w++ = *p; continue;
+		case '\\':
+		case '"':
+		case '\'': *w++ = *p; continue;
 		case 'x': nd = 2; break;
 		case 'u': nd = 4; break;
 		case 'U': nd = 8; break;
@@ -651,8 +653,8 @@ tab_grow(struct ltx *x)
 		return -1;
 	}
 	for (i = 0; i < x->locs.n; i++) {
-		size_t j = group_hash(locs[i].frames, locs[i].nframes) &
-		    (size - 1);
+		size_t j =
+		    group_hash(locs[i].frames, locs[i].nframes) & (size - 1);
 		while (t[j])
 			j = (j + 1) & (size - 1);
 		t[j] = (uint32_t)(i + 1);
@@ -796,14 +798,15 @@ end_record(struct ltx *x)
 	if (s->values)
 		memcpy(s->values, x->values, nv * sizeof(*s->values));
 	s->nlabels = x->labels.n + (x->kind == K_HEAP);
-	s->labels = lp_arena_calloc(&x->p->arena, s->nlabels, sizeof(*s->labels));
+	s->labels =
+	    lp_arena_calloc(&x->p->arena, s->nlabels, sizeof(*s->labels));
 	if (!s->values || (s->nlocs && !s->locs) || !s->labels) {
 		x->oom = 1;
 		goto out;
 	}
 	if (x->labels.n)
-		memcpy(s->labels, x->labels.p,
-		    x->labels.n * sizeof(*s->labels));
+		memcpy(
+		    s->labels, x->labels.p, x->labels.n * sizeof(*s->labels));
 	if (x->kind == K_HEAP) {
 		/* pprof's importer labels every heap sample with its
 		 * block size. */
@@ -820,7 +823,10 @@ out:
 /* ---- headers ---- */
 
 /* An lp_str constant usable in static initializers. */
-#define S(lit) { (lit), sizeof(lit) - 1 }
+#define S(lit)                         \
+	{                              \
+		(lit), sizeof(lit) - 1 \
+	}
 
 static int
 set_types(struct ltx *x, const struct lp_valuetype *t, size_t n)
@@ -841,8 +847,7 @@ set_types(struct ltx *x, const struct lp_valuetype *t, size_t n)
 
 /* "heap profile: A: B [C: D] @ heap/RATE2" and pprof's other variants */
 static int
-heap_header(struct ltx *x, const char *p, const char *e,
-    struct lp_error *err)
+heap_header(struct ltx *x, const char *p, const char *e, struct lp_error *err)
 {
 	int64_t n[4], rate = 0;
 	const char *t;
@@ -890,27 +895,27 @@ heap_header(struct ltx *x, const char *p, const char *e,
 	} else if (TAG("heap_v2") || TAG("heapz_v2")) {
 		x->scale = 1;
 	} else if (TAG("heapprofile") || TAG("growthz") || TAG("growth") ||
-	    TAG("fragmentationz") || TAG("fragmentation")) {
+	           TAG("fragmentationz") || TAG("fragmentation")) {
 		rate = 1;
 	} else {
 		goto bad;
 	}
 #undef TAG
 	/* pprof: alloc columns exist unless they repeat in-use or are 0. */
-	x->has_alloc = (n[2] != n[0] && n[2] != 0) || (n[3] != n[1] && n[3] != 0);
+	x->has_alloc =
+	    (n[2] != n[0] && n[2] != 0) || (n[3] != n[1] && n[3] != 0);
 	x->p->period_type.type = LP_STR_LIT("space");
 	x->p->period_type.unit = LP_STR_LIT("bytes");
 	x->p->period = rate;
 	return set_types(x, x->has_alloc ? four : two, x->has_alloc ? 4 : 2);
 bad:
-	return lp_error_set(err, LP_EDATA, "line %zu: not a heap profile header",
-	    x->lineno);
+	return lp_error_set(
+	    err, LP_EDATA, "line %zu: not a heap profile header", x->lineno);
 }
 
 /* "NAME profile: total N" */
 static int
-count_header(struct ltx *x, const char *p, const char *e,
-    struct lp_error *err)
+count_header(struct ltx *x, const char *p, const char *e, struct lp_error *err)
 {
 	const char *sp = p;
 	struct lp_valuetype t;
@@ -1011,11 +1016,11 @@ body_line(struct ltx *x, const char *p, const char *e)
 				report(x, x->lineno,
 				    "frame line outside a record");
 		} else if (x->in_rec && (size_t)(e - p) >= 10 &&
-		    memcmp(p, "# labels: ", 10) == 0) {
+		           memcmp(p, "# labels: ", 10) == 0) {
 			if (!x->skip_rec)
 				labels_line(x, p, e);
 		} else if ((size_t)(e - p) >= 18 &&
-		    memcmp(p, "# runtime.MemStats", 18) == 0) {
+		           memcmp(p, "# runtime.MemStats", 18) == 0) {
 			end_record(x);
 			x->in_memstats = 1;
 		} else if (x->in_memstats && e - p >= 2 && p[1] == ' ') {
@@ -1037,8 +1042,9 @@ body_line(struct ltx *x, const char *p, const char *e)
 			report(x, x->lineno, "number out of range");
 		else if (r == -1 && !x->oom)
 			report(x, x->lineno, "not a %s record: '%.*s'",
-			    x->kind == K_HEAP ? "heap" :
-			    x->kind == K_COUNT ? "count" : "contention",
+			    x->kind == K_HEAP    ? "heap"
+			    : x->kind == K_COUNT ? "count"
+			                         : "contention",
 			    (int)(e - p > 40 ? 40 : e - p), p);
 		x->skip_rec = 1;
 	}
@@ -1052,18 +1058,18 @@ finish(struct ltx *x, struct lp_error *err)
 
 	end_record(x);
 	if (x->oom)
-		return lp_error_set(err, LP_ENOMEM, "out of memory at line %zu",
-		    x->lineno);
-#define COPY(field, nfield, v)                                             \
-	do {                                                               \
-		if ((v).n) {                                               \
-			if (!lp_mul((v).n, (v).size, &bytes) ||            \
+		return lp_error_set(
+		    err, LP_ENOMEM, "out of memory at line %zu", x->lineno);
+#define COPY(field, nfield, v)                                              \
+	do {                                                                \
+		if ((v).n) {                                                \
+			if (!lp_mul((v).n, (v).size, &bytes) ||             \
 			    !(p->field = lp_arena_alloc(&p->arena, bytes))) \
-				return lp_error_set(err, LP_ELIMIT,        \
-				    "profile too large for memory");       \
-			memcpy(p->field, (v).p, bytes);                    \
-		}                                                          \
-		p->nfield = (v).n;                                         \
+				return lp_error_set(err, LP_ELIMIT,         \
+				    "profile too large for memory");        \
+			memcpy(p->field, (v).p, bytes);                     \
+		}                                                           \
+		p->nfield = (v).n;                                          \
 	} while (0)
 	COPY(samples, nsamples, x->samples);
 	COPY(locations, nlocations, x->locs);
@@ -1073,9 +1079,8 @@ finish(struct ltx *x, struct lp_error *err)
 }
 
 int
-lp_legacytext_decode(const unsigned char *data, size_t len,
-    enum lp_format fmt, struct lp_profile *p, struct lp_diag *d,
-    struct lp_error *err)
+lp_legacytext_decode(const unsigned char *data, size_t len, enum lp_format fmt,
+    struct lp_profile *p, struct lp_diag *d, struct lp_error *err)
 {
 	struct ltx x;
 	const char *s, *e;

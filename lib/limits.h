@@ -24,10 +24,10 @@
  * empty Sample becomes ~80 bytes.  Real Go profiles need about 12x.
  */
 #define LP_PB_MEM_FACTOR 64u
-#define LP_PB_MEM_SLACK ((size_t)16 << 20)
+#define LP_PB_MEM_SLACK  ((size_t)16 << 20)
 
 /* One NDJSON input line, and JSON nesting depth (jansson's own limit). */
-#define LP_LINE_MAX ((size_t)64 << 20)
+#define LP_LINE_MAX       ((size_t)64 << 20)
 #define LP_JSON_DEPTH_MAX 2048
 
 /* Frames kept per stack; Go itself prints at most 1024 (profstackdepth). */

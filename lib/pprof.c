@@ -32,8 +32,16 @@ struct walk {
 };
 
 /* Which fields of which message are themselves messages. */
-enum msg { M_PROFILE, M_VALUETYPE, M_SAMPLE, M_LABEL, M_MAPPING, M_LOCATION,
-	M_LINE, M_FUNCTION };
+enum msg {
+	M_PROFILE,
+	M_VALUETYPE,
+	M_SAMPLE,
+	M_LABEL,
+	M_MAPPING,
+	M_LOCATION,
+	M_LINE,
+	M_FUNCTION
+};
 
 static const char *const msg_name[] = { "profile", "value type", "sample",
 	"label", "mapping", "location", "line", "function" };
@@ -44,19 +52,17 @@ submessage(enum msg m, uint64_t field)
 	switch (m) {
 	case M_PROFILE:
 		switch (field) {
-		case 1: case 11: return M_VALUETYPE;
+		case 1:
+		case 11: return M_VALUETYPE;
 		case 2: return M_SAMPLE;
 		case 3: return M_MAPPING;
 		case 4: return M_LOCATION;
 		case 5: return M_FUNCTION;
 		}
 		return -1;
-	case M_SAMPLE:
-		return field == 3 ? M_LABEL : -1;
-	case M_LOCATION:
-		return field == 4 ? M_LINE : -1;
-	default:
-		return -1;
+	case M_SAMPLE: return field == 3 ? M_LABEL : -1;
+	case M_LOCATION: return field == 4 ? M_LINE : -1;
+	default: return -1;
 	}
 }
 
@@ -79,12 +85,9 @@ wire_types(enum msg m, uint64_t field)
 		if (field <= 6 || field == 11)
 			return L;
 		return field == 13 ? V | L : V;
-	case M_SAMPLE:
-		return field == 3 ? L : V | L;
-	case M_LOCATION:
-		return field == 4 ? L : V;
-	default:
-		return V;
+	case M_SAMPLE: return field == 3 ? L : V | L;
+	case M_LOCATION: return field == 4 ? L : V;
+	default: return V;
 	}
 }
 
@@ -174,9 +177,10 @@ walk(struct walk *w, enum msg m, const unsigned char *p,
 			sub = submessage(m, field);
 			if (sub >= 0 && depth < 4) {
 				/* Number entries so errors can name them. */
-				unsigned long n = depth == 0 ? w->count[sub]++ : index;
+				unsigned long n =
+				    depth == 0 ? w->count[sub]++ : index;
 				if ((rc = walk(w, (enum msg)sub, p, p + v, n,
-					 depth + 1)) < 0)
+				         depth + 1)) < 0)
 					return rc;
 			}
 			p += v;
@@ -226,14 +230,14 @@ struct idmap {
 	uint64_t *keys; /* 0 = empty: id 0 is reserved and rejected */
 	uint32_t *vals;
 	size_t mask;
-	int dense;	/* vals[id - 1] with no keys */
+	int dense; /* vals[id - 1] with no keys */
 	size_t n;
 };
 
 static int
 idmap_build(struct idmap *m, struct lp_arena *a, size_t n,
-    uint64_t (*id_of)(const void *, size_t), const void *arr,
-    const char *what, struct lp_error *err)
+    uint64_t (*id_of)(const void *, size_t), const void *arr, const char *what,
+    struct lp_error *err)
 {
 	size_t i, size = 16;
 
@@ -248,8 +252,8 @@ idmap_build(struct idmap *m, struct lp_arena *a, size_t n,
 	m->keys = lp_arena_calloc(a, size, sizeof(*m->keys));
 	m->vals = lp_arena_calloc(a, size, sizeof(*m->vals));
 	if (!m->keys || !m->vals)
-		return lp_error_set(err, LP_ELIMIT,
-		    "out of memory for %zu %ss", n, what);
+		return lp_error_set(
+		    err, LP_ELIMIT, "out of memory for %zu %ss", n, what);
 	m->mask = size - 1;
 	for (i = 0; i < n; i++) {
 		uint64_t id = id_of(arr, i);
@@ -278,7 +282,8 @@ idmap_get(const struct idmap *m, uint64_t id)
 		return -1;
 	if (m->dense)
 		return id <= m->n ? (int64_t)(id - 1) : -1;
-	for (j = lp_hash(&id, 8, 0) & m->mask; m->keys[j]; j = (j + 1) & m->mask)
+	for (j = lp_hash(&id, 8, 0) & m->mask; m->keys[j];
+	     j = (j + 1) & m->mask)
 		if (m->keys[j] == id)
 			return m->vals[j];
 	return -1;
@@ -361,28 +366,28 @@ decode_header(struct decoder *d)
 	if (pb->n_string_table == 0 || pb->string_table[0].len != 0)
 		return lp_error_set(d->err, LP_EDATA,
 		    pb->n_string_table ? "string table entry 0 is not empty"
-				       : "no string table");
+		                       : "no string table");
 	if (pb->n_sample && !pb->n_sample_type)
-		return lp_error_set(d->err, LP_EDATA,
-		    "samples without sample types");
+		return lp_error_set(
+		    d->err, LP_EDATA, "samples without sample types");
 	p->nsample_types = pb->n_sample_type;
-	p->sample_types = lp_arena_calloc(&p->arena, pb->n_sample_type + 1,
-	    sizeof(*p->sample_types));
+	p->sample_types = lp_arena_calloc(
+	    &p->arena, pb->n_sample_type + 1, sizeof(*p->sample_types));
 	if (!p->sample_types)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 	for (i = 0; i < pb->n_sample_type; i++) {
 		if (valuetype(d, pb->sample_type[i], &p->sample_types[i],
-			"sample type", i))
+		        "sample type", i))
 			return -LP_EDATA;
 	}
-	if (valuetype(d, pb->period_type, &p->period_type, "period type",
-		NO_INDEX) ||
+	if (valuetype(
+	        d, pb->period_type, &p->period_type, "period type", NO_INDEX) ||
 	    str_at(d, pb->default_sample_type, &def, "default sample type",
-		NO_INDEX) ||
-	    str_at(d, pb->drop_frames, &p->drop_frames, "drop_frames",
-		NO_INDEX) ||
-	    str_at(d, pb->keep_frames, &p->keep_frames, "keep_frames",
-		NO_INDEX) ||
+	        NO_INDEX) ||
+	    str_at(
+	        d, pb->drop_frames, &p->drop_frames, "drop_frames", NO_INDEX) ||
+	    str_at(
+	        d, pb->keep_frames, &p->keep_frames, "keep_frames", NO_INDEX) ||
 	    str_at(d, pb->doc_url, &p->doc_url, "doc_url", NO_INDEX))
 		return -LP_EDATA;
 	/* pprof's rule: unset means the last sample type. */
@@ -395,12 +400,13 @@ decode_header(struct decoder *d)
 	p->time_ns = pb->time_nanos;
 	p->duration_ns = pb->duration_nanos;
 	p->ncomments = pb->n_comment;
-	p->comments = lp_arena_calloc(&p->arena, pb->n_comment + 1,
-	    sizeof(*p->comments));
+	p->comments =
+	    lp_arena_calloc(&p->arena, pb->n_comment + 1, sizeof(*p->comments));
 	if (!p->comments)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 	for (i = 0; i < pb->n_comment; i++) {
-		if (str_at(d, pb->comment[i], &p->comments[i], "comment", i) < 0)
+		if (str_at(d, pb->comment[i], &p->comments[i], "comment", i) <
+		    0)
 			return -LP_EDATA;
 	}
 	return 0;
@@ -414,11 +420,11 @@ decode_mappings(struct decoder *d)
 	size_t i;
 
 	if (idmap_build(&d->maps, &p->arena, pb->n_mapping, mapping_id,
-		pb->mapping, "mapping", d->err) < 0)
+	        pb->mapping, "mapping", d->err) < 0)
 		return -d->err->code;
 	p->nmappings = pb->n_mapping;
-	p->mappings = lp_arena_calloc(&p->arena, pb->n_mapping + 1,
-	    sizeof(*p->mappings));
+	p->mappings =
+	    lp_arena_calloc(&p->arena, pb->n_mapping + 1, sizeof(*p->mappings));
 	if (!p->mappings)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 	for (i = 0; i < pb->n_mapping; i++) {
@@ -447,13 +453,13 @@ decode_locations(struct decoder *d)
 	size_t i, j;
 
 	if (idmap_build(&d->funcs, &p->arena, pb->n_function, function_id,
-		pb->function, "function", d->err) < 0 ||
+	        pb->function, "function", d->err) < 0 ||
 	    idmap_build(&d->locs, &p->arena, pb->n_location, location_id,
-		pb->location, "location", d->err) < 0)
+	        pb->location, "location", d->err) < 0)
 		return -d->err->code;
 	p->nlocations = pb->n_location;
-	p->locations = lp_arena_calloc(&p->arena, pb->n_location + 1,
-	    sizeof(*p->locations));
+	p->locations = lp_arena_calloc(
+	    &p->arena, pb->n_location + 1, sizeof(*p->locations));
 	if (!p->locations)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 	for (i = 0; i < pb->n_location; i++) {
@@ -465,21 +471,21 @@ decode_locations(struct decoder *d)
 		o->addr = l->address;
 		o->mapping = mi < 0 ? 0 : (size_t)mi + 1;
 		o->nframes = l->n_line ? l->n_line : 1;
-		o->frames = lp_arena_calloc(&p->arena, o->nframes,
-		    sizeof(*o->frames));
+		o->frames =
+		    lp_arena_calloc(&p->arena, o->nframes, sizeof(*o->frames));
 		if (!o->frames)
 			return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 		if (!l->n_line) {
 			/* Unsymbolized: name the frame after its address, as
 			 * pprof's reports do. */
 			char hex[24];
-			int n = snprintf(hex, sizeof(hex), "0x%" PRIx64,
-			    l->address);
-			o->frames[0].fn.p = lp_arena_strdup(&p->arena, hex,
-			    (size_t)n);
+			int n = snprintf(
+			    hex, sizeof(hex), "0x%" PRIx64, l->address);
+			o->frames[0].fn.p =
+			    lp_arena_strdup(&p->arena, hex, (size_t)n);
 			if (!o->frames[0].fn.p)
-				return lp_error_set(d->err, LP_ELIMIT,
-				    "out of memory");
+				return lp_error_set(
+				    d->err, LP_ELIMIT, "out of memory");
 			o->frames[0].fn.n = (size_t)n;
 			o->frames[0].file = LP_STR_LIT("");
 			o->frames[0].addr = l->address;
@@ -496,12 +502,14 @@ decode_locations(struct decoder *d)
 				    "location %" PRIu64 " line %zu refers to "
 				    "%s function id %" PRIu64,
 				    l->id, j,
-				    ln->function_id ? "undefined" : "the reserved",
+				    ln->function_id ? "undefined"
+				                    : "the reserved",
 				    ln->function_id);
 			fn = pb->function[fi];
-			if (str_at(d, fn->name, &f->fn, "function", fn->id) < 0 ||
+			if (str_at(d, fn->name, &f->fn, "function", fn->id) <
+			        0 ||
 			    str_at(d, fn->filename, &f->file, "function",
-				fn->id) < 0)
+			        fn->id) < 0)
 				return -LP_EDATA;
 			f->line = ln->line;
 			f->addr = l->address;
@@ -514,8 +522,8 @@ decode_locations(struct decoder *d)
 }
 
 static int
-decode_labels(struct decoder *d, const PbSample *s, struct lp_sample *o,
-    size_t si)
+decode_labels(
+    struct decoder *d, const PbSample *s, struct lp_sample *o, size_t si)
 {
 	struct lp_profile *p = d->p;
 	size_t i, n = 0;
@@ -528,8 +536,8 @@ decode_labels(struct decoder *d, const PbSample *s, struct lp_sample *o,
 		struct lp_label *t = &o->labels[n];
 		if (str_at(d, l->key, &t->key, "a label of sample", si) < 0 ||
 		    str_at(d, l->str, &t->str, "a label of sample", si) < 0 ||
-		    str_at(d, l->num_unit, &t->unit, "a label of sample",
-			si) < 0)
+		    str_at(d, l->num_unit, &t->unit, "a label of sample", si) <
+		        0)
 			return -LP_EDATA;
 		/* pprof's rule: a label with neither a string nor a number
 		 * (nor a unit) is dropped. */
@@ -555,8 +563,8 @@ decode_samples(struct decoder *d)
 	size_t i, j;
 
 	p->nsamples = pb->n_sample;
-	p->samples = lp_arena_calloc(&p->arena, pb->n_sample + 1,
-	    sizeof(*p->samples));
+	p->samples =
+	    lp_arena_calloc(&p->arena, pb->n_sample + 1, sizeof(*p->samples));
 	if (!p->samples)
 		return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 	for (i = 0; i < pb->n_sample; i++) {
@@ -564,13 +572,13 @@ decode_samples(struct decoder *d)
 		struct lp_sample *o = &p->samples[i];
 		if (s->n_value != pb->n_sample_type)
 			return lp_error_set(d->err, LP_EDATA,
-			    "sample %zu has %zu values for %zu sample types",
-			    i, s->n_value, pb->n_sample_type);
+			    "sample %zu has %zu values for %zu sample types", i,
+			    s->n_value, pb->n_sample_type);
 		/* protobuf-c's array lives in the arena as long as we do. */
 		o->values = s->value;
 		o->nlocs = s->n_location_id;
-		o->locs = lp_arena_alloc(&p->arena,
-		    (s->n_location_id + 1) * sizeof(*o->locs));
+		o->locs = lp_arena_alloc(
+		    &p->arena, (s->n_location_id + 1) * sizeof(*o->locs));
 		if (!o->locs)
 			return lp_error_set(d->err, LP_ELIMIT, "out of memory");
 		for (j = 0; j < s->n_location_id; j++) {
@@ -579,7 +587,8 @@ decode_samples(struct decoder *d)
 				return lp_error_set(d->err, LP_EDATA,
 				    "sample %zu refers to %s location id %" PRIu64,
 				    i,
-				    s->location_id[j] ? "undefined" : "the reserved",
+				    s->location_id[j] ? "undefined"
+				                      : "the reserved",
 				    s->location_id[j]);
 			o->locs[j] = (uint32_t)li;
 		}
@@ -637,8 +646,8 @@ lp_pprof_decode(const unsigned char *data, size_t len, struct lp_profile *p,
 			    "decoding needs more than %zu MiB, the limit for "
 			    "a %zu-byte profile",
 			    p->arena.budget >> 20, len);
-		return lp_error_set(err, LP_EDATA,
-		    "corrupt protobuf: not a pprof profile");
+		return lp_error_set(
+		    err, LP_EDATA, "corrupt protobuf: not a pprof profile");
 	}
 	p->format = "pprof";
 	if ((rc = decode_header(&d)) < 0 || (rc = decode_mappings(&d)) < 0 ||

@@ -14,7 +14,7 @@
  * rejects we reject too.  Returns 0 or -LP_EDATA/-LP_ELIMIT/-LP_ENOMEM
  * with err saying what and where.
  */
-int lp_pprof_decode(const unsigned char *data, size_t len,
-    struct lp_profile *p, struct lp_error *err);
+int lp_pprof_decode(const unsigned char *data, size_t len, struct lp_profile *p,
+    struct lp_error *err);
 
 #endif

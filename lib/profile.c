@@ -33,17 +33,17 @@ struct writer {
 	struct lp_out *o;
 	struct lp_profile *p;
 	unsigned flags;
-	struct lp_out frag;	/* all locations' rendered frames */
-	size_t *frag_off;	/* per location: offset + 1 in frag, 0 = not yet */
+	struct lp_out frag; /* all locations' rendered frames */
+	size_t *frag_off;   /* per location: offset + 1 in frag, 0 = not yet */
 	size_t *frag_len;
-	struct lp_out src;	/* "src":"…" rendered once */
-	size_t *sel;		/* indexes of the sample types to write */
+	struct lp_out src; /* "src":"…" rendered once */
+	size_t *sel;       /* indexes of the sample types to write */
 	size_t nsel;
-	struct lp_out keys;	/* "type": for each selected type */
+	struct lp_out keys; /* "type": for each selected type */
 	size_t *key_off;
 	struct lp_intern *in;
-	uint32_t *frag_id;	/* per location: its interned piece id */
-	uint32_t *seq;		/* a sample's piece ids, for --intern */
+	uint32_t *frag_id; /* per location: its interned piece id */
+	uint32_t *seq;     /* a sample's piece ids, for --intern */
 };
 
 /* Render location li's frames into frag, once per location per call. */
@@ -194,7 +194,7 @@ write_labels(struct lp_out *o, const struct lp_sample *s, int numeric)
 		count = 0;
 		for (j = i; j < s->nlabels; j++)
 			count += s->labels[j].is_num == numeric &&
-			    str_same(s->labels[j].key, l->key);
+			         str_same(s->labels[j].key, l->key);
 		if (count > 1)
 			lp_out_ch(o, '[');
 		for (j = i, count = 0; j < s->nlabels; j++) {
@@ -369,8 +369,8 @@ write_time(struct lp_out *o, int64_t ns)
 	n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (n == 0)
 		return;
-	n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09dZ",
-	    (int)(ns % 1000000000));
+	n += (size_t)snprintf(
+	    buf + n, sizeof(buf) - n, ".%09dZ", (int)(ns % 1000000000));
 	lp_out_lit(o, ",\"time\":");
 	lp_out_str(o, buf, n);
 }
@@ -491,7 +491,8 @@ select_values(struct writer *w, const struct lp_emit_opts *opts)
 	for (i = 0; i < p->nsample_types; i++) {
 		int keep = !opts->values;
 		for (j = 0; !keep && j < opts->nvalues; j++) {
-			keep = lp_str_eq(p->sample_types[i].type, opts->values[j]);
+			keep =
+			    lp_str_eq(p->sample_types[i].type, opts->values[j]);
 			if (keep && opts->hits)
 				opts->hits[j]++;
 		}

@@ -18,9 +18,10 @@ struct lp_valuetype {
 /* A sample label: a string one, or a numeric one with its unit. */
 struct lp_label {
 	struct lp_str key;
-	struct lp_str str;  /* string labels */
-	int64_t num;	    /* numeric labels */
-	struct lp_str unit; /* numeric labels; inferred as pprof does if unset */
+	struct lp_str str; /* string labels */
+	int64_t num;       /* numeric labels */
+	struct lp_str
+	    unit; /* numeric labels; inferred as pprof does if unset */
 	int is_num;
 };
 
@@ -38,7 +39,7 @@ struct lp_mapping {
  */
 struct lp_location {
 	uint64_t id, addr;
-	size_t mapping;		/* index + 1 into mappings, 0 = none */
+	size_t mapping; /* index + 1 into mappings, 0 = none */
 	struct lp_frame *frames;
 	size_t nframes;
 };
@@ -83,10 +84,10 @@ void lp_profile_release(struct lp_profile *p);
 
 /* What a writer is asked for, shared by every record writer. */
 struct lp_emit_opts {
-	unsigned flags;	      /* LP_EMIT_* from frame.h */
-	const char **values;  /* sample type names to keep; NULL = all */
+	unsigned flags;      /* LP_EMIT_* from frame.h */
+	const char **values; /* sample type names to keep; NULL = all */
 	size_t nvalues;
-	unsigned long *hits;  /* per name, profiles that had it (may be NULL) */
+	unsigned long *hits; /* per name, profiles that had it (may be NULL) */
 };
 
 /*

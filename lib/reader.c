@@ -26,7 +26,7 @@ struct lp_reader {
 	/* Evidence: its records, rendered by the shared writers. */
 	struct lp_out rendered;
 	unsigned long skipped; /* lines a text decoder stepped over */
-	json_t *stacks;	       /* "id" -> frames, for this unit */
+	json_t *stacks;        /* "id" -> frames, for this unit */
 };
 
 struct lp_reader *
@@ -90,8 +90,8 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 		if (r->cap < u.len) {
 			char *b = realloc(r->buf, u.len);
 			if (!b)
-				return lp_error_set(err, LP_ENOMEM,
-				    "out of memory");
+				return lp_error_set(
+				    err, LP_ENOMEM, "out of memory");
 			r->buf = b;
 			r->cap = u.len;
 		}
@@ -153,8 +153,8 @@ fill(struct lp_reader *r, struct lp_error *err)
 
 /* The next line of the unit: 1, 0 at its end, or an error. */
 static int
-next_line(struct lp_reader *r, const char **line, size_t *n,
-    struct lp_error *err)
+next_line(
+    struct lp_reader *r, const char **line, size_t *n, struct lp_error *err)
 {
 	const char *base, *nl;
 	size_t avail, *pos;
@@ -171,7 +171,7 @@ next_line(struct lp_reader *r, const char **line, size_t *n,
 			pos = &r->pos;
 		}
 		nl = *pos < avail ? memchr(base + *pos, '\n', avail - *pos)
-				  : NULL;
+		                  : NULL;
 		if (r->skipping) {
 			*pos = nl ? (size_t)(nl - base) + 1 : avail;
 			r->skipping = !nl;
@@ -196,7 +196,8 @@ next_line(struct lp_reader *r, const char **line, size_t *n,
 		}
 		if ((rc = fill(r, err)) < 0) {
 			if (rc == -LP_ELIMIT) {
-				/* Drop the over-long line and go on after it. */
+				/* Drop the over-long line and go on after it.
+				 */
 				r->pos = r->len;
 				r->lineno++;
 				r->skipping = 1;
@@ -218,8 +219,8 @@ resolve(struct lp_reader *r, json_t *rec, struct lp_error *err)
 	if (!json_is_integer(sid))
 		return lp_error_set(err, LP_EDATA,
 		    "line %lu: stack_id is not an integer", r->lineno);
-	snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT,
-	    json_integer_value(sid));
+	snprintf(
+	    key, sizeof(key), "%" JSON_INTEGER_FORMAT, json_integer_value(sid));
 	frames = json_object_get(r->stacks, key);
 	if (!frames)
 		return lp_error_set(err, LP_EDATA,
@@ -231,8 +232,8 @@ resolve(struct lp_reader *r, json_t *rec, struct lp_error *err)
 }
 
 int
-lp_reader_next(struct lp_reader *r, json_t **rec, const char **src,
-    struct lp_error *err)
+lp_reader_next(
+    struct lp_reader *r, json_t **rec, const char **src, struct lp_error *err)
 {
 	const char *line;
 	size_t n;
@@ -262,7 +263,8 @@ lp_reader_next(struct lp_reader *r, json_t **rec, const char **src,
 			if (was == M_RENDERED && skipped)
 				return lp_error_set(err, LP_EDATA,
 				    "%lu lines not understood (pprof2ndjson "
-				    "names them)", skipped);
+				    "names them)",
+				    skipped);
 			continue;
 		}
 		if (n && line[n - 1] == '\r')

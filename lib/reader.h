@@ -31,8 +31,7 @@ void lp_reader_free(struct lp_reader *r);
  * Start reading path ("-" = stdin); the previous input is dropped.
  * Returns 0, or -LP_ENOINPUT/-LP_ENOMEM with err filled.
  */
-int lp_reader_open(struct lp_reader *r, const char *path,
-    struct lp_error *err);
+int lp_reader_open(struct lp_reader *r, const char *path, struct lp_error *err);
 
 /*
  * The next record of the open input: 1 with *rec (a new reference the
@@ -41,7 +40,7 @@ int lp_reader_open(struct lp_reader *r, const char *path,
  * ("line 12: …"), *src naming the unit.  After an error, calling again goes
  * on with the next line or unit.
  */
-int lp_reader_next(struct lp_reader *r, json_t **rec, const char **src,
-    struct lp_error *err);
+int lp_reader_next(
+    struct lp_reader *r, json_t **rec, const char **src, struct lp_error *err);
 
 #endif

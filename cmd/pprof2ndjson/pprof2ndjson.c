@@ -58,8 +58,8 @@ decode_unit(struct run *run, const struct lp_unit *u)
 	int rc;
 
 	lp_cli_diag_init(&diag, u->src);
-	rc = lp_decode_unit(&lp_cli.out, u, &run->opts, run->intern, &diag,
-	    &err);
+	rc = lp_decode_unit(
+	    &lp_cli.out, u, &run->opts, run->intern, &diag, &err);
 	lp_cli_check_output();
 	if (rc < 0)
 		lp_cli_fail(u->src, &err);
@@ -108,8 +108,8 @@ parse_values(struct lp_emit_opts *opts, char *list)
 		if (comma)
 			*comma = '\0';
 		if (*p == '\0')
-			lp_cli_usage("--values: empty sample type name in '%s'",
-			    list);
+			lp_cli_usage(
+			    "--values: empty sample type name in '%s'", list);
 		opts->values[opts->nvalues++] = p;
 		if (!comma)
 			break;
@@ -129,24 +129,16 @@ main(int argc, char **argv)
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {
-		case OPT_VALUES:
-			parse_values(&run.opts, optarg);
-			break;
+		case OPT_VALUES: parse_values(&run.opts, optarg); break;
 		case OPT_DROP_RUNTIME:
 			run.opts.flags |= LP_EMIT_DROP_RUNTIME;
 			break;
-		case OPT_ADDRESSES:
-			run.opts.flags |= LP_EMIT_ADDR;
-			break;
-		case OPT_HEADERS_ONLY:
-			run.opts.flags |= LP_EMIT_HEADERS;
-			break;
-		case OPT_INTERN:
-			run.opts.flags |= LP_EMIT_INTERN;
-			break;
+		case OPT_ADDRESSES: run.opts.flags |= LP_EMIT_ADDR; break;
+		case OPT_HEADERS_ONLY: run.opts.flags |= LP_EMIT_HEADERS; break;
+		case OPT_INTERN: run.opts.flags |= LP_EMIT_INTERN; break;
 		default:
 			fprintf(stderr, "Try 'pprof2ndjson --help' for more "
-					"information.\n");
+			                "information.\n");
 			exit(LP_EXIT_USAGE);
 		}
 	}
@@ -165,8 +157,10 @@ main(int argc, char **argv)
 	 * without failing the run (other inputs may lack the type too). */
 	for (i = 0; i < (int)run.opts.nvalues; i++)
 		if (!run.opts.hits[i])
-			lp_cli_warn(NULL, "--values: no input had the sample "
-					  "type '%s'", run.opts.values[i]);
+			lp_cli_warn(NULL,
+			    "--values: no input had the sample "
+			    "type '%s'",
+			    run.opts.values[i]);
 	lp_intern_free(run.intern);
 	free(run.opts.values);
 	free(run.opts.hits);

@@ -20,8 +20,8 @@ each(const struct lp_goroutine *g, void *p)
 
 	/* Every writer path: flat and interned, addresses, runtime frames. */
 	opts.flags = ((c->n & 1) ? LP_EMIT_INTERN : 0) |
-	    ((c->n & 2) ? LP_EMIT_ADDR : 0) |
-	    ((c->n & 4) ? LP_EMIT_DROP_RUNTIME : 0);
+	             ((c->n & 2) ? LP_EMIT_ADDR : 0) |
+	             ((c->n & 4) ? LP_EMIT_DROP_RUNTIME : 0);
 	c->n++;
 	c->o.len = 0;
 	lp_goroutine_write(&c->o, g, "fuzz", &opts, c->in);

@@ -22,8 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * addresses and runtime frames. */
 		for (f = 0; f < 8; f++) {
 			opts.flags = ((f & 1) ? LP_EMIT_INTERN : 0) |
-			    ((f & 2) ? LP_EMIT_ADDR : 0) |
-			    ((f & 4) ? LP_EMIT_DROP_RUNTIME : 0);
+			             ((f & 2) ? LP_EMIT_ADDR : 0) |
+			             ((f & 4) ? LP_EMIT_DROP_RUNTIME : 0);
 			o.len = 0;
 			lp_profile_write(&o, &p, "fuzz", &opts, in);
 		}

@@ -34,11 +34,15 @@ TEST(str_replaces_invalid_utf8)
 {
 	/* A lone continuation byte, an overlong '/', a surrogate, a cut
 	 * sequence at the end: each becomes U+FFFD, the rest is kept. */
-	static const char in[] = "a\x80" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe4\xb8";
+	static const char in[] = "a\x80"
+	                         "b\xc0\xaf"
+	                         "c\xed\xa0\x80"
+	                         "d\xe4\xb8";
 	reset();
 	lp_out_str(&o, in, sizeof(in) - 1);
 	CHECK_MEM(o.buf, o.len,
-	    "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
+	    "\"a\xef\xbf\xbd"
+	    "b\xef\xbf\xbd\xef\xbf\xbd"
 	    "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 	    "d\xef\xbf\xbd\xef\xbf\xbd\"");
 }

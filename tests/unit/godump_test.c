@@ -43,8 +43,8 @@ parse(struct collect *c, const char *text, struct lp_diag *d)
 	diags[0] = '\0';
 	memset(d, 0, sizeof(*d));
 	d->fn = diag_fn;
-	return lp_godump_parse((const unsigned char *)text, strlen(text),
-	    collect_fn, c, d, &err);
+	return lp_godump_parse(
+	    (const unsigned char *)text, strlen(text), collect_fn, c, d, &err);
 }
 
 static void
@@ -67,13 +67,15 @@ TEST(record_of_a_plain_goroutine)
 	struct collect c;
 	struct lp_diag d;
 
-	CHECK_INT(parse(&c,
-	    "goroutine 7 [chan receive, 1 minutes, locked to thread]:\n"
-	    "main.worker(0xc000012345, 0x1)\n"
-	    "\t/src/main.go:25 +0x1d\n"
-	    "created by main.main in goroutine 1\n"
-	    "\t/src/main.go:40 +0x3c\n",
-	    &d), 0);
+	CHECK_INT(
+	    parse(&c,
+	        "goroutine 7 [chan receive, 1 minutes, locked to thread]:\n"
+	        "main.worker(0xc000012345, 0x1)\n"
+	        "\t/src/main.go:25 +0x1d\n"
+	        "created by main.main in goroutine 1\n"
+	        "\t/src/main.go:40 +0x3c\n",
+	        &d),
+	    0);
 	CHECK_INT(c.n, 1);
 	CHECK_INT(d.count, 0);
 	CHECK_STR(text(&c),
@@ -92,18 +94,20 @@ TEST(header_variants)
 	struct collect c;
 	struct lp_diag d;
 
-	CHECK_INT(parse(&c,
-	    "goroutine 1 gp=0xc000002380 m=6 mp=0xc0002e4808 [running]:\n"
-	    "main.main()\n\t/a.go:1\n\n"
-	    "goroutine 2 gp=0xc000006c40 m=nil [force gc (idle)]:\n"
-	    "runtime.gopark(0x0?)\n\t/b.go:2 +0x1 fp=0x1 sp=0x2 pc=0x4a8f2b\n\n"
-	    "goroutine 9 [sleep (durable), 2 minutes, synctest bubble 1]:\n"
-	    "time.Sleep(0x1)\n\t/c.go:3\n\n"
-	    "goroutine 21 [chan send (leaked)]:\n"
-	    "main.p(...)\n\t/d.go:4\n\n"
-	    "goroutine 8 [select (no cases), synctest group 6, label x]:\n"
-	    "main.q()\n\t/e.go:5\n",
-	    &d), 0);
+	CHECK_INT(
+	    parse(&c,
+	        "goroutine 1 gp=0xc000002380 m=6 mp=0xc0002e4808 [running]:\n"
+	        "main.main()\n\t/a.go:1\n\n"
+	        "goroutine 2 gp=0xc000006c40 m=nil [force gc (idle)]:\n"
+	        "runtime.gopark(0x0?)\n\t/b.go:2 +0x1 fp=0x1 sp=0x2 pc=0x4a8f2b\n\n"
+	        "goroutine 9 [sleep (durable), 2 minutes, synctest bubble 1]:\n"
+	        "time.Sleep(0x1)\n\t/c.go:3\n\n"
+	        "goroutine 21 [chan send (leaked)]:\n"
+	        "main.p(...)\n\t/d.go:4\n\n"
+	        "goroutine 8 [select (no cases), synctest group 6, label x]:\n"
+	        "main.q()\n\t/e.go:5\n",
+	        &d),
+	    0);
 	CHECK_INT(c.n, 5);
 	CHECK_INT(d.count, 0);
 	CHECK_STR(text(&c),
@@ -137,12 +141,13 @@ TEST(preamble_glued_header_and_trailer)
 	/* Log text, a header glued to it, CRLF, then shell text right
 	 * after the stack: the trailer ends the goroutine quietly. */
 	CHECK_INT(parse(&c,
-	    "panic: boom [recovered]\r\n\tpanic: boom\r\n"
-	    "dumping all stacksgoroutine 1 [running]:\r\n"
-	    "main.main()\r\n\t/a.go:1 +0x2\r\n"
-	    "FAIL\tpkg\t0.01s\r\n"
-	    "exit status 2\r\n",
-	    &d), 0);
+	              "panic: boom [recovered]\r\n\tpanic: boom\r\n"
+	              "dumping all stacksgoroutine 1 [running]:\r\n"
+	              "main.main()\r\n\t/a.go:1 +0x2\r\n"
+	              "FAIL\tpkg\t0.01s\r\n"
+	              "exit status 2\r\n",
+	              &d),
+	    0);
 	CHECK_INT(c.n, 1);
 	CHECK_INT(d.count, 0);
 	CHECK(strstr(text(&c), "\"file\":\"/a.go\",\"line\":1,") != NULL);
@@ -155,16 +160,17 @@ TEST(indented_dump_prefix_is_cut)
 	struct lp_diag d;
 
 	CHECK_INT(parse(&c,
-	    "  goroutine 8 [running]:\n"
-	    "  main.f()\n"
-	    "        /x/f.go:209 +0x469\n"
-	    "  created by main.g\n"
-	    "        /x/g.go:916 +0x35a\n",
-	    &d), 0);
+	              "  goroutine 8 [running]:\n"
+	              "  main.f()\n"
+	              "        /x/f.go:209 +0x469\n"
+	              "  created by main.g\n"
+	              "        /x/g.go:916 +0x35a\n",
+	              &d),
+	    0);
 	CHECK_INT(c.n, 1);
 	CHECK_INT(d.count, 0);
 	CHECK(strstr(text(&c), "\"created_by\":{\"fn\":\"main.g\",\"file\":"
-			       "\"/x/g.go\",\"line\":916") != NULL);
+	                       "\"/x/g.go\",\"line\":916") != NULL);
 	done(&c);
 }
 
@@ -175,34 +181,36 @@ TEST(elision_ancestors_and_unavailable)
 	const char *t;
 
 	CHECK_INT(parse(&c,
-	    "goroutine 1 [running]:\n"
-	    "main.r(0x1)\n\t/a.go:9 +0x25\n"
-	    "...13421668 frames elided...\n"
-	    "main.main()\n\t/a.go:20 +0x1\n\n"
-	    "goroutine 18 [chan receive]:\n"
-	    "main.park()\n\t/a.go:22 +0x25\n"
-	    "created by main.start\n\t/a.go:48 +0x5f\n"
-	    "[originating from goroutine 1]:\n"
-	    "main.start(...)\n\t/a.go:47 +0x5f\n"
-	    "...additional frames elided...\n"
-	    "created by main.init\n\t/a.go:3\n\n"
-	    "goroutine 24 [running]:\n"
-	    "\tgoroutine running on other thread; stack unavailable\n"
-	    "created by main.x in goroutine 18\n\t/a.go:4 +0x9\n",
-	    &d), 0);
+	              "goroutine 1 [running]:\n"
+	              "main.r(0x1)\n\t/a.go:9 +0x25\n"
+	              "...13421668 frames elided...\n"
+	              "main.main()\n\t/a.go:20 +0x1\n\n"
+	              "goroutine 18 [chan receive]:\n"
+	              "main.park()\n\t/a.go:22 +0x25\n"
+	              "created by main.start\n\t/a.go:48 +0x5f\n"
+	              "[originating from goroutine 1]:\n"
+	              "main.start(...)\n\t/a.go:47 +0x5f\n"
+	              "...additional frames elided...\n"
+	              "created by main.init\n\t/a.go:3\n\n"
+	              "goroutine 24 [running]:\n"
+	              "\tgoroutine running on other thread; stack unavailable\n"
+	              "created by main.x in goroutine 18\n\t/a.go:4 +0x9\n",
+	              &d),
+	    0);
 	CHECK_INT(c.n, 3);
 	CHECK_INT(d.count, 0);
 	t = text(&c);
 	CHECK(strstr(t, "\"frames_elided\":true,\"elided_count\":13421668,"
-			"\"elided_at\":1") != NULL);
-	CHECK(strstr(t, "\"ancestors\":[{\"goid\":1,\"stack\":[{\"fn\":"
-			"\"main.start\",\"file\":\"/a.go\",\"line\":47,"
-			"\"args\":\"...\",\"offset\":\"0x5f\"}],"
-			"\"frames_elided\":true,\"created_by\":{\"fn\":"
-			"\"main.init\",\"file\":\"/a.go\",\"line\":3}}]") != NULL);
+	                "\"elided_at\":1") != NULL);
+	CHECK(strstr(t,
+	          "\"ancestors\":[{\"goid\":1,\"stack\":[{\"fn\":"
+	          "\"main.start\",\"file\":\"/a.go\",\"line\":47,"
+	          "\"args\":\"...\",\"offset\":\"0x5f\"}],"
+	          "\"frames_elided\":true,\"created_by\":{\"fn\":"
+	          "\"main.init\",\"file\":\"/a.go\",\"line\":3}}]") != NULL);
 	CHECK(strstr(t, "\"stack\":[],\"stack_unavailable\":true,"
-			"\"created_by\":{\"fn\":\"main.x\",\"file\":\"/a.go\","
-			"\"line\":4,\"offset\":\"0x9\",\"goid\":18}") != NULL);
+	                "\"created_by\":{\"fn\":\"main.x\",\"file\":\"/a.go\","
+	                "\"line\":4,\"offset\":\"0x9\",\"goid\":18}") != NULL);
 	done(&c);
 }
 
@@ -212,23 +220,25 @@ TEST(file_line_forms)
 	struct lp_diag d;
 	const char *t;
 
-	CHECK_INT(parse(&c,
-	    "goroutine 1 [running]:\n"
-	    "main.a()\n\tC:/Users/x/p.go:693 +0x9f\n"
-	    "C.cfunc\n ??:0 pc=0x1234\n"
-	    "non-Go function\n\tpc=0x5678\n"
-	    "main.(*T[...]).M-fm({0x1, {0x2}}, ...)\n\t<autogenerated>:1\n",
-	    &d), 0);
+	CHECK_INT(
+	    parse(&c,
+	        "goroutine 1 [running]:\n"
+	        "main.a()\n\tC:/Users/x/p.go:693 +0x9f\n"
+	        "C.cfunc\n ??:0 pc=0x1234\n"
+	        "non-Go function\n\tpc=0x5678\n"
+	        "main.(*T[...]).M-fm({0x1, {0x2}}, ...)\n\t<autogenerated>:1\n",
+	        &d),
+	    0);
 	CHECK_INT(d.count, 0);
 	t = text(&c);
 	CHECK(strstr(t, "\"file\":\"C:/Users/x/p.go\",\"line\":693") != NULL);
 	CHECK(strstr(t, "{\"fn\":\"C.cfunc\",\"file\":\"??\",\"line\":0}") !=
-	    NULL);
+	      NULL);
 	CHECK(strstr(t, "{\"fn\":\"non-Go function\",\"file\":\"\","
-			"\"line\":0}") != NULL);
+	                "\"line\":0}") != NULL);
 	CHECK(strstr(t, "{\"fn\":\"main.(*T[...]).M-fm\",\"file\":"
-			"\"<autogenerated>\",\"line\":1,\"args\":"
-			"\"{0x1, {0x2}}, ...\"}") != NULL);
+	                "\"<autogenerated>\",\"line\":1,\"args\":"
+	                "\"{0x1, {0x2}}, ...\"}") != NULL);
 	done(&c);
 }
 
@@ -239,31 +249,31 @@ TEST(bad_lines_are_reported_and_skipped)
 	const char *t;
 
 	CHECK_INT(parse(&c,
-	    "goroutine 1 [running]:\n"
-	    "main.main)(\n"
-	    "\t/e/main.go:152 +0x3d2\n"
-	    "main.ok()\n"
-	    "\t/e/main.go:99999999999 +0x1\n"
-	    "\n"
-	    "goroutine 2 [running]:\n"
-	    "main.f({{{{{{...}}}}}})\n\t/e/f.go:1\n"
-	    "\n"
-	    "goroutine 3 [running]:\n"
-	    "main.g()\n\t/e/g.go:1\n",
-	    &d), 0);
+	              "goroutine 1 [running]:\n"
+	              "main.main)(\n"
+	              "\t/e/main.go:152 +0x3d2\n"
+	              "main.ok()\n"
+	              "\t/e/main.go:99999999999 +0x1\n"
+	              "\n"
+	              "goroutine 2 [running]:\n"
+	              "main.f({{{{{{...}}}}}})\n\t/e/f.go:1\n"
+	              "\n"
+	              "goroutine 3 [running]:\n"
+	              "main.g()\n\t/e/g.go:1\n",
+	              &d),
+	    0);
 	CHECK_INT(c.n, 3);
 	CHECK_INT(d.count, 3);
-	CHECK_STR(diags,
-	    "line 2: not a call line: 'main.main)('\n"
-	    "line 5: line number 99999999999 out of range\n"
-	    "line 8: arguments nested deeper than Go prints: "
-	    "'main.f({{{{{{...}}}}}})'\n");
+	CHECK_STR(diags, "line 2: not a call line: 'main.main)('\n"
+	                 "line 5: line number 99999999999 out of range\n"
+	                 "line 8: arguments nested deeper than Go prints: "
+	                 "'main.f({{{{{{...}}}}}})'\n");
 	t = text(&c);
 	CHECK(strstr(t, "{\"fn\":\"main.ok\",\"file\":\"/e/main.go\","
-			"\"line\":0,") != NULL);
+	                "\"line\":0,") != NULL);
 	CHECK(strstr(t, "\"id\":3,\"state\":\"running\",\"stack\":[{\"fn\":"
-			"\"main.g\",\"file\":\"/e/g.go\",\"line\":1,"
-			"\"args\":\"\"}]}\n") != NULL);
+	                "\"main.g\",\"file\":\"/e/g.go\",\"line\":1,"
+	                "\"args\":\"\"}]}\n") != NULL);
 	done(&c);
 }
 
@@ -272,13 +282,13 @@ TEST(cut_dump_and_empty_stack)
 	struct collect c;
 	struct lp_diag d;
 
-	CHECK_INT(parse(&c, "goroutine 1 [running]:\n\ngoroutine 2 [runn",
-	    &d), 0);
+	CHECK_INT(
+	    parse(&c, "goroutine 1 [running]:\n\ngoroutine 2 [runn", &d), 0);
 	CHECK_INT(c.n, 1);
 	CHECK_STR(diags, "line 1: goroutine 1 has no stack\n");
 	done(&c);
-	CHECK_INT(parse(&c, "goroutine 1 [running]:\nmain.main()\n\t/a.g",
-	    &d), 0);
+	CHECK_INT(
+	    parse(&c, "goroutine 1 [running]:\nmain.main()\n\t/a.g", &d), 0);
 	CHECK_INT(c.n, 1);
 	CHECK_STR(diags, "line 3: no ':line' in file line: '?/a.g'\n");
 	done(&c);
@@ -294,11 +304,12 @@ TEST(absurd_numbers)
 	struct lp_diag d;
 
 	CHECK_INT(parse(&c,
-	    "goroutine 99999999999999999999999 [running]:\n"
-	    "main.main()\n\t/a.go:1\n\n"
-	    "goroutine 2 [sleep, 999999999999 minutes]:\n"
-	    "main.main()\n\t/a.go:1\n",
-	    &d), 0);
+	              "goroutine 99999999999999999999999 [running]:\n"
+	              "main.main()\n\t/a.go:1\n\n"
+	              "goroutine 2 [sleep, 999999999999 minutes]:\n"
+	              "main.main()\n\t/a.go:1\n",
+	              &d),
+	    0);
 	CHECK_INT(c.n, 1);
 	CHECK_STR(diags,
 	    "line 1: goroutine id out of range in "
@@ -313,7 +324,7 @@ TEST(no_goroutine_is_an_error)
 	struct lp_error err = { 0, "" };
 
 	CHECK_INT(lp_godump_parse((const unsigned char *)"hello\n", 6, NULL,
-		      NULL, NULL, &err),
+	              NULL, NULL, &err),
 	    -LP_EDATA);
 	CHECK_STR(err.msg, "no goroutine in the dump");
 }
@@ -327,10 +338,10 @@ TEST(callback_stops_the_parse)
 	(void)d;
 	lp_out_init(&c.o, -1, 256);
 	c.stop_after = 1;
-	CHECK_INT(lp_godump_parse((const unsigned char *)
-			  "goroutine 1 [a]:\nf()\n\t/a:1\n\n"
-			  "goroutine 2 [b]:\nf()\n\t/a:1\n",
-		      40, collect_fn, &c, NULL, NULL),
+	CHECK_INT(lp_godump_parse(
+	              (const unsigned char *)"goroutine 1 [a]:\nf()\n\t/a:1\n\n"
+	                                     "goroutine 2 [b]:\nf()\n\t/a:1\n",
+	              40, collect_fn, &c, NULL, NULL),
 	    7);
 	CHECK_INT(c.n, 1);
 	done(&c);
@@ -378,17 +389,16 @@ TEST(detect_formats)
 	CHECK_INT(D("go 1.22 trace\0\0\0"), LP_FMT_TRACE);
 	CHECK_INT(D("go 1.5 trace\0\0\0\0"), LP_FMT_TRACE);
 	CHECK_INT(D("  {\"kind\":\"sample\"}\n"), LP_FMT_NDJSON);
-	CHECK_INT(D("heap profile: 1: 2 [3: 4] @ heap/8192\n"),
-	    LP_FMT_HEAP_TEXT);
-	CHECK_INT(D("\n--- mutex:\ncycles/second=1\n"),
-	    LP_FMT_CONTENTION_TEXT);
+	CHECK_INT(
+	    D("heap profile: 1: 2 [3: 4] @ heap/8192\n"), LP_FMT_HEAP_TEXT);
+	CHECK_INT(D("\n--- mutex:\ncycles/second=1\n"), LP_FMT_CONTENTION_TEXT);
 	CHECK_INT(D("--- contention:\n"), LP_FMT_CONTENTION_TEXT);
-	CHECK_INT(D("goroutine profile: total 9\n2 @ 0x1\n"),
-	    LP_FMT_COUNT_TEXT);
+	CHECK_INT(
+	    D("goroutine profile: total 9\n2 @ 0x1\n"), LP_FMT_COUNT_TEXT);
 	CHECK_INT(D("threadcreate profile: total 7\n"), LP_FMT_COUNT_TEXT);
 	CHECK_INT(D("goroutine 1 [running]:\nmain.main()\n"), LP_FMT_GODUMP);
-	CHECK_INT(D("panic: x\n\ngoroutine 1 gp=0x1 m=nil [idle]:\n"),
-	    LP_FMT_GODUMP);
+	CHECK_INT(
+	    D("panic: x\n\ngoroutine 1 gp=0x1 m=nil [idle]:\n"), LP_FMT_GODUMP);
 	CHECK_INT(D("log\nstacksgoroutine 1 [running]:\r\n"), LP_FMT_GODUMP);
 	CHECK_INT(D("the goroutine 1 [ ran away\n"), LP_FMT_UNKNOWN);
 	CHECK_INT(D("hello world\n"), LP_FMT_UNKNOWN);

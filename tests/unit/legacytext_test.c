@@ -24,8 +24,8 @@ decode(struct lp_profile *p, const char *s, struct lp_diag *d)
 	diags[0] = '\0';
 	memset(d, 0, sizeof(*d));
 	d->fn = diag_fn;
-	return lp_legacytext_decode(u, strlen(s), lp_detect(u, strlen(s)), p,
-	    d, &err);
+	return lp_legacytext_decode(
+	    u, strlen(s), lp_detect(u, strlen(s)), p, d, &err);
 }
 
 #define CHECK_LSTR(s, want) CHECK_MEM((s).p, (s).n, want)
@@ -39,22 +39,24 @@ TEST(heap_values_scaled_as_pprof_does)
 
 	/* From generated-go1.19/rate4096: `go tool pprof -raw` gives
 	 * 288 4723180 288 4723180 for the first record. */
-	CHECK_INT(decode(&p,
-	    "heap profile: 722: 4854528 [771: 8920672] @ heap/8192\n"
-	    "283: 4636672 [283: 4636672] @ 0x4c4e52 0x4c4e3c 0x4c4e39 0x4c4f4c\n"
-	    "#\t0x4c4e51\tmain.mkbuf+0x31\t\t/g/main.go:24\n"
-	    "#\t0x4c4e3b\tmain.grow+0x1b\t\t/g/main.go:25\n"
-	    "#\t0x4c4e38\tmain.allocLeaf+0x18\t/g/main.go:28\n"
-	    "#\t0x4c4f4b\tmain.allocMid+0x2b\t/g/main.go:33\n"
-	    "\n"
-	    "0: 0 [1: 80] @ 0x4c4f4c\n"
-	    "#\t0x4c4f4b\tmain.allocMid+0x2b\t/g/main.go:33\n"
-	    "\n"
-	    "\n"
-	    "# runtime.MemStats\n"
-	    "# Alloc = 9180152\n"
-	    "# Stack = 393216 / 393216\n",
-	    &d), 0);
+	CHECK_INT(
+	    decode(&p,
+	        "heap profile: 722: 4854528 [771: 8920672] @ heap/8192\n"
+	        "283: 4636672 [283: 4636672] @ 0x4c4e52 0x4c4e3c 0x4c4e39 0x4c4f4c\n"
+	        "#\t0x4c4e51\tmain.mkbuf+0x31\t\t/g/main.go:24\n"
+	        "#\t0x4c4e3b\tmain.grow+0x1b\t\t/g/main.go:25\n"
+	        "#\t0x4c4e38\tmain.allocLeaf+0x18\t/g/main.go:28\n"
+	        "#\t0x4c4f4b\tmain.allocMid+0x2b\t/g/main.go:33\n"
+	        "\n"
+	        "0: 0 [1: 80] @ 0x4c4f4c\n"
+	        "#\t0x4c4f4b\tmain.allocMid+0x2b\t/g/main.go:33\n"
+	        "\n"
+	        "\n"
+	        "# runtime.MemStats\n"
+	        "# Alloc = 9180152\n"
+	        "# Stack = 393216 / 393216\n",
+	        &d),
+	    0);
 	CHECK_INT(d.count, 0);
 	CHECK_STR(p.format, "heap-text");
 	CHECK_INT(p.nsample_types, 4);
@@ -104,9 +106,10 @@ TEST(heap_without_alloc_columns_is_two_values)
 	struct lp_diag d;
 
 	CHECK_INT(decode(&p,
-	    "heap profile:    1:  8 [   1:  8] @ heapprofile\n"
-	    "   1:  8 [   1:  8] @ 0x10\n",
-	    &d), 0);
+	              "heap profile:    1:  8 [   1:  8] @ heapprofile\n"
+	              "   1:  8 [   1:  8] @ 0x10\n",
+	              &d),
+	    0);
 	CHECK_INT(p.nsample_types, 2);
 	CHECK_LSTR(p.sample_types[0].type, "objects");
 	CHECK_INT(p.period, 1);
@@ -122,17 +125,19 @@ TEST(count_profile_with_labels)
 	struct lp_diag d;
 	const struct lp_sample *s;
 
-	CHECK_INT(decode(&p,
-	    "goroutine profile: total 4\n"
-	    "3 @ 0x437c96 0x4c6cbf 0x463e81\n"
-	    "# labels: {\"team\":\"in\\\"gest\", \"w\":\"\\u00e9\\x41\"}\n"
-	    "#\t0x4c6cbe\tmain.f+0x1e\t\t\t/m.go:110\n"
-	    "#\t0x4c4822\truntime/pprof.Do+0xa2\t/r.go:40\n"
-	    "\n"
-	    "1 @ 0x437c96\n"
-	    "# labels: {broken\n"
-	    "#\t0x437c95\tmain.g+0x5\t/m.go:1\n",
-	    &d), 0);
+	CHECK_INT(
+	    decode(&p,
+	        "goroutine profile: total 4\n"
+	        "3 @ 0x437c96 0x4c6cbf 0x463e81\n"
+	        "# labels: {\"team\":\"in\\\"gest\", \"w\":\"\\u00e9\\x41\"}\n"
+	        "#\t0x4c6cbe\tmain.f+0x1e\t\t\t/m.go:110\n"
+	        "#\t0x4c4822\truntime/pprof.Do+0xa2\t/r.go:40\n"
+	        "\n"
+	        "1 @ 0x437c96\n"
+	        "# labels: {broken\n"
+	        "#\t0x437c95\tmain.g+0x5\t/m.go:1\n",
+	        &d),
+	    0);
 	CHECK_STR(p.format, "count-text");
 	CHECK_LSTR(p.sample_types[0].type, "goroutine");
 	CHECK_LSTR(p.sample_types[0].unit, "count");
@@ -144,7 +149,8 @@ TEST(count_profile_with_labels)
 	CHECK_INT(s->nlabels, 2);
 	CHECK_LSTR(s->labels[0].key, "team");
 	CHECK_LSTR(s->labels[0].str, "in\"gest");
-	CHECK_LSTR(s->labels[1].str, "\xc3\xa9" "A");
+	CHECK_LSTR(s->labels[1].str, "\xc3\xa9"
+	                             "A");
 	CHECK_INT(p.samples[1].nlabels, 0);
 	CHECK_STR(diags, "line 8: bad labels line\n");
 	lp_profile_release(&p);
@@ -156,13 +162,14 @@ TEST(threadcreate_empty_stacks)
 	struct lp_diag d;
 
 	CHECK_INT(decode(&p,
-	    "threadcreate profile: total 7\n"
-	    "6 @\n"
-	    "#\t0x0\n"
-	    "\n"
-	    "1 @ 0x43e3e6\n"
-	    "#\t0x43e3e5\tmain.f+0x5\t/m.go:120\n",
-	    &d), 0);
+	              "threadcreate profile: total 7\n"
+	              "6 @\n"
+	              "#\t0x0\n"
+	              "\n"
+	              "1 @ 0x43e3e6\n"
+	              "#\t0x43e3e5\tmain.f+0x5\t/m.go:120\n",
+	              &d),
+	    0);
 	CHECK_INT(d.count, 0);
 	CHECK_INT(p.nsamples, 2);
 	CHECK_INT(p.samples[0].nlocs, 0);
@@ -178,12 +185,13 @@ TEST(contention_values_as_pprof)
 
 	/* Oracle (go tool pprof -raw): 798 5014081842 */
 	CHECK_INT(decode(&p,
-	    "--- contention:\n"
-	    "cycles/second=2595444167\n"
-	    "13013769470 798 @ 0x4c5275 0x4c524e\n"
-	    "#\t0x4c5274\tsync.(*Mutex).Lock+0x94\t/s/mutex.go:90\n"
-	    "#\t0x4c524d\tmain.contend+0x6d\t/m.go:67\n",
-	    &d), 0);
+	              "--- contention:\n"
+	              "cycles/second=2595444167\n"
+	              "13013769470 798 @ 0x4c5275 0x4c524e\n"
+	              "#\t0x4c5274\tsync.(*Mutex).Lock+0x94\t/s/mutex.go:90\n"
+	              "#\t0x4c524d\tmain.contend+0x6d\t/m.go:67\n",
+	              &d),
+	    0);
 	CHECK_STR(p.format, "contention-text");
 	CHECK_LSTR(p.sample_types[1].type, "delay");
 	CHECK_LSTR(p.sample_types[1].unit, "nanoseconds");
@@ -192,11 +200,12 @@ TEST(contention_values_as_pprof)
 	lp_profile_release(&p);
 
 	CHECK_INT(decode(&p,
-	    "--- mutex:\n"
-	    "cycles/second=2595444167\n"
-	    "sampling period=5\n"
-	    "4367311962 798 @ 0x4c52a5\n",
-	    &d), 0);
+	              "--- mutex:\n"
+	              "cycles/second=2595444167\n"
+	              "sampling period=5\n"
+	              "4367311962 798 @ 0x4c52a5\n",
+	              &d),
+	    0);
 	CHECK_INT(p.period, 5);
 	CHECK_INT(p.samples[0].values[0], 3990);
 	CHECK_INT(p.samples[0].values[1], 8413419208);
@@ -209,21 +218,21 @@ TEST(bad_records_are_reported_and_skipped)
 	struct lp_diag d;
 
 	CHECK_INT(decode(&p,
-	    "heap profile: 1: 2 [3: 4] @ heap/8192\n"
-	    "99999999999999999999: 1 [1: 1] @ 0x1\n"
-	    "#\t0x0\tmain.skipped+0x1\t/m.go:1\n"
-	    "\n"
-	    "0: 5 [1: 5] @ 0x1\n"
-	    "garbage\n"
-	    "1: 1 [1: 1] @ 0x2\n"
-	    "#\t0x1\tmain.f+0x1\t/m.go:99999999999\n",
-	    &d), 0);
+	              "heap profile: 1: 2 [3: 4] @ heap/8192\n"
+	              "99999999999999999999: 1 [1: 1] @ 0x1\n"
+	              "#\t0x0\tmain.skipped+0x1\t/m.go:1\n"
+	              "\n"
+	              "0: 5 [1: 5] @ 0x1\n"
+	              "garbage\n"
+	              "1: 1 [1: 1] @ 0x2\n"
+	              "#\t0x1\tmain.f+0x1\t/m.go:99999999999\n",
+	              &d),
+	    0);
 	CHECK_INT(p.nsamples, 1);
-	CHECK_STR(diags,
-	    "line 2: number out of range\n"
-	    "line 5: inuse count is 0 but its bytes are 5\n"
-	    "line 6: not a heap record: 'garbage'\n"
-	    "line 8: line number out of range\n");
+	CHECK_STR(diags, "line 2: number out of range\n"
+	                 "line 5: inuse count is 0 but its bytes are 5\n"
+	                 "line 6: not a heap record: 'garbage'\n"
+	                 "line 8: line number out of range\n");
 	lp_profile_release(&p);
 }
 
@@ -235,7 +244,7 @@ TEST(bad_header_is_an_error)
 
 	lp_profile_init(&p, 0);
 	CHECK_INT(lp_legacytext_decode((const unsigned char *)s, sizeof(s) - 1,
-		      LP_FMT_HEAP_TEXT, &p, NULL, &err),
+	              LP_FMT_HEAP_TEXT, &p, NULL, &err),
 	    -LP_EDATA);
 	CHECK_STR(err.msg, "line 1: not a heap profile header");
 	lp_profile_release(&p);

@@ -50,8 +50,8 @@ main(int argc, char **argv)
 		test_failed = 0;
 		tmpdir[0] = '\0';
 		tests[i].fn();
-		printf("%s - %s\n", test_failed ? "not ok" : "ok",
-		    tests[i].name);
+		printf(
+		    "%s - %s\n", test_failed ? "not ok" : "ok", tests[i].name);
 		if (test_failed) {
 			if (tmpdir[0])
 				printf("  kept %s\n", tmpdir);

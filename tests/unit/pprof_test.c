@@ -26,9 +26,9 @@ struct fixture {
 	int64_t values[2];
 };
 
-static const char *const strings[] = { "", "objects", "count", "space",
-	"bytes", "main.leaf", "main.caller", "/src/m.go", "worker", "w1",
-	"size", "requests" };
+static const char *const strings[] = { "", "objects", "count", "space", "bytes",
+	"main.leaf", "main.caller", "/src/m.go", "worker", "w1", "size",
+	"requests" };
 
 static void
 fixture_init(struct fixture *f)
@@ -77,12 +77,12 @@ fixture_init(struct fixture *f)
 		leakpipe__pprof__label__init(&f->lab[i]);
 		f->labp[i] = &f->lab[i];
 	}
-	f->lab[0].key = 8, f->lab[0].str = 9;		/* worker=w1 */
-	f->lab[1].key = 10, f->lab[1].num = 64;		/* size=64 [size] */
-	f->lab[2].key = 11, f->lab[2].num = 3;		/* requests=3 */
-	f->lab[2].num_unit = 2;				/*   [count] */
-	f->lab[3].key = 8;				/* empty: dropped */
-	f->lab[4].key = 8, f->lab[4].str = 1;		/* worker=objects */
+	f->lab[0].key = 8, f->lab[0].str = 9;   /* worker=w1 */
+	f->lab[1].key = 10, f->lab[1].num = 64; /* size=64 [size] */
+	f->lab[2].key = 11, f->lab[2].num = 3;  /* requests=3 */
+	f->lab[2].num_unit = 2;                 /*   [count] */
+	f->lab[3].key = 8;                      /* empty: dropped */
+	f->lab[4].key = 8, f->lab[4].str = 1;   /* worker=objects */
 	leakpipe__pprof__sample__init(&f->smp[0]);
 	f->locids[0] = 77;
 	f->locids[1] = 5;
@@ -163,18 +163,20 @@ TEST(interned_and_addresses)
 	f.smp[0].n_value = 1;
 	f.smp[0].n_label = 0;
 	f.smp[0].n_location_id = 1;
-	CHECK_INT(roundtrip(&f, LP_EMIT_INTERN | LP_EMIT_ADDR |
-			  LP_EMIT_HEADERS, &out, &err), 0);
+	CHECK_INT(roundtrip(&f, LP_EMIT_INTERN | LP_EMIT_ADDR | LP_EMIT_HEADERS,
+	              &out, &err),
+	    0);
 	CHECK(strstr(out, "\"kind\":\"stack\"") == NULL); /* headers only */
 	free(out);
 	CHECK_INT(roundtrip(&f, LP_EMIT_INTERN | LP_EMIT_ADDR, &out, &err), 0);
-	CHECK(strstr(out,
-	    "{\"kind\":\"stack\",\"id\":1,\"frames\":[{\"fn\":\"main.leaf\","
-	    "\"file\":\"/src/m.go\",\"line\":10,\"addr\":\"0x4010\","
-	    "\"inlined\":true},{\"fn\":\"main.caller\",\"file\":\"/src/m.go\","
-	    "\"line\":11,\"addr\":\"0x4010\"}]}\n"
-	    "{\"kind\":\"sample\",\"src\":\"t.pb\",\"values\":{\"objects\":3},"
-	    "\"stack_id\":1}\n") != NULL);
+	CHECK(
+	    strstr(out,
+	        "{\"kind\":\"stack\",\"id\":1,\"frames\":[{\"fn\":\"main.leaf\","
+	        "\"file\":\"/src/m.go\",\"line\":10,\"addr\":\"0x4010\","
+	        "\"inlined\":true},{\"fn\":\"main.caller\",\"file\":\"/src/m.go\","
+	        "\"line\":11,\"addr\":\"0x4010\"}]}\n"
+	        "{\"kind\":\"sample\",\"src\":\"t.pb\",\"values\":{\"objects\":3},"
+	        "\"stack_id\":1}\n") != NULL);
 	free(out);
 }
 
@@ -205,15 +207,15 @@ TEST(rejects_what_pprof_rejects)
 	fixture_init(&f);
 	f.ln[1].function_id = 0;
 	CHECK_INT(roundtrip(&f, 0, &out, &err), -LP_EDATA);
-	CHECK_STR(err.msg,
-	    "location 77 line 1 refers to the reserved function id 0");
+	CHECK_STR(
+	    err.msg, "location 77 line 1 refers to the reserved function id 0");
 	free(out);
 
 	fixture_init(&f);
 	f.lab[0].str = 12;
 	CHECK_INT(roundtrip(&f, 0, &out, &err), -LP_EDATA);
 	CHECK_STR(err.msg, "string index 12 out of range (table has 12) in a "
-			   "label of sample 0");
+	                   "label of sample 0");
 	free(out);
 
 	fixture_init(&f);
@@ -254,17 +256,17 @@ TEST(wire_errors_say_where)
 	struct lp_error err;
 
 	lp_profile_init(&p, 0);
-	CHECK_INT(lp_pprof_decode(overlong, sizeof(overlong), &p, &err),
-	    -LP_EDATA);
+	CHECK_INT(
+	    lp_pprof_decode(overlong, sizeof(overlong), &p, &err), -LP_EDATA);
 	CHECK_STR(err.msg, "corrupt protobuf: overlong varint in field 9 of "
-			   "profile 0 (byte 0)");
-	CHECK_INT(lp_pprof_decode(past_end, sizeof(past_end), &p, &err),
-	    -LP_EDATA);
+	                   "profile 0 (byte 0)");
+	CHECK_INT(
+	    lp_pprof_decode(past_end, sizeof(past_end), &p, &err), -LP_EDATA);
 	CHECK_STR(err.msg, "corrupt protobuf: field 2 of profile 0 runs past "
-			   "the end of its message (byte 0)");
+	                   "the end of its message (byte 0)");
 	CHECK_INT(lp_pprof_decode(group, sizeof(group), &p, &err), -LP_EDATA);
 	CHECK_STR(err.msg, "corrupt protobuf: field 1 of profile 0 has wire "
-			   "type 3 (byte 2)");
+	                   "type 3 (byte 2)");
 	CHECK_INT(lp_pprof_decode(group, 0, &p, &err), -LP_EDATA);
 	CHECK_STR(err.msg, "empty input");
 	lp_profile_release(&p);

@@ -75,10 +75,9 @@ TEST(resolves_interned_stacks)
 
 TEST(reads_evidence_in_process)
 {
-	static const char dump[] =
-	    "goroutine 1 [chan receive]:\n"
-	    "main.main()\n"
-	    "\t/src/main.go:10 +0x1d\n";
+	static const char dump[] = "goroutine 1 [chan receive]:\n"
+	                           "main.main()\n"
+	                           "\t/src/main.go:10 +0x1d\n";
 	char *out;
 
 	write_file("g.txt", dump, sizeof(dump) - 1);
@@ -104,8 +103,8 @@ TEST(rejects_nul_and_long_lines)
 	free(big);
 	out = read_all(0);
 	CHECK_STR(out, "{\"a\":1}\n"
-		       "!line 2: NUL byte in a record\n"
-		       "!line 3: longer than the 64 MiB limit\n"
-		       "{\"d\":4}\n");
+	               "!line 2: NUL byte in a record\n"
+	               "!line 3: longer than the 64 MiB limit\n"
+	               "{\"d\":4}\n");
 	free(out);
 }
