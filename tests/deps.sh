@@ -9,7 +9,7 @@ need="gcc make pkg-config libjansson-dev libarchive-dev libprotobuf-c-dev
 protobuf-c-compiler zlib1g-dev"
 # The tests and tools around them: jq and python3 (golden and oracle
 # comparisons), graphviz (render-dot output), mandoc (man page lint),
-# shellcheck, zip (archive test inputs).
+# the shellcheck linter, zip (archive test inputs).
 need="$need jq python3 graphviz mandoc shellcheck zip"
 # With Go on the machine the differential tests also run Go 1.19, the
 # oldest runtime whose formats we check.
