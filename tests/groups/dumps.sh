@@ -253,31 +253,7 @@ for v in go1.19 go1.26; do
 	if command -v python3 >/dev/null && [ -s "$FIX/$v/goroutine.debug2.txt" ] &&
 	    [ -s "$FIX/$v/goroutine.debug1.txt" ] && [ -s "$FIX/$v/goroutine.pb.gz" ]; then
 		check "$v goroutine debug=2, debug=1 and protobuf agree" \
-		    python3 - "$FIX/$v" <<'PY'
-import collections, json, subprocess, sys
-d = sys.argv[1]
-def recs(f):
-    out = subprocess.run(['pprof2ndjson', d + '/' + f], capture_output=True,
-                         text=True, check=True).stdout
-    return [json.loads(l) for l in out.splitlines()]
-def fns(stack):
-    # debug=1 and protobuf hide leading runtime frames and goexit
-    # differently; compare the user frames.
-    return tuple(f['fn'] for f in stack if not f['fn'].startswith('runtime.'))
-dump = collections.Counter(fns(r['stack']) for r in recs('goroutine.debug2.txt')
-                           if r['kind'] == 'goroutine')
-def counted(f):
-    c = collections.Counter()
-    for r in recs(f)[1:]:
-        c[fns(r['stack'])] += r['values']['goroutine']
-    return c
-d1, pb = counted('goroutine.debug1.txt'), counted('goroutine.pb.gz')
-ok = sum(dump.values()) == sum(d1.values()) == sum(pb.values()) and d1 == pb
-if not ok:
-    print('debug2', sum(dump.values()), 'debug1', sum(d1.values()), 'pb', sum(pb.values()))
-    print('debug1 vs pb:', (d1 - pb), (pb - d1))
-sys.exit(0 if ok else 1)
-PY
+		    python3 "$TOP/tests/goroutines-agree.py" "$FIX/$v"
 	else
 		echo "skip - $v goroutine debug=2, debug=1 and protobuf agree (no python3 or fixtures)"
 	fi

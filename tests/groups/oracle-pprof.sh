@@ -196,5 +196,14 @@ for g in "${gos[@]}"; do
 		[ -e "$f" ] || continue
 		check "fresh-$v/$(basename "$f")" "$f" live
 	done
+	# The three goroutine forms of that moment agree (issue 3's proof).
+	if command -v python3 >/dev/null; then
+		if agree=$(python3 "$top/tests/goroutines-agree.py" "$out" 2>&1); then
+			echo "ok - fresh-$v: goroutine debug=2, debug=1 and protobuf agree"
+		else
+			echo "not ok - fresh-$v: goroutine debug=2, debug=1 and protobuf agree"
+			printf '%s\n' "$agree" | head -n 20 | indent
+		fi
+	fi
 done
 exit 0
