@@ -158,6 +158,9 @@ diag_print(void *ctx, const char *msg)
 {
 	lp_cli_warn(ctx, "%s", msg);
 	lp_cli_status(LP_EXIT_DATAERR);
+	/* --strict: a line that is not understood is a bad unit too. */
+	if (lp_cli.strict)
+		lp_cli_exit();
 }
 
 void

@@ -31,7 +31,7 @@ struct walk {
 	unsigned long count[8]; /* top-level messages seen, per kind */
 };
 
-/* Which fields of which message are themselves messages. */
+/* The messages of profile.proto, for the walk and its errors. */
 enum msg {
 	M_PROFILE,
 	M_VALUETYPE,
@@ -46,6 +46,7 @@ enum msg {
 static const char *const msg_name[] = { "profile", "value type", "sample",
 	"label", "mapping", "location", "line", "function" };
 
+/* Which fields of which message are themselves messages (or -1). */
 static int
 submessage(enum msg m, uint64_t field)
 {
