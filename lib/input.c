@@ -3,9 +3,11 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -26,6 +28,9 @@ struct lp_input {
 	 * an empty input is told apart from an unknown format. */
 	unsigned char *peek;
 	size_t peek_len, peek_pos;
+	/* A plain file (no compression, no archive) is mapped, not copied. */
+	const unsigned char *map;
+	size_t map_len, map_pos;
 	unsigned char *buf; /* the current unit's bytes */
 	size_t len, cap;
 	unsigned char *inflated;
@@ -112,6 +117,8 @@ lp_input_free(struct lp_input *in)
 		return;
 	if (in->ar)
 		archive_read_free(in->ar);
+	if (in->map)
+		munmap((void *)(uintptr_t)in->map, in->map_len);
 	if (in->own_fd)
 		close(in->fd);
 	free(in->path);
@@ -142,6 +149,56 @@ set_src(struct lp_input *in, const char *member)
 	return 0;
 }
 
+/* Compressed or an archive, by the magic bytes libarchive would look for. */
+static int
+is_packed(const unsigned char *p, size_t n)
+{
+	static const struct {
+		size_t off, n;
+		const char *magic;
+	} m[] = {
+		{ 0, 2, "\x1f\x8b" }, /* gzip */
+		{ 0, 3, "BZh" },      /* bzip2 */
+		{ 0, 6,
+		    "\xfd"
+		    "7zXZ\0" },               /* xz */
+		{ 0, 4, "\x28\xb5\x2f\xfd" }, /* zstd */
+		{ 0, 4, "PK\x03\x04" },       /* zip */
+		{ 0, 4, "PK\x05\x06" },       /* empty zip */
+		{ 257, 5, "ustar" },          /* tar (POSIX, GNU) */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (n >= m[i].off + m[i].n &&
+		    memcmp(p + m[i].off, m[i].magic, m[i].n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Map a regular file that is neither compressed nor an archive: a 100 MB
+ * dump then costs no copy and no page faults for a growing buffer, which
+ * was a third of the time it took to decode one.  Returns 1 when mapped.
+ */
+static int
+map_plain_file(struct lp_input *in)
+{
+	struct stat st;
+	void *p;
+
+	if (!in->own_fd || is_packed(in->peek, in->peek_len) ||
+	    fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uintmax_t)st.st_size > LP_UNIT_MAX)
+		return 0;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+	if (p == MAP_FAILED)
+		return 0; /* libarchive will read it instead */
+	in->map = p;
+	in->map_len = (size_t)st.st_size;
+	return 1;
+}
+
 static int
 start(struct lp_input *in, struct lp_error *err)
 {
@@ -158,6 +215,8 @@ start(struct lp_input *in, struct lp_error *err)
 	in->peek_len = (size_t)n;
 	if (n == 0)
 		return 0; /* an empty unit; libarchive would call it unknown */
+	if (map_plain_file(in))
+		return 0;
 	in->ar = archive_read_new();
 	if (!in->ar)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
@@ -268,6 +327,18 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 			in->done = 1;
 			return rc;
 		}
+		if (in->map) { /* the whole file, one unit */
+			in->done = 1;
+			if (set_src(in, NULL) < 0)
+				return lp_error_set(
+				    err, LP_ENOMEM, "out of memory");
+			u->src = in->src;
+			u->data = in->map;
+			u->len = in->map_len < LP_INPUT_HEAD ? in->map_len
+			                                     : LP_INPUT_HEAD;
+			in->map_pos = u->len;
+			return 1;
+		}
 		if (!in->ar) { /* empty, or gzip of nothing */
 			in->done = 1;
 			u->data = (const unsigned char *)"";
@@ -323,6 +394,12 @@ lp_input_slurp(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 {
 	int rc;
 
+	if (in->map) {
+		u->data = in->map;
+		u->len = in->map_len;
+		in->map_pos = in->map_len;
+		return 1;
+	}
 	if (!in->ar)
 		return 1; /* the empty unit */
 	if ((rc = read_entry(in, SIZE_MAX, err)) < 0)
@@ -349,6 +426,14 @@ lp_input_read(struct lp_input *in, void *buf, size_t n, struct lp_error *err)
 {
 	la_ssize_t r;
 
+	if (in->map) {
+		size_t k = in->map_len - in->map_pos;
+		if (k > n)
+			k = n;
+		memcpy(buf, in->map + in->map_pos, k);
+		in->map_pos += k;
+		return (long)k;
+	}
 	if (!in->ar || in->eof)
 		return 0;
 	r = archive_read_data(in->ar, buf, n);
