@@ -109,15 +109,22 @@ has_dump_header(const unsigned char *p, size_t n)
 
 		if (!h)
 			return 0;
-		if (is_dump_header(h, (size_t)(e - h))) {
-			nl = memchr(h, '\n', (size_t)(e - h));
-			le = nl ? nl : e;
-			while (le > h && is_space(le[-1]))
-				le--;
-			if (le - h >= 2 && le[-2] == ']' && le[-1] == ':')
-				return 1;
+		if (!is_dump_header(h, (size_t)(e - h))) {
+			q = h + 1;
+			continue;
 		}
-		q = h + 1;
+		nl = memchr(h, '\n', (size_t)(e - h));
+		le = nl ? nl : e;
+		while (le > h && is_space(le[-1]))
+			le--;
+		if (le - h >= 2 && le[-2] == ']' && le[-1] == ':')
+			return 1;
+		/* Every other candidate on this line has the same end, so
+		 * go on from the next line: rescanning it for each one is
+		 * quadratic in the length of a hostile line. */
+		if (!nl)
+			return 0;
+		q = nl + 1;
 	}
 	return 0;
 }

@@ -401,6 +401,8 @@ TEST(detect_formats)
 	    D("panic: x\n\ngoroutine 1 gp=0x1 m=nil [idle]:\n"), LP_FMT_GODUMP);
 	CHECK_INT(D("log\nstacksgoroutine 1 [running]:\r\n"), LP_FMT_GODUMP);
 	CHECK_INT(D("the goroutine 1 [ ran away\n"), LP_FMT_UNKNOWN);
+	CHECK_INT(D("goroutine 1 [ ran goroutine 2 [\ngoroutine 3 [idle]:\n"),
+	    LP_FMT_GODUMP);
 	CHECK_INT(D("hello world\n"), LP_FMT_UNKNOWN);
 #undef D
 	CHECK_STR(lp_format_name(LP_FMT_GODUMP), "goroutine-dump");
