@@ -442,7 +442,7 @@ frame_line(struct ltx *x, const char *p, const char *e)
 static int
 unquote(struct ltx *x, const char **pp, const char *e, struct lp_str *out)
 {
-	const char *p = *pp, *s;
+	const char *p = *pp, *s, *q;
 	char *buf, *w;
 
 	if (p >= e || *p != '"')
@@ -455,13 +455,18 @@ unquote(struct ltx *x, const char **pp, const char *e, struct lp_str *out)
 		*pp = p + 1;
 		return 0;
 	}
-	/* Escapes: the result is never longer than the quoted text. */
-	if (!(buf = lp_arena_alloc(&x->p->arena, (size_t)(e - s) + 1))) {
+	/* Escapes: the result is never longer than the quoted text, so
+	 * find its end first.  Sizing the buffer by the rest of the line
+	 * instead made a line of k escaped labels cost k times its length. */
+	for (q = p; q < e && *q != '"'; q++)
+		if (*q == '\\' && q + 1 < e)
+			q++;
+	if (!(buf = lp_arena_alloc(&x->p->arena, (size_t)(q - s) + 1))) {
 		x->oom = 1;
 		return -1;
 	}
 	w = buf;
-	for (p = s; p < e && *p != '"'; p++) {
+	for (p = s; p < q; p++) {
 		uint32_t r = 0;
 		int nd = 0, i;
 
