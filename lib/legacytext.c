@@ -45,6 +45,7 @@ struct ltx {
 
 	/* the record being read */
 	int in_rec, skip_rec;
+	int deep; /* frames past LP_STACK_FRAMES_MAX were dropped */
 	size_t rec_line;
 	int64_t values[4];
 	int64_t blocksize; /* heap: the numeric "bytes" label */
@@ -381,11 +382,17 @@ frame_line(struct ltx *x, const char *p, const char *e)
 		report(x, x->lineno, "bad frame line");
 		return;
 	}
-	if (nf == 1) {
-		/* Unsymbolized: threadcreate prints "#\t0x0" for its empty
-		 * stacks; anything else keeps its address as its name. */
-		if (v == 0)
-			return;
+	/* Unsymbolized: threadcreate prints "#\t0x0" for its empty
+	 * stacks; anything else keeps its address as its name. */
+	if (nf == 1 && v == 0)
+		return;
+	if (x->fr.n >= LP_STACK_FRAMES_MAX) {
+		if (!x->deep)
+			report(x, x->lineno,
+			    "more than %u frames; the rest are dropped",
+			    LP_STACK_FRAMES_MAX);
+		x->deep = 1;
+		return;
 	}
 	if (!(fr = vec_push(x, &x->fr)))
 		return;
@@ -720,14 +727,16 @@ location_of(struct ltx *x, struct lp_frame *f, size_t n, uint32_t *idx)
  * Frames printed for one physical frame share its entry PC (PC minus the
  * printed offset): Go's runtime.Frames gives inlined calls the entry of
  * the function they were inlined into.  A function is never inlined into
- * itself, so a repeated name starts a new frame (recursion).
+ * itself, so a repeated name starts a new frame (recursion).  The name
+ * check is quadratic in the group, hence LP_INLINE_DEPTH_MAX.
  */
 static int
 same_physical(const struct lp_frame *f, size_t from, size_t i)
 {
 	size_t k;
 
-	if (!(f[i].flags & LP_FRAME_HAS_OFFSET) ||
+	if (i - from >= LP_INLINE_DEPTH_MAX ||
+	    !(f[i].flags & LP_FRAME_HAS_OFFSET) ||
 	    !(f[i - 1].flags & LP_FRAME_HAS_OFFSET) ||
 	    f[i].addr - f[i].offset != f[i - 1].addr - f[i - 1].offset)
 		return 0;
@@ -822,7 +831,7 @@ end_record(struct ltx *x)
 	}
 out:
 	x->fr.n = x->labels.n = x->pcs.n = 0;
-	x->skip_rec = 0;
+	x->skip_rec = x->deep = 0;
 }
 
 /* ---- headers ---- */

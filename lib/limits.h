@@ -33,4 +33,11 @@
 /* Frames kept per stack; Go itself prints at most 1024 (profstackdepth). */
 #define LP_STACK_FRAMES_MAX 100000u
 
+/*
+ * Frames of a ?debug=1 text record taken as one physical frame (a call and
+ * the calls inlined into it).  Real chains are a few frames deep; finding
+ * them is quadratic in the length, so a hostile record must not be long.
+ */
+#define LP_INLINE_DEPTH_MAX 64u
+
 #endif

@@ -1,4 +1,5 @@
 /* legacytext_test.c - ?debug=1 heap, count and contention text */
+#include <stdio.h>
 #include <string.h>
 
 #include "leakpipe.h"
@@ -247,5 +248,30 @@ TEST(bad_header_is_an_error)
 	              LP_FMT_HEAP_TEXT, &p, NULL, &err),
 	    -LP_EDATA);
 	CHECK_STR(err.msg, "line 1: not a heap profile header");
+	lp_profile_release(&p);
+}
+
+TEST(long_inline_chain_is_split)
+{
+	struct lp_profile p;
+	struct lp_diag d;
+	char buf[8192];
+	size_t n;
+	unsigned i;
+
+	/* One entry PC for every frame, as if all were inlined into one
+	 * call: grouped at most LP_INLINE_DEPTH_MAX to a location. */
+	n = (size_t)snprintf(
+	    buf, sizeof(buf), "goroutine profile: total 1\n1 @ 0x10\n");
+	for (i = 0; i < LP_INLINE_DEPTH_MAX + 1; i++)
+		n += (size_t)snprintf(
+		    buf + n, sizeof(buf) - n, "#\t0x10\tf%u+0x0\t/a.go:1\n", i);
+	CHECK(n < sizeof(buf));
+	CHECK_INT(decode(&p, buf, &d), 0);
+	CHECK_INT(d.count, 0);
+	CHECK_INT(p.nsamples, 1);
+	CHECK_INT(p.samples[0].nlocs, 2);
+	CHECK_INT(p.locations[0].nframes, LP_INLINE_DEPTH_MAX);
+	CHECK_INT(p.locations[1].nframes, 1);
 	lp_profile_release(&p);
 }
