@@ -2,8 +2,10 @@
 #include "decode.h"
 #include "detect.h"
 #include "godump.h"
+#include "legacycpu.h"
 #include "legacytext.h"
 #include "pprof.h"
+#include "threadz.h"
 
 #include <string.h>
 
@@ -115,9 +117,15 @@ lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
 	case LP_FMT_HEAP_TEXT:
 	case LP_FMT_COUNT_TEXT:
 	case LP_FMT_CONTENTION_TEXT:
+	case LP_FMT_LEGACY_CPU:
+	case LP_FMT_THREADZ_TEXT:
 		lp_profile_init(&prof, 0);
 		if (fmt == LP_FMT_PPROF)
 			rc = lp_pprof_decode(u->data, u->len, &prof, err);
+		else if (fmt == LP_FMT_LEGACY_CPU)
+			rc = lp_legacycpu_decode(u->data, u->len, &prof, err);
+		else if (fmt == LP_FMT_THREADZ_TEXT)
+			rc = lp_threadz_decode(u->data, u->len, &prof, err);
 		else
 			rc = lp_legacytext_decode(
 			    u->data, u->len, fmt, &prof, d, err);
@@ -133,6 +141,9 @@ lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
 	case LP_FMT_NDJSON:
 		return lp_error_set(err, LP_EDATA,
 		    "already NDJSON records, not a profile or dump");
+	case LP_FMT_JAVA_TEXT:
+		return lp_error_set(err, LP_EDATA,
+		    "a Java profile, not a Go profile (use pprof)");
 	case LP_FMT_TRACE:
 		return lp_error_set(err, LP_EDATA,
 		    "a Go execution trace, not a profile (use trace2ndjson)");

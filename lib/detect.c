@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "legacycpu.h"
 
 /*
  * Formats are told apart by content alone, never by file name: archives
@@ -72,6 +73,27 @@ is_count_header(const unsigned char *p, size_t n)
 	while (j < n && is_space(p[j]))
 		j++;
 	return j == n;
+}
+
+/*
+ * The Java agent's text profiles: a "--- heapz 1 ---" or "--- contentionz
+ * 1 ---" line, then "format = java".  p is just after the first line.
+ */
+static int
+is_java_text(const unsigned char *p, const unsigned char *e)
+{
+	while (p < e && is_space(*p))
+		p++;
+	if (!has_prefix(p, (size_t)(e - p), "format"))
+		return 0;
+	p += 6;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= e || *p++ != '=')
+		return 0;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return has_prefix(p, (size_t)(e - p), "java");
 }
 
 /*
@@ -148,6 +170,10 @@ lp_detect(const unsigned char *p, size_t n)
 	 * '{', which would be field 15 with the invalid wire type 3. */
 	if (n && p[0] == '{')
 		return LP_FMT_NDJSON;
+	/* Before the protobuf fallback: its first word is 0, and no
+	 * protobuf starts with a zero byte (field number 0 is invalid). */
+	if (lp_legacycpu_match(p, n))
+		return LP_FMT_LEGACY_CPU;
 	if (!looks_text(p, n))
 		return LP_FMT_PPROF;
 	while (q < e && is_space(*q))
@@ -163,6 +189,11 @@ lp_detect(const unsigned char *p, size_t n)
 		le = e;
 	while (le > q && is_space(le[-1]))
 		le--;
+	if (has_prefix(q, (size_t)(le - q), "--- ") && is_java_text(le, e))
+		return LP_FMT_JAVA_TEXT;
+	if (has_prefix(q, (size_t)(le - q), "--- threadz ") ||
+	    has_prefix(q, (size_t)(le - q), "--- Thread "))
+		return LP_FMT_THREADZ_TEXT;
 	if (has_prefix(q, (size_t)(le - q), "heap profile:"))
 		return LP_FMT_HEAP_TEXT;
 	if (has_prefix(q, (size_t)(le - q), "--- contention") ||
@@ -186,6 +217,9 @@ lp_format_name(enum lp_format f)
 	case LP_FMT_HEAP_TEXT: return "heap-text";
 	case LP_FMT_COUNT_TEXT: return "count-text";
 	case LP_FMT_CONTENTION_TEXT: return "contention-text";
+	case LP_FMT_LEGACY_CPU: return "legacy-cpu";
+	case LP_FMT_THREADZ_TEXT: return "threadz-text";
+	case LP_FMT_JAVA_TEXT: return "java-text";
 	case LP_FMT_NDJSON: return "ndjson";
 	case LP_FMT_TRACE: return "trace";
 	case LP_FMT_UNKNOWN: break;

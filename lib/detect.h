@@ -11,6 +11,9 @@ enum lp_format {
 	LP_FMT_HEAP_TEXT,  /* heap/allocs ?debug=1 */
 	LP_FMT_COUNT_TEXT, /* goroutine/threadcreate/… ?debug=1 */
 	LP_FMT_CONTENTION_TEXT, /* block/mutex ?debug=1 */
+	LP_FMT_LEGACY_CPU,      /* legacy binary CPU profile (Go <= 1.7) */
+	LP_FMT_THREADZ_TEXT,    /* C++ "--- threadz" thread stacks */
+	LP_FMT_JAVA_TEXT,       /* Java agent heapz/contentionz text */
 	LP_FMT_NDJSON,          /* leakpipe records */
 	LP_FMT_TRACE,           /* Go execution trace */
 	LP_FMT_UNKNOWN
