@@ -6,6 +6,7 @@
 
 #include "godump.h"
 #include "limits.h"
+#include "util.h"
 
 /*
  * One pass over the buffer, one line at a time (memchr), with a small
@@ -73,18 +74,6 @@ struct parser {
 /* ---- small lexical helpers ---- */
 
 static int
-is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
 has_prefix(const char *p, size_t n, const char *lit, size_t litn)
 {
 	return n >= litn && memcmp(p, lit, litn) == 0;
@@ -97,52 +86,6 @@ has_suffix(const char *p, size_t n, const char *lit, size_t litn)
 	return n >= litn && memcmp(p + n - litn, lit, litn) == 0;
 }
 #define ENDS(p, n, lit) has_suffix((p), (n), (lit), sizeof(lit) - 1)
-
-/*
- * Decimal digits p[0..n) as a uint64.  Returns the number of digits read
- * (0 = none), or -1 when the value does not fit.
- */
-static int
-parse_dec(const char *p, size_t n, uint64_t *v)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	for (i = 0; i < n && is_digit(p[i]); i++) {
-		unsigned dgt = (unsigned)(p[i] - '0');
-		if (x > (UINT64_MAX - dgt) / 10)
-			return -1;
-		x = x * 10 + dgt;
-	}
-	*v = x;
-	return (int)(i > 1000 ? 1000 : i);
-}
-
-/* "0x" and hex digits filling p[0..n) exactly.  0 ok, -1 not hex or too
- * long. */
-static int
-parse_hex(const char *p, size_t n, uint64_t *v)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	if (n < 3 || p[0] != '0' || (p[1] != 'x' && p[1] != 'X') || n > 18)
-		return -1;
-	for (i = 2; i < n; i++) {
-		unsigned c = (unsigned char)p[i], h;
-		if (c >= '0' && c <= '9')
-			h = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			h = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			h = c - 'A' + 10;
-		else
-			return -1;
-		x = x << 4 | h;
-	}
-	*v = x;
-	return 0;
-}
 
 /* ---- diagnostics ---- */
 
@@ -297,7 +240,7 @@ parse_status(struct parser *ps, struct lp_goroutine *g, const char *p, size_t n)
 			first = 0;
 		} else {
 			uint64_t v = 0;
-			int k = parse_dec(item, m, &v);
+			ptrdiff_t k = lp_parse_dec(item, m, &v);
 
 			if (k > 0 && (size_t)k + 8 == m &&
 			    memcmp(item + k, " minutes", 8) == 0) {
@@ -317,14 +260,14 @@ parse_status(struct parser *ps, struct lp_goroutine *g, const char *p, size_t n)
 			           memcmp(item, "locked to thread", 16) == 0) {
 				g->flags |= LP_G_LOCKED;
 			} else if (HAS(item, m, "synctest group ") &&
-			           parse_dec(item + 15, m - 15, &v) ==
-			               (int)(m - 15) &&
+			           lp_parse_dec(item + 15, m - 15, &v) ==
+			               (ptrdiff_t)(m - 15) &&
 			           m > 15) {
 				g->flags |= LP_G_SYNCTEST_GROUP;
 				g->synctest_group = v;
 			} else if (HAS(item, m, "synctest bubble ") &&
-			           parse_dec(item + 16, m - 16, &v) ==
-			               (int)(m - 16) &&
+			           lp_parse_dec(item + 16, m - 16, &v) ==
+			               (ptrdiff_t)(m - 16) &&
 			           m > 16) {
 				g->flags |= LP_G_SYNCTEST_BUBBLE;
 				g->synctest_bubble = v;
@@ -349,17 +292,17 @@ parse_header(struct parser *ps, const char *p, size_t n, struct lp_goroutine *g)
 {
 	const char *e, *q, *br;
 	uint64_t id, v;
-	int k;
+	ptrdiff_t k;
 
 	if (!HAS(p, n, "goroutine "))
 		return 0;
-	while (n && is_ws(p[n - 1]))
+	while (n && lp_is_blank(p[n - 1]))
 		n--;
 	if (!ENDS(p, n, "]:"))
 		return 0;
 	e = p + n - 2; /* the closing ']' */
 	q = p + 10;
-	k = parse_dec(q, (size_t)(e - q), &id);
+	k = lp_parse_dec(q, (size_t)(e - q), &id);
 	if (k == 0)
 		return 0;
 	if (k < 0) {
@@ -382,17 +325,18 @@ parse_header(struct parser *ps, const char *p, size_t n, struct lp_goroutine *g)
 		while (te < e && *te != ' ')
 			te++;
 		tn = (size_t)(te - t);
-		if (HAS(t, tn, "gp=") && parse_hex(t + 3, tn - 3, &v) == 0) {
+		if (HAS(t, tn, "gp=") && lp_parse_hex(t + 3, tn - 3, &v) == 0) {
 			g->gp = v;
 			g->flags |= LP_G_GP;
 		} else if (HAS(t, tn, "mp=") &&
-		           parse_hex(t + 3, tn - 3, &v) == 0) {
+		           lp_parse_hex(t + 3, tn - 3, &v) == 0) {
 			g->mp = v;
 			g->flags |= LP_G_MP;
 		} else if (tn == 5 && memcmp(t, "m=nil", 5) == 0) {
 			/* no M: nothing to record */
 		} else if (HAS(t, tn, "m=") && tn > 2 &&
-		           parse_dec(t + 2, tn - 2, &v) == (int)(tn - 2) &&
+		           lp_parse_dec(t + 2, tn - 2, &v) ==
+		               (ptrdiff_t)(tn - 2) &&
 		           v <= (uint64_t)INT64_MAX) {
 			g->m = (int64_t)v;
 			g->flags |= LP_G_M;
@@ -471,11 +415,11 @@ parse_file(struct parser *ps, const char *p, size_t n, struct lp_frame *f,
 {
 	const char *c;
 	uint64_t v;
-	int k;
+	ptrdiff_t k;
 
-	while (n && is_ws(*p))
+	while (n && lp_is_blank(*p))
 		p++, n--;
-	while (n && is_ws(p[n - 1]))
+	while (n && lp_is_blank(p[n - 1]))
 		n--;
 	/* Peel the trailing "+0x…", "fp=", "sp=", "pc=" items. */
 	for (;;) {
@@ -491,12 +435,12 @@ parse_file(struct parser *ps, const char *p, size_t n, struct lp_frame *f,
 		t = sp;
 		tn = (size_t)(p + n - t);
 		if (HAS(t, tn, "+0x")) {
-			if (parse_hex(t + 1, tn - 1, &v) == 0) {
+			if (lp_parse_hex(t + 1, tn - 1, &v) == 0) {
 				f->offset = v;
 				f->flags |= LP_FRAME_HAS_OFFSET;
 			}
 		} else if (HAS(t, tn, "pc=")) {
-			if (parse_hex(t + 3, tn - 3, &v) == 0) {
+			if (lp_parse_hex(t + 3, tn - 3, &v) == 0) {
 				f->addr = v;
 				f->flags |= LP_FRAME_HAS_ADDR;
 			}
@@ -509,20 +453,20 @@ parse_file(struct parser *ps, const char *p, size_t n, struct lp_frame *f,
 	}
 	/* cgo symbolizer frames may have only "pc=0x…" */
 	if (HAS(p, n, "pc=") && !memchr(p, ':', n)) {
-		if (parse_hex(p + 3, n - 3, &v) == 0) {
+		if (lp_parse_hex(p + 3, n - 3, &v) == 0) {
 			f->addr = v;
 			f->flags |= LP_FRAME_HAS_ADDR;
 			return 0;
 		}
 	}
 	/* The last ':' followed only by digits: Windows paths have "C:". */
-	for (c = p + n; c > p && is_digit(c[-1]);)
+	for (c = p + n; c > p && lp_is_digit(c[-1]);)
 		c--;
 	if (c == p + n || c == p || c[-1] != ':') {
 		*why = "no ':line' in file line";
 		return -1;
 	}
-	k = parse_dec(c, (size_t)(p + n - c), &v);
+	k = lp_parse_dec(c, (size_t)(p + n - c), &v);
 	f->file = lp_str_make(p, (size_t)(c - 1 - p));
 	if (k < 0 || v > INT32_MAX) {
 		/* Go keeps line numbers in an int32. */
@@ -543,7 +487,7 @@ parse_elided(const char *p, size_t n, uint64_t *count)
 	*count = 0;
 	if (!HAS(p, n, "...") || !ENDS(p, n, "elided..."))
 		return 0;
-	if (n > 3 && is_digit(p[3]) && parse_dec(p + 3, n - 3, count) < 0)
+	if (n > 3 && lp_is_digit(p[3]) && lp_parse_dec(p + 3, n - 3, count) < 0)
 		*count = 0;
 	return 1;
 }
@@ -555,11 +499,12 @@ parse_ancestor(const char *p, size_t n, uint64_t *id)
 	static const char lit[] = "[originating from goroutine ";
 	size_t ln = sizeof(lit) - 1;
 
-	while (n && is_ws(p[n - 1]))
+	while (n && lp_is_blank(p[n - 1]))
 		n--;
 	if (!has_prefix(p, n, lit, ln) || !ENDS(p, n, "]:"))
 		return 0;
-	return parse_dec(p + ln, n - ln - 2, id) == (int)(n - ln - 2) &&
+	return lp_parse_dec(p + ln, n - ln - 2, id) ==
+	           (ptrdiff_t)(n - ln - 2) &&
 	       n > ln + 2;
 }
 
@@ -573,11 +518,11 @@ parse_created(const char *p, size_t n, struct lp_frame *f, unsigned *flags,
 
 	p += 11, n -= 11;
 	q = p + n;
-	while (q > p && is_digit(q[-1]))
+	while (q > p && lp_is_digit(q[-1]))
 		q--;
 	if (q < p + n && (size_t)(q - p) > 14 &&
 	    memcmp(q - 14, " in goroutine ", 14) == 0 &&
-	    parse_dec(q, (size_t)(p + n - q), &v) > 0) {
+	    lp_parse_dec(q, (size_t)(p + n - q), &v) > 0) {
 		*creator = v;
 		*flags |= LP_G_CREATOR_ID;
 		n = (size_t)(q - 14 - p);
@@ -699,7 +644,7 @@ next_is_indented(const struct parser *ps)
 		p += ps->prefix.n;
 		n -= ps->prefix.n;
 	}
-	return n > 0 && is_ws(*p);
+	return n > 0 && lp_is_blank(*p);
 }
 
 static int
@@ -708,7 +653,7 @@ is_blank(const char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!is_ws(p[i]))
+		if (!lp_is_blank(p[i]))
 			return 0;
 	return 1;
 }
@@ -720,11 +665,11 @@ is_unavailable(const char *p, size_t n)
 	static const char lit[] =
 	    "goroutine running on other thread; stack unavailable";
 
-	if (!n || !is_ws(*p))
+	if (!n || !lp_is_blank(*p))
 		return 0;
-	while (n && is_ws(*p))
+	while (n && lp_is_blank(*p))
 		p++, n--;
-	while (n && is_ws(p[n - 1]))
+	while (n && lp_is_blank(p[n - 1]))
 		n--;
 	return n == sizeof(lit) - 1 && memcmp(p, lit, n) == 0;
 }
@@ -756,7 +701,7 @@ again:
 
 	case S_CALL:
 		f = last_frame(ps);
-		if (n && is_ws(*p)) {
+		if (n && lp_is_blank(*p)) {
 			if (f && parse_file(ps, p, n, f, &why) < 0) {
 				report(ps, ps->lineno, "%s: '%s'", why,
 				    quote(b, sizeof(b), p, n));
@@ -771,7 +716,7 @@ again:
 		goto again;
 
 	case S_CREATED:
-		if (n && is_ws(*p)) {
+		if (n && lp_is_blank(*p)) {
 			f = ps->in_anc ? &ps->anc[ps->nanc - 1].created_by
 			               : &ps->g.created_by;
 			if (parse_file(ps, p, n, f, &why) < 0) {
@@ -790,7 +735,7 @@ again:
 
 	case S_BADCALL:
 		ps->state = S_FILE;
-		if (n && is_ws(*p))
+		if (n && lp_is_blank(*p))
 			return 0; /* the bad call's file line */
 		goto again;
 
@@ -848,7 +793,7 @@ again:
 			return r;
 		goto again;
 	}
-	if (is_ws(*p)) {
+	if (lp_is_blank(*p)) {
 		report(ps, ps->lineno, "file line without a call line: '%s'",
 		    quote(b, sizeof(b), p, n));
 		ps->g.flags |= LP_G_PARTIAL;

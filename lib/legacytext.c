@@ -108,79 +108,31 @@ report(struct ltx *x, size_t line, const char *fmt, ...)
 	lp_diag(x->d, "line %zu: %s", line, msg);
 }
 
-static int
-is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static void
 skip_ws(const char **p, const char *e)
 {
-	while (*p < e && is_ws(**p))
+	while (*p < e && lp_is_blank(**p))
 		(*p)++;
 }
 
 /*
- * A decimal at *p (an optional '-' where neg is allowed).  Returns 0, -1
- * when there is no number, -2 when it does not fit an int64.
+ * A decimal at *p, with an optional '-', moving *p past it.  Returns 0,
+ * -1 when there is no number, -2 when it does not fit an int64.
  */
 static int
 dec(const char **p, const char *e, int64_t *v)
 {
 	const char *q = *p;
-	uint64_t x = 0, lim = (uint64_t)INT64_MAX;
-	int neg = 0;
+	int neg = q < e && *q == '-';
+	uint64_t x;
+	ptrdiff_t k = lp_parse_dec(q + neg, (size_t)(e - q - neg), &x);
 
-	if (q < e && *q == '-') {
-		neg = 1;
-		lim++;
-		q++;
-	}
-	if (q >= e || !is_digit(*q))
+	if (k == 0)
 		return -1;
-	for (; q < e && is_digit(*q); q++) {
-		unsigned dgt = (unsigned)(*q - '0');
-		if (x > (lim - dgt) / 10) {
-			while (q < e && is_digit(*q))
-				q++;
-			*p = q;
-			return -2;
-		}
-		x = x * 10 + dgt;
-	}
-	*p = q;
+	if (k < 0 || x > (uint64_t)INT64_MAX + (unsigned)neg)
+		return -2;
+	*p = q + neg + k;
 	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
-	return 0;
-}
-
-static int
-hex(const char *p, size_t n, uint64_t *v)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	if (n < 3 || p[0] != '0' || p[1] != 'x' || n > 18)
-		return -1;
-	for (i = 2; i < n; i++) {
-		unsigned c = (unsigned char)p[i], h;
-		if (c >= '0' && c <= '9')
-			h = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			h = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			h = c - 'A' + 10;
-		else
-			return -1;
-		x = x << 4 | h;
-	}
-	*v = x;
 	return 0;
 }
 
@@ -200,11 +152,11 @@ parse_pcs(struct ltx *x, const char *p, const char *e)
 		skip_ws(&p, e);
 		if (p >= e)
 			return 0;
-		for (t = p; t < e && !is_ws(*t); t++)
+		for (t = p; t < e && !lp_is_blank(*t); t++)
 			;
 		if (!(v = vec_push(x, &x->pcs)))
 			return -1;
-		if (hex(p, (size_t)(t - p), v) < 0)
+		if (lp_parse_hex(p, (size_t)(t - p), v) < 0)
 			return -1;
 		p = t;
 	}
@@ -378,7 +330,7 @@ frame_line(struct ltx *x, const char *p, const char *e)
 		fn[nf++] = (size_t)(t - p);
 		p = t;
 	}
-	if (nf == 0 || hex(f[0], fn[0], &v) < 0) {
+	if (nf == 0 || lp_parse_hex(f[0], fn[0], &v) < 0) {
 		report(x, x->lineno, "bad frame line");
 		return;
 	}
@@ -411,8 +363,8 @@ frame_line(struct ltx *x, const char *p, const char *e)
 				plus = q - 1;
 				break;
 			}
-		if (plus &&
-		    hex(plus + 1, (size_t)(s + fn[1] - plus - 1), &off) == 0) {
+		if (plus && lp_parse_hex(plus + 1,
+		                (size_t)(s + fn[1] - plus - 1), &off) == 0) {
 			fr->fn = lp_str_make(s, (size_t)(plus - s));
 			fr->offset = off;
 			/* Kept only to find inlined frames; not written. */
@@ -424,7 +376,7 @@ frame_line(struct ltx *x, const char *p, const char *e)
 	if (nf == 3) {
 		const char *s = f[2], *c = s + fn[2];
 		int64_t ln;
-		while (c > s && is_digit(c[-1]))
+		while (c > s && lp_is_digit(c[-1]))
 			c--;
 		if (c > s && c[-1] == ':' && c < s + fn[2]) {
 			const char *q = c;
@@ -893,7 +845,7 @@ heap_header(struct ltx *x, const char *p, const char *e, struct lp_error *err)
 		goto bad;
 	p++;
 	skip_ws(&p, e);
-	for (t = p; p < e && *p != '/' && !is_ws(*p); p++)
+	for (t = p; p < e && *p != '/' && !lp_is_blank(*p); p++)
 		;
 	tn = (size_t)(p - t);
 	if (p < e && *p == '/') {
@@ -934,7 +886,7 @@ count_header(struct ltx *x, const char *p, const char *e, struct lp_error *err)
 	const char *sp = p;
 	struct lp_valuetype t;
 
-	while (sp < e && !is_ws(*sp))
+	while (sp < e && !lp_is_blank(*sp))
 		sp++;
 	if (sp == p || (size_t)(e - sp) < 16 ||
 	    memcmp(sp, " profile: total ", 16) != 0)
@@ -955,7 +907,7 @@ contention_attr(struct ltx *x, const char *p, const char *e)
 	int64_t val;
 	size_t kn;
 
-	for (ke = eq; ke > p && is_ws(ke[-1]); ke--)
+	for (ke = eq; ke > p && lp_is_blank(ke[-1]); ke--)
 		;
 	kn = (size_t)(ke - p);
 	v = eq + 1;
@@ -1160,7 +1112,7 @@ lp_legacytext_decode(const unsigned char *data, size_t len, enum lp_format fmt,
 		    (e - t >= 17 && memcmp(t, "MAPPED_LIBRARIES:", 17) == 0))
 			break;
 		if (x.kind == K_CONTENTION && x.samples.n == 0 && !x.in_rec &&
-		    t < e && !is_digit(*t) && *t != '#' &&
+		    t < e && !lp_is_digit(*t) && *t != '#' &&
 		    memchr(t, '=', (size_t)(e - t))) {
 			contention_attr(&x, t, e);
 			continue;

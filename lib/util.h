@@ -20,6 +20,69 @@ lp_mul(size_t a, size_t b, size_t *r)
 	return !__builtin_mul_overflow(a, b, r);
 }
 
+/*
+ * The lexical pieces the text decoders share.  Inline because they run on
+ * every line of a dump or profile.
+ */
+static inline int
+lp_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A space or a tab: what indents and separates fields in Go's text. */
+static inline int
+lp_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * The decimal digits at the start of p[0..n) into *v.  Returns how many
+ * there are (0: none), or -1 when the value does not fit in 64 bits.
+ */
+static inline ptrdiff_t
+lp_parse_dec(const char *p, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	for (i = 0; i < n && lp_is_digit(p[i]); i++) {
+		unsigned d = (unsigned)(p[i] - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return (ptrdiff_t)i;
+}
+
+/*
+ * "0x" and 1 to 16 hex digits filling p[0..n) exactly into *v.  Returns 0,
+ * or -1 when p[0..n) is anything else.
+ */
+static inline int
+lp_parse_hex(const char *p, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (n < 3 || n > 18 || p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
+		return -1;
+	for (i = 2; i < n; i++) {
+		unsigned c = (unsigned char)p[i], h;
+		if (c >= '0' && c <= '9')
+			h = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			h = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		x = x << 4 | h;
+	}
+	*v = x;
+	return 0;
+}
+
 /* A 64-bit hash of n bytes (FNV-1a folded, good enough for tables). */
 uint64_t lp_hash(const void *p, size_t n, uint64_t seed);
 
