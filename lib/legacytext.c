@@ -215,15 +215,9 @@ heap_record(struct ltx *x, const char *p, const char *e)
 		if ((r = dec(&p, e, &n[i])) < 0 || n[i] < 0)
 			return r == -2 ? -2 : -1;
 		skip_ws(&p, e);
-		if (i == 1) {
-			if (p >= e || *p != '[')
-				return -1;
-			p++;
-		} else {
-			if (p >= e || *p != sep[i])
-				return -1;
-			p++;
-		}
+		if (p >= e || *p != sep[i])
+			return -1;
+		p++;
 	}
 	if (parse_pcs(x, p, e) < 0)
 		return -1;
