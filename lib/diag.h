@@ -2,6 +2,8 @@
 #ifndef LP_DIAG_H
 #define LP_DIAG_H
 
+#include <stddef.h>
+
 #include "attr.h"
 
 /*
@@ -17,5 +19,14 @@ struct lp_diag {
 };
 
 void lp_diag(struct lp_diag *d, const char *fmt, ...) LP_PRINTF(2, 3);
+
+/*
+ * "line N: …" through d (may be NULL), for the text decoders.  Only the
+ * first LP_DIAG_MAX problems of one unit are told, then one line saying
+ * more follow: a binary file fed to a text decoder must not print a
+ * million lines.  d->count still counts them all.
+ */
+void lp_diag_line(struct lp_diag *d, size_t line, const char *fmt, ...)
+    LP_PRINTF(3, 4);
 
 #endif

@@ -40,7 +40,6 @@ struct anc {
 
 /* Diagnostics past this many per dump are counted, not written: a
  * corrupt 100 MB file must not turn into 100 MB of stderr. */
-#define DIAG_MAX 100
 
 struct parser {
 	const char *cur, *end;
@@ -68,7 +67,6 @@ struct parser {
 	size_t ngoroutines;
 
 	struct lp_diag *d;
-	unsigned long ndiag;
 };
 
 /* ---- small lexical helpers ---- */
@@ -88,29 +86,6 @@ has_suffix(const char *p, size_t n, const char *lit, size_t litn)
 #define ENDS(p, n, lit) has_suffix((p), (n), (lit), sizeof(lit) - 1)
 
 /* ---- diagnostics ---- */
-
-static void report(struct parser *ps, size_t line, const char *fmt, ...)
-    LP_PRINTF(3, 4);
-
-static void
-report(struct parser *ps, size_t line, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	ps->ndiag++;
-	if (!ps->d || ps->ndiag > DIAG_MAX + 1)
-		return;
-	if (ps->ndiag == DIAG_MAX + 1) {
-		lp_diag(ps->d, "line %zu: more problems follow; not reported",
-		    line);
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	lp_diag(ps->d, "line %zu: %s", line, msg);
-}
 
 /*
  * The offending text for a message: at most 60 bytes, anything that is
@@ -144,7 +119,7 @@ push_frame(struct parser *ps)
 
 	if (n >= LP_STACK_FRAMES_MAX) {
 		if (!ps->deep)
-			report(ps, ps->lineno,
+			lp_diag_line(ps->d, ps->lineno,
 			    "more than %u frames; the rest are dropped",
 			    LP_STACK_FRAMES_MAX);
 		ps->deep = 1;
@@ -247,14 +222,14 @@ parse_status(struct parser *ps, struct lp_goroutine *g, const char *p, size_t n)
 				/* Go prints whole minutes; anything that
 				 * overflows int64 nanoseconds is not real. */
 				if (v > (uint64_t)INT64_MAX / 60000000000ull)
-					report(ps, ps->lineno,
+					lp_diag_line(ps->d, ps->lineno,
 					    "wait of %llu minutes is out of "
 					    "range",
 					    (unsigned long long)v);
 				else
 					g->wait_ns = (int64_t)v * 60000000000ll;
 			} else if (k < 0 && ENDS(item, m, " minutes")) {
-				report(ps, ps->lineno,
+				lp_diag_line(ps->d, ps->lineno,
 				    "wait in minutes is out of range");
 			} else if (m == 16 &&
 			           memcmp(item, "locked to thread", 16) == 0) {
@@ -307,7 +282,8 @@ parse_header(struct parser *ps, const char *p, size_t n, struct lp_goroutine *g)
 		return 0;
 	if (k < 0) {
 		char b[64];
-		report(ps, ps->lineno, "goroutine id out of range in '%s'",
+		lp_diag_line(ps->d, ps->lineno,
+		    "goroutine id out of range in '%s'",
 		    quote(b, sizeof(b), p, n));
 		return -1;
 	}
@@ -474,7 +450,7 @@ parse_file(struct parser *ps, const char *p, size_t n, struct lp_frame *f,
 	f->file = lp_str_make(p, (size_t)(c - 1 - p));
 	if (k < 0 || v > INT32_MAX) {
 		/* Go keeps line numbers in an int32. */
-		report(ps, ps->lineno, "line number %.*s out of range",
+		lp_diag_line(ps->d, ps->lineno, "line number %.*s out of range",
 		    (int)((p + n - c) > 30 ? 30 : (p + n - c)), c);
 		ps->g.flags |= LP_G_PARTIAL;
 		f->line = 0;
@@ -551,7 +527,7 @@ finish(struct parser *ps)
 	if (ps->oom)
 		return -LP_ENOMEM;
 	if (ps->nmain == 0 && !(g->flags & (LP_G_UNAVAILABLE | LP_G_PARTIAL))) {
-		report(ps, g->line, "goroutine %llu has no stack",
+		lp_diag_line(ps->d, g->line, "goroutine %llu has no stack",
 		    (unsigned long long)g->id);
 		g->flags |= LP_G_PARTIAL;
 	}
@@ -707,14 +683,15 @@ again:
 		f = last_frame(ps);
 		if (n && lp_is_blank(*p)) {
 			if (f && parse_file(ps, p, n, f, &why) < 0) {
-				report(ps, ps->lineno, "%s: '%s'", why,
+				lp_diag_line(ps->d, ps->lineno, "%s: '%s'", why,
 				    quote(b, sizeof(b), p, n));
 				ps->g.flags |= LP_G_PARTIAL;
 			}
 			ps->state = S_FILE;
 			return 0;
 		}
-		report(ps, ps->lineno - 1, "call line without a file line");
+		lp_diag_line(
+		    ps->d, ps->lineno - 1, "call line without a file line");
 		ps->g.flags |= LP_G_PARTIAL;
 		ps->state = S_FILE;
 		goto again;
@@ -724,14 +701,14 @@ again:
 			f = ps->in_anc ? &ps->anc[ps->nanc - 1].created_by
 			               : &ps->g.created_by;
 			if (parse_file(ps, p, n, f, &why) < 0) {
-				report(ps, ps->lineno, "%s: '%s'", why,
+				lp_diag_line(ps->d, ps->lineno, "%s: '%s'", why,
 				    quote(b, sizeof(b), p, n));
 				ps->g.flags |= LP_G_PARTIAL;
 			}
 			ps->state = S_AFTER_CREATED;
 			return 0;
 		}
-		report(ps, ps->lineno - 1,
+		lp_diag_line(ps->d, ps->lineno - 1,
 		    "'created by' line without a file line");
 		ps->g.flags |= LP_G_PARTIAL;
 		ps->state = S_AFTER_CREATED;
@@ -782,7 +759,7 @@ again:
 				ps->state = S_CREATED;
 				return 0;
 			}
-			report(ps, ps->lineno,
+			lp_diag_line(ps->d, ps->lineno,
 			    "unexpected text after 'stack unavailable': '%s'",
 			    quote(b, sizeof(b), p, n));
 			ps->g.flags |= LP_G_PARTIAL;
@@ -798,7 +775,8 @@ again:
 		goto again;
 	}
 	if (lp_is_blank(*p)) {
-		report(ps, ps->lineno, "file line without a call line: '%s'",
+		lp_diag_line(ps->d, ps->lineno,
+		    "file line without a call line: '%s'",
 		    quote(b, sizeof(b), p, n));
 		ps->g.flags |= LP_G_PARTIAL;
 		return 0;
@@ -843,7 +821,7 @@ again:
 		    memchr(tmp.args.p, '{', tmp.args.n) &&
 		    (why = check_braces(tmp.args)) != NULL) {
 			/* Keep the frame: only its argument text is odd. */
-			report(ps, ps->lineno, "%s: '%s'", why,
+			lp_diag_line(ps->d, ps->lineno, "%s: '%s'", why,
 			    quote(b, sizeof(b), p, n));
 			ps->g.flags |= LP_G_PARTIAL;
 		}
@@ -863,7 +841,7 @@ again:
 				return r;
 			goto again;
 		}
-		report(ps, ps->lineno, "not a call line: '%s'",
+		lp_diag_line(ps->d, ps->lineno, "not a call line: '%s'",
 		    quote(b, sizeof(b), p, n));
 		ps->g.flags |= LP_G_PARTIAL;
 		if (r < 0)
@@ -901,10 +879,11 @@ lp_godump_parse(const unsigned char *data, size_t len, lp_goroutine_fn fn,
 	}
 	/* The end of input ends the last goroutine. */
 	if (ps.state == S_CALL) {
-		report(&ps, ps.lineno, "the dump ends inside a frame");
+		lp_diag_line(ps.d, ps.lineno, "the dump ends inside a frame");
 		ps.g.flags |= LP_G_PARTIAL;
 	} else if (ps.state == S_CREATED) {
-		report(&ps, ps.lineno, "the dump ends after 'created by'");
+		lp_diag_line(
+		    ps.d, ps.lineno, "the dump ends after 'created by'");
 		ps.g.flags |= LP_G_PARTIAL;
 	}
 	if ((r = finish(&ps)) != 0)

@@ -21,8 +21,6 @@
 
 enum kind { K_HEAP, K_COUNT, K_CONTENTION };
 
-#define DIAG_MAX 100
-
 struct vec {
 	void *p;
 	size_t n, cap, size;
@@ -34,7 +32,6 @@ struct ltx {
 	enum kind kind;
 	struct lp_profile *p;
 	struct lp_diag *d;
-	unsigned long ndiag;
 	int oom;
 
 	/* heap */
@@ -83,29 +80,6 @@ vec_push(struct ltx *x, struct vec *v)
 	q = (char *)v->p + v->n++ * v->size;
 	memset(q, 0, v->size);
 	return q;
-}
-
-static void report(struct ltx *x, size_t line, const char *fmt, ...)
-    LP_PRINTF(3, 4);
-
-static void
-report(struct ltx *x, size_t line, const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	x->ndiag++;
-	if (!x->d || x->ndiag > DIAG_MAX + 1)
-		return;
-	if (x->ndiag == DIAG_MAX + 1) {
-		lp_diag(
-		    x->d, "line %zu: more problems follow; not reported", line);
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	lp_diag(x->d, "line %zu: %s", line, msg);
 }
 
 static void
@@ -170,7 +144,7 @@ static int64_t
 to_i64(struct ltx *x, double f)
 {
 	if (!(f < 9223372036854775807.0) || !(f > -9223372036854775808.0)) {
-		report(x, x->rec_line, "value out of range");
+		lp_diag_line(x->d, x->rec_line, "value out of range");
 		return f > 0 ? INT64_MAX : INT64_MIN;
 	}
 	return (int64_t)f;
@@ -226,7 +200,7 @@ heap_record(struct ltx *x, const char *p, const char *e)
 	x->blocksize = 0;
 	if (x->has_alloc) {
 		if (n[2] == 0 && n[3] != 0) {
-			report(x, x->lineno,
+			lp_diag_line(x->d, x->lineno,
 			    "allocation count is 0 but its bytes are %lld",
 			    (long long)n[3]);
 			return -3;
@@ -239,8 +213,8 @@ heap_record(struct ltx *x, const char *p, const char *e)
 		x->values[k++] = n[3];
 	}
 	if (n[0] == 0 && n[1] != 0) {
-		report(x, x->lineno, "inuse count is 0 but its bytes are %lld",
-		    (long long)n[1]);
+		lp_diag_line(x->d, x->lineno,
+		    "inuse count is 0 but its bytes are %lld", (long long)n[1]);
 		return -3;
 	}
 	if (n[0] != 0)
@@ -289,7 +263,7 @@ contention_record(struct ltx *x, const char *p, const char *e)
 			cyc = to_i64(x, (double)cyc * (double)period / ghz);
 		}
 		if (__builtin_mul_overflow(cnt, period, &cnt)) {
-			report(x, x->lineno, "count out of range");
+			lp_diag_line(x->d, x->lineno, "count out of range");
 			cnt = INT64_MAX;
 		}
 	}
@@ -325,7 +299,7 @@ frame_line(struct ltx *x, const char *p, const char *e)
 		p = t;
 	}
 	if (nf == 0 || lp_parse_hex(f[0], fn[0], &v) < 0) {
-		report(x, x->lineno, "bad frame line");
+		lp_diag_line(x->d, x->lineno, "bad frame line");
 		return;
 	}
 	/* Unsymbolized: threadcreate prints "#\t0x0" for its empty
@@ -334,7 +308,7 @@ frame_line(struct ltx *x, const char *p, const char *e)
 		return;
 	if (x->fr.n >= LP_STACK_FRAMES_MAX) {
 		if (!x->deep)
-			report(x, x->lineno,
+			lp_diag_line(x->d, x->lineno,
 			    "more than %u frames; the rest are dropped",
 			    LP_STACK_FRAMES_MAX);
 		x->deep = 1;
@@ -376,8 +350,8 @@ frame_line(struct ltx *x, const char *p, const char *e)
 			const char *q = c;
 			fr->file = lp_str_make(s, (size_t)(c - 1 - s));
 			if (dec(&q, s + fn[2], &ln) < 0 || ln > INT32_MAX) {
-				report(
-				    x, x->lineno, "line number out of range");
+				lp_diag_line(x->d, x->lineno,
+				    "line number out of range");
 				ln = 0;
 			}
 			fr->line = ln;
@@ -544,7 +518,7 @@ labels_line(struct ltx *x, const char *p, const char *e)
 bad:
 	x->labels.n = n0;
 	if (!x->oom)
-		report(x, x->lineno, "bad labels line");
+		lp_diag_line(x->d, x->lineno, "bad labels line");
 }
 
 /* "# Name = value" after "# runtime.MemStats" */
@@ -631,7 +605,7 @@ location_of(struct ltx *x, struct lp_frame *f, size_t n, uint32_t *idx)
 	size_t j, i;
 
 	if (x->locs.n >= UINT32_MAX - 1) {
-		report(x, x->lineno, "too many locations");
+		lp_diag_line(x->d, x->lineno, "too many locations");
 		return -1;
 	}
 	if ((x->locs.n + 1) * 2 > x->tabsize && tab_grow(x) < 0)
@@ -907,7 +881,7 @@ contention_attr(struct ltx *x, const char *p, const char *e)
 	v = eq + 1;
 	skip_ws(&v, e);
 	if (dec(&v, e, &val) < 0) {
-		report(x, x->lineno, "bad number in header line");
+		lp_diag_line(x->d, x->lineno, "bad number in header line");
 		return;
 	}
 #define KEY(s) (kn == sizeof(s) - 1 && memcmp(p, s, kn) == 0)
@@ -917,9 +891,9 @@ contention_attr(struct ltx *x, const char *p, const char *e)
 		x->p->period = val;
 	} else if (KEY("ms since reset")) {
 		if (__builtin_mul_overflow(val, 1000000, &x->p->duration_ns))
-			report(x, x->lineno, "duration out of range");
+			lp_diag_line(x->d, x->lineno, "duration out of range");
 	} else if (!KEY("discarded samples") && !KEY("resolution")) {
-		report(x, x->lineno, "unknown header item '%.*s'",
+		lp_diag_line(x->d, x->lineno, "unknown header item '%.*s'",
 		    (int)(kn > 40 ? 40 : kn), p);
 	}
 #undef KEY
@@ -973,7 +947,7 @@ body_line(struct ltx *x, const char *p, const char *e)
 			if (x->in_rec && !x->skip_rec)
 				frame_line(x, p, e);
 			else if (!x->in_rec)
-				report(x, x->lineno,
+				lp_diag_line(x->d, x->lineno,
 				    "frame line outside a record");
 		} else if (x->in_rec && (size_t)(e - p) >= 10 &&
 		           memcmp(p, "# labels: ", 10) == 0) {
@@ -999,9 +973,9 @@ body_line(struct ltx *x, const char *p, const char *e)
 		r = contention_record(x, p, e);
 	if (r < 0) {
 		if (r == -2)
-			report(x, x->lineno, "number out of range");
+			lp_diag_line(x->d, x->lineno, "number out of range");
 		else if (r == -1 && !x->oom)
-			report(x, x->lineno, "not a %s record: '%.*s'",
+			lp_diag_line(x->d, x->lineno, "not a %s record: '%.*s'",
 			    x->kind == K_HEAP    ? "heap"
 			    : x->kind == K_COUNT ? "count"
 			                         : "contention",

@@ -40,4 +40,7 @@
  */
 #define LP_INLINE_DEPTH_MAX 64u
 
+/* Problems told per input unit by a text decoder; the rest are counted. */
+#define LP_DIAG_MAX 100
+
 #endif
