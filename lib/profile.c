@@ -42,8 +42,10 @@ struct writer {
 	struct lp_out keys; /* "type": for each selected type */
 	size_t *key_off;
 	struct lp_intern *in;
-	uint32_t *frag_id; /* per location: its interned piece id */
-	uint32_t *seq;     /* a sample's piece ids, for --intern */
+	uint32_t *frag_id;      /* per location: its interned piece id */
+	uint32_t *seq;          /* a sample's piece ids, for --intern */
+	struct label_ref *refs; /* scratch for grouping one sample's labels */
+	const struct label_ref **groups;
 };
 
 /* Render location li's frames into frag, once per location per call. */
@@ -162,57 +164,102 @@ write_num_label(struct lp_out *o, const struct lp_label *l)
 	lp_out_ch(o, '}');
 }
 
+/* A label and where it stands on its sample, for grouping many labels. */
+struct label_ref {
+	const struct lp_label *l;
+	size_t i;
+};
+
+static int
+str_cmp(struct lp_str a, struct lp_str b)
+{
+	size_t n = a.n < b.n ? a.n : b.n;
+	int c = n ? memcmp(a.p, b.p, n) : 0;
+
+	return c ? c : (a.n > b.n) - (a.n < b.n);
+}
+
+static int
+by_key_then_place(const void *a, const void *b)
+{
+	const struct label_ref *x = a, *y = b;
+	int c = str_cmp(x->l->key, y->l->key);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+static int
+by_place(const void *a, const void *b)
+{
+	const struct label_ref *x = *(const struct label_ref *const *)a;
+	const struct label_ref *y = *(const struct label_ref *const *)b;
+
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* One key and its values: one value, or an array when the key repeats. */
+static void
+write_label_group(struct lp_out *o, const struct label_ref *g, size_t n,
+    int numeric, int first)
+{
+	size_t j;
+
+	if (!first)
+		lp_out_ch(o, ',');
+	else if (numeric)
+		lp_out_lit(o, ",\"num_labels\":{");
+	else
+		lp_out_lit(o, ",\"labels\":{");
+	lp_out_lstr(o, g[0].l->key);
+	lp_out_ch(o, ':');
+	if (n > 1)
+		lp_out_ch(o, '[');
+	for (j = 0; j < n; j++) {
+		if (j)
+			lp_out_ch(o, ',');
+		if (numeric)
+			write_num_label(o, g[j].l);
+		else
+			lp_out_lstr(o, g[j].l->str);
+	}
+	if (n > 1)
+		lp_out_ch(o, ']');
+}
+
 /*
  * "labels" then "num_labels", keys in order of first appearance; a key
  * that repeats on one sample (legal, if rare) gets an array of values.
+ * Labels are sorted by key so that grouping them costs n log n: a sample
+ * may carry thousands of them, whatever its writer intended.  refs is
+ * scratch of at least s->nlabels entries, groups the same.
  */
 static void
-write_labels(struct lp_out *o, const struct lp_sample *s, int numeric)
+write_labels(struct lp_out *o, const struct lp_sample *s, int numeric,
+    struct label_ref *refs, const struct label_ref **groups)
 {
-	size_t i, j, count;
-	int any = 0;
+	size_t i, n = 0, ng = 0;
 
-	for (i = 0; i < s->nlabels; i++) {
-		const struct lp_label *l = &s->labels[i];
-		if (l->is_num != numeric)
-			continue;
-		for (j = 0; j < i; j++)
-			if (s->labels[j].is_num == numeric &&
-			    str_same(s->labels[j].key, l->key))
-				break;
-		if (j < i)
-			continue; /* written with its first occurrence */
-		if (any)
-			lp_out_ch(o, ',');
-		else if (numeric)
-			lp_out_lit(o, ",\"num_labels\":{");
-		else
-			lp_out_lit(o, ",\"labels\":{");
-		any = 1;
-		lp_out_lstr(o, l->key);
-		lp_out_ch(o, ':');
-		count = 0;
-		for (j = i; j < s->nlabels; j++)
-			count += s->labels[j].is_num == numeric &&
-			         str_same(s->labels[j].key, l->key);
-		if (count > 1)
-			lp_out_ch(o, '[');
-		for (j = i, count = 0; j < s->nlabels; j++) {
-			const struct lp_label *m = &s->labels[j];
-			if (m->is_num != numeric || !str_same(m->key, l->key))
-				continue;
-			if (count++)
-				lp_out_ch(o, ',');
-			if (numeric)
-				write_num_label(o, m);
-			else
-				lp_out_lstr(o, m->str);
+	for (i = 0; i < s->nlabels; i++)
+		if (s->labels[i].is_num == numeric) {
+			refs[n].l = &s->labels[i];
+			refs[n++].i = i;
 		}
-		if (count > 1)
-			lp_out_ch(o, ']');
+	if (!n)
+		return;
+	if (n > 1)
+		qsort(refs, n, sizeof(*refs), by_key_then_place);
+	for (i = 0; i < n; i++)
+		if (i == 0 || !str_same(refs[i].l->key, refs[i - 1].l->key))
+			groups[ng++] = &refs[i];
+	if (ng > 1)
+		qsort(groups, ng, sizeof(*groups), by_place);
+	for (i = 0; i < ng; i++) {
+		const struct label_ref *g = groups[i], *e = g + 1;
+		while (e < refs + n && str_same(e->l->key, g->l->key))
+			e++;
+		write_label_group(o, g, (size_t)(e - g), numeric, i == 0);
 	}
-	if (any)
-		lp_out_ch(o, '}');
+	lp_out_ch(o, '}');
 }
 
 static void
@@ -472,8 +519,10 @@ write_sample(struct writer *w, const struct lp_sample *s)
 		lp_out_lit(o, ",\"stack\":");
 		write_stack(w, o, s);
 	}
-	write_labels(o, s, 0);
-	write_labels(o, s, 1);
+	if (s->nlabels) {
+		write_labels(o, s, 0, w->refs, w->groups);
+		write_labels(o, s, 1, w->refs, w->groups);
+	}
 	lp_out_ch(o, '}');
 	lp_out_end(o);
 }
@@ -511,11 +560,10 @@ int
 lp_profile_write(struct lp_out *o, struct lp_profile *p, const char *src,
     const struct lp_emit_opts *opts, struct lp_intern *in)
 {
-	struct writer w;
-	size_t i;
-	int rc = -LP_ENOMEM;
-
 	static const struct lp_emit_opts defaults = { 0, NULL, 0, NULL };
+	struct writer w;
+	size_t i, most_labels = 0;
+	int rc = -LP_ENOMEM;
 
 	if (!opts)
 		opts = &defaults;
@@ -527,6 +575,13 @@ lp_profile_write(struct lp_out *o, struct lp_profile *p, const char *src,
 	if (lp_out_init(&w.frag, -1, 1 << 16) < 0 ||
 	    lp_out_init(&w.src, -1, 256) < 0 ||
 	    lp_out_init(&w.keys, -1, 256) < 0)
+		goto out;
+	for (i = 0; i < p->nsamples; i++)
+		if (p->samples[i].nlabels > most_labels)
+			most_labels = p->samples[i].nlabels;
+	w.refs = calloc(most_labels + 1, sizeof(*w.refs));
+	w.groups = calloc(most_labels + 1, sizeof(*w.groups));
+	if (!w.refs || !w.groups)
 		goto out;
 	w.frag_off = calloc(p->nlocations + 1, sizeof(*w.frag_off));
 	w.frag_len = calloc(p->nlocations + 1, sizeof(*w.frag_len));
@@ -566,5 +621,7 @@ out:
 	free(w.key_off);
 	free(w.frag_id);
 	free(w.seq);
+	free(w.refs);
+	free(w.groups);
 	return rc;
 }
