@@ -912,19 +912,9 @@ static uint64_t
 intern_stack(struct lp_out *o, const struct lp_frame *f, size_t n,
     unsigned flags, struct lp_intern *in)
 {
-	struct lp_out s;
-	uint64_t id = 0;
-
 	if (!(flags & LP_EMIT_INTERN) || !in)
 		return 0;
-	/* A scratch writer with fd -1 grows in memory. */
-	if (lp_out_init(&s, -1, 4096) == 0) {
-		lp_stack_write(&s, f, n, flags);
-		if (!lp_out_error(&s))
-			id = lp_intern_stack(in, o, s.buf, s.len);
-		lp_out_release(&s);
-	}
-	return id;
+	return lp_intern_frames(in, o, f, n, flags);
 }
 
 static void

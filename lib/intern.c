@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "frame.h"
 #include "intern.h"
 #include "util.h"
 
@@ -23,7 +24,8 @@ struct lp_intern {
 	struct table frags;  /* one location's rendered frames -> frag id */
 	struct table seqs;   /* sequence of frag ids -> stack id */
 	uint64_t next_stack, next_frag;
-	struct lp_arena keys; /* copies of every key */
+	struct lp_arena keys;  /* copies of every key */
+	struct lp_out scratch; /* a stack being rendered, reused */
 };
 
 struct lp_intern *
@@ -35,6 +37,10 @@ lp_intern_new(void)
 		return NULL;
 	in->next_stack = in->next_frag = 1;
 	lp_arena_init(&in->keys, 0);
+	if (lp_out_init(&in->scratch, -1, 4096) < 0) {
+		free(in);
+		return NULL;
+	}
 	return in;
 }
 
@@ -47,6 +53,7 @@ lp_intern_free(struct lp_intern *in)
 	free(in->frags.tab);
 	free(in->seqs.tab);
 	lp_arena_release(&in->keys);
+	lp_out_release(&in->scratch);
 	free(in);
 }
 
@@ -160,4 +167,15 @@ lp_intern_frags(struct lp_intern *in, struct lp_out *o, const uint32_t *frags,
 		lp_out_end(o);
 	}
 	return e->id;
+}
+
+uint64_t
+lp_intern_frames(struct lp_intern *in, struct lp_out *o,
+    const struct lp_frame *f, size_t n, unsigned flags)
+{
+	in->scratch.len = 0;
+	lp_stack_write(&in->scratch, f, n, flags);
+	if (lp_out_error(&in->scratch))
+		return 0;
+	return lp_intern_stack(in, o, in->scratch.buf, in->scratch.len);
 }

@@ -27,6 +27,15 @@ uint64_t lp_intern_stack(
     struct lp_intern *in, struct lp_out *o, const char *json, size_t n);
 
 /*
+ * The same for frames not yet rendered: they are written (as
+ * lp_stack_write writes them, with flags) into a buffer the interner keeps
+ * for the purpose, then interned.  frames are borrowed.
+ */
+struct lp_frame;
+uint64_t lp_intern_frames(struct lp_intern *in, struct lp_out *o,
+    const struct lp_frame *frames, size_t n, unsigned flags);
+
+/*
  * The same for stacks built from pieces, as pprof's are from locations:
  * lp_intern_frag gives each distinct piece (the rendered frames of one
  * location, comma-joined) an id, and lp_intern_frags keys a stack by its
