@@ -14,12 +14,14 @@
 #include "godump.h"
 #include "input.h"
 #include "intern.h"
+#include "legacycpu.h"
 #include "legacytext.h"
 #include "limits.h"
 #include "pprof.h"
 #include "profile.h"
 #include "reader.h"
 #include "str.h"
+#include "threadz.h"
 #include "util.h"
 
 #endif
