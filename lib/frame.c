@@ -2,9 +2,10 @@
 #include "frame.h"
 
 void
-lp_frame_write(struct lp_out *o, const struct lp_frame *f, unsigned flags)
+lp_frame_write_members(
+    struct lp_out *o, const struct lp_frame *f, unsigned flags)
 {
-	lp_out_lit(o, "{\"fn\":");
+	lp_out_lit(o, "\"fn\":");
 	lp_out_lstr(o, f->fn);
 	lp_out_lit(o, ",\"file\":");
 	lp_out_lstr(o, f->file);
@@ -24,17 +25,23 @@ lp_frame_write(struct lp_out *o, const struct lp_frame *f, unsigned flags)
 		lp_out_lit(o, ",\"offset\":");
 		lp_out_hex(o, f->offset);
 	}
+}
+
+void
+lp_frame_write(struct lp_out *o, const struct lp_frame *f, unsigned flags)
+{
+	lp_out_ch(o, '{');
+	lp_frame_write_members(o, f, flags);
 	lp_out_ch(o, '}');
 }
 
 void
-lp_stack_write(
+lp_frames_write(
     struct lp_out *o, const struct lp_frame *f, size_t n, unsigned flags)
 {
 	size_t i;
 	int first = 1;
 
-	lp_out_ch(o, '[');
 	for (i = 0; i < n; i++) {
 		if ((flags & LP_EMIT_DROP_RUNTIME) &&
 		    lp_frame_is_runtime(&f[i]))
@@ -44,6 +51,14 @@ lp_stack_write(
 		first = 0;
 		lp_frame_write(o, &f[i], flags);
 	}
+}
+
+void
+lp_stack_write(
+    struct lp_out *o, const struct lp_frame *f, size_t n, unsigned flags)
+{
+	lp_out_ch(o, '[');
+	lp_frames_write(o, f, n, flags);
 	lp_out_ch(o, ']');
 }
 

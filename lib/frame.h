@@ -40,12 +40,22 @@ struct lp_frame {
  * [,"inlined":true][,"args":…][,"offset":…]}.  "addr" only with
  * LP_EMIT_ADDR in flags.
  */
+/* The same without the braces, for records that add members to a frame
+ * (a goroutine's "created_by" carries the creator's "goid"). */
+void lp_frame_write_members(
+    struct lp_out *o, const struct lp_frame *f, unsigned flags);
+
 void lp_frame_write(struct lp_out *o, const struct lp_frame *f, unsigned flags);
 
 /*
  * Write frames as a JSON array, skipping runtime frames when flags has
  * LP_EMIT_DROP_RUNTIME.
  */
+/* The frames comma-joined, without the brackets: a piece of a stack,
+ * as the pprof writer caches one per location. */
+void lp_frames_write(
+    struct lp_out *o, const struct lp_frame *f, size_t n, unsigned flags);
+
 void lp_stack_write(
     struct lp_out *o, const struct lp_frame *f, size_t n, unsigned flags);
 

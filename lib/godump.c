@@ -930,22 +930,13 @@ write_stack_field(struct lp_out *o, const struct lp_frame *f, size_t n,
 	lp_stack_write(o, f, n, flags);
 }
 
-/* The creator frame, with "goid" inside the frame object, in the key
- * order lp_frame_write uses. */
+/* The creator frame, with "goid" inside the frame object. */
 static void
 write_created(
     struct lp_out *o, const struct lp_frame *f, int has_id, uint64_t id)
 {
-	lp_out_lit(o, ",\"created_by\":{\"fn\":");
-	lp_out_lstr(o, f->fn);
-	lp_out_lit(o, ",\"file\":");
-	lp_out_lstr(o, f->file);
-	lp_out_lit(o, ",\"line\":");
-	lp_out_int(o, f->line);
-	if (f->flags & LP_FRAME_HAS_OFFSET) {
-		lp_out_lit(o, ",\"offset\":");
-		lp_out_hex(o, f->offset);
-	}
+	lp_out_lit(o, ",\"created_by\":{");
+	lp_frame_write_members(o, f, 0);
 	if (has_id) {
 		lp_out_lit(o, ",\"goid\":");
 		lp_out_uint(o, id);

@@ -53,18 +53,9 @@ static void
 render_location(struct writer *w, size_t li)
 {
 	const struct lp_location *l = &w->p->locations[li];
-	size_t start = w->frag.len, i;
-	int first = 1;
+	size_t start = w->frag.len;
 
-	for (i = 0; i < l->nframes; i++) {
-		if ((w->flags & LP_EMIT_DROP_RUNTIME) &&
-		    lp_frame_is_runtime(&l->frames[i]))
-			continue;
-		if (!first)
-			lp_out_ch(&w->frag, ',');
-		first = 0;
-		lp_frame_write(&w->frag, &l->frames[i], w->flags);
-	}
+	lp_frames_write(&w->frag, l->frames, l->nframes, w->flags);
 	w->frag_off[li] = start + 1;
 	w->frag_len[li] = w->frag.len - start;
 }

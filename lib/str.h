@@ -23,12 +23,6 @@ lp_str_make(const char *p, size_t n)
 	return s;
 }
 
-static inline struct lp_str
-lp_str_cstr(const char *p)
-{
-	return lp_str_make(p, p ? strlen(p) : 0);
-}
-
 static inline int
 lp_str_eq(struct lp_str a, const char *lit)
 {
