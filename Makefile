@@ -50,7 +50,7 @@ else
 Q = @
 endif
 
-PROGS    = pprof2ndjson
+PROGS    = $(notdir $(wildcard cmd/*))
 LIB_SRC  = $(sort $(wildcard lib/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/profile.pb-c.o
 LIB_A    = $(BUILD)/libleakpipe.a
