@@ -103,6 +103,37 @@ write_goroutine(const struct lp_goroutine *g, void *ctx)
 }
 
 int
+lp_decode_is_profile(const unsigned char *p, size_t n)
+{
+	switch (lp_detect(p, n)) {
+	case LP_FMT_PPROF:
+	case LP_FMT_HEAP_TEXT:
+	case LP_FMT_COUNT_TEXT:
+	case LP_FMT_CONTENTION_TEXT:
+	case LP_FMT_LEGACY_CPU:
+	case LP_FMT_THREADZ_TEXT: return 1;
+	default: return 0;
+	}
+}
+
+int
+lp_decode_profile(const struct lp_unit *u, struct lp_profile *prof,
+    struct lp_diag *d, struct lp_error *err)
+{
+	enum lp_format fmt = lp_detect(u->data, u->len);
+
+	if (fmt == LP_FMT_PPROF)
+		return lp_pprof_decode(u->data, u->len, prof, err);
+	if (fmt == LP_FMT_LEGACY_CPU)
+		return lp_legacycpu_decode(u->data, u->len, prof, err);
+	if (fmt == LP_FMT_THREADZ_TEXT)
+		return lp_threadz_decode(u->data, u->len, prof, err);
+	if (lp_decode_is_profile(u->data, u->len))
+		return lp_legacytext_decode(u->data, u->len, fmt, prof, d, err);
+	return lp_error_set(err, LP_EDATA, "not a profile");
+}
+
+int
 lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
     const struct lp_emit_opts *opts, struct lp_intern *in, struct lp_diag *d,
     struct lp_error *err)
@@ -120,15 +151,7 @@ lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
 	case LP_FMT_LEGACY_CPU:
 	case LP_FMT_THREADZ_TEXT:
 		lp_profile_init(&prof, 0);
-		if (fmt == LP_FMT_PPROF)
-			rc = lp_pprof_decode(u->data, u->len, &prof, err);
-		else if (fmt == LP_FMT_LEGACY_CPU)
-			rc = lp_legacycpu_decode(u->data, u->len, &prof, err);
-		else if (fmt == LP_FMT_THREADZ_TEXT)
-			rc = lp_threadz_decode(u->data, u->len, &prof, err);
-		else
-			rc = lp_legacytext_decode(
-			    u->data, u->len, fmt, &prof, d, err);
+		rc = lp_decode_profile(u, &prof, d, err);
 		if (rc == 0 && lp_profile_write(o, &prof, u->src, opts, in) < 0)
 			rc = lp_error_set(err, LP_ENOMEM, "out of memory");
 		lp_profile_release(&prof);

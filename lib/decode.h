@@ -23,4 +23,16 @@ int lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
     const struct lp_emit_opts *opts, struct lp_intern *in, struct lp_diag *d,
     struct lp_error *err);
 
+/* Is p[0..n) (a unit's head) a profile of some format, not a dump? */
+int lp_decode_is_profile(const unsigned char *p, size_t n);
+
+/*
+ * Decode the profile in u into prof (lp_profile_init'ed by the caller,
+ * released by the caller whatever the result), for programs that work on
+ * the decoded profile instead of its records.  Returns 0 or a negative
+ * LP_E* with err filled; -LP_EDATA when u is not a profile.
+ */
+int lp_decode_profile(const struct lp_unit *u, struct lp_profile *prof,
+    struct lp_diag *d, struct lp_error *err);
+
 #endif

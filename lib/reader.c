@@ -27,6 +27,8 @@ struct lp_reader {
 	struct lp_out rendered;
 	unsigned long skipped; /* lines a text decoder stepped over */
 	json_t *stacks;        /* "id" -> frames, for this unit */
+	lp_reader_profile_fn profile_fn; /* takes decoded profiles, or NULL */
+	void *profile_ctx;
 };
 
 struct lp_reader *
@@ -57,6 +59,14 @@ lp_reader_free(struct lp_reader *r)
 	free(r->buf);
 	free(r->src);
 	free(r);
+}
+
+void
+lp_reader_set_profile_fn(
+    struct lp_reader *r, lp_reader_profile_fn fn, void *ctx)
+{
+	r->profile_fn = fn;
+	r->profile_ctx = ctx;
 }
 
 int
@@ -100,6 +110,24 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 		r->pos = 0;
 		r->eof = 0;
 		r->mode = M_NDJSON;
+		return 1;
+	}
+	if (r->profile_fn && lp_decode_is_profile(u.data, u.len)) {
+		struct lp_profile prof;
+		if ((rc = lp_input_slurp(r->in, &u, err)) < 0)
+			return rc;
+		lp_profile_init(&prof, 0);
+		rc = lp_decode_profile(&u, &prof, &d, err);
+		if (rc == 0)
+			rc = r->profile_fn(r->profile_ctx, &prof, r->src, err);
+		lp_profile_release(&prof);
+		if (rc < 0)
+			return rc;
+		/* Nothing to read back: the unit ends at once. */
+		r->rendered.len = 0;
+		r->skipped = d.count;
+		r->pos = 0;
+		r->mode = M_RENDERED;
 		return 1;
 	}
 	/* Evidence: decode it in process.  The records go through the same

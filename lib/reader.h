@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "frame.h"
+#include "profile.h"
 
 /*
  * Reads records from leakpipe NDJSON or from the evidence itself: a pprof
@@ -26,6 +27,20 @@ struct lp_reader;
 
 struct lp_reader *lp_reader_new(unsigned flags);
 void lp_reader_free(struct lp_reader *r);
+
+/*
+ * Hand profiles over decoded instead of as records.  When fn is set, an
+ * evidence unit that is a profile (pprof, ?debug=1 text, …; not a dump)
+ * is decoded and given to fn, and yields no records: a program that
+ * aggregates samples skips rendering and parsing them back, which is most
+ * of the work on a large archive.  prof is borrowed for the call; src
+ * names the unit.  fn returns 0 or a negative LP_E* with err filled,
+ * which lp_reader_next then returns for that unit.  NULL restores records.
+ */
+typedef int (*lp_reader_profile_fn)(void *ctx, const struct lp_profile *prof,
+    const char *src, struct lp_error *err);
+void lp_reader_set_profile_fn(
+    struct lp_reader *r, lp_reader_profile_fn fn, void *ctx);
 
 /*
  * Start reading path ("-" = stdin); the previous input is dropped.
