@@ -7,6 +7,8 @@
 #   panicjson    bench peer for goroutine dumps (maruel/panicparse)
 #   bigheap      writes a large real heap profile
 #   bigdump      writes a large real goroutine dump
+#   tracecanon   oracle and bench peer of trace2ndjson (golang.org/x/exp/trace)
+#   bigtrace     writes a large real execution trace
 #
 # Needs a Go toolchain new enough for tests/go/tools/go.mod (GO, default go
 # on PATH) and, unless the module cache already holds them, the Go module
@@ -42,7 +44,7 @@ if ! log=$("$go" mod download 2>&1); then
 	printf '%s\n' "$log" | sed 's/^/  /' >&2
 	die 3 "cannot download the tools' Go modules (is the module proxy reachable?)"
 fi
-if ! log=$("$go" build -o "$out/" ./pprofcanon ./pprofjson ./gostackjson ./panicjson ./bigheap ./bigdump 2>&1); then
+if ! log=$("$go" build -o "$out/" ./pprofcanon ./pprofjson ./gostackjson ./panicjson ./bigheap ./bigdump ./tracecanon ./bigtrace 2>&1); then
 	printf '%s\n' "$log" | sed 's/^/  /' >&2
 	die 1 "building the tools failed"
 fi
