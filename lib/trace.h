@@ -62,7 +62,7 @@ struct lp_tframe {
 
 /*
  * A stack, leaf first.  It lives as long as the generation that defined
- * it (legacy: the whole trace).  The last two fields belong to whoever
+ * it (legacy: the whole trace).  The last three fields belong to whoever
  * writes the stack out (traceemit.c): it caches the rendered JSON there,
  * allocated from lp_trace_arena, so each stack is rendered once.
  */
@@ -71,6 +71,7 @@ struct lp_tstack {
 	const struct lp_tframe *frames;
 	const char *json; /* writer's cache; NULL until first written */
 	size_t jsonlen;
+	uint64_t sid; /* writer's cache: interned id, 0 until known */
 };
 
 /*
@@ -84,7 +85,7 @@ struct lp_tev {
 	enum lp_tev_kind kind;
 	int64_t t;
 	int64_t m, p, g;
-	const struct lp_tstack *stack; /* NULL: no stack */
+	struct lp_tstack *stack; /* NULL: no stack */
 
 	/* LP_TEV_STATE: the resource, from -> to (lp_gstate or lp_pstate),
 	 * reason (GoStop/GoBlock) and the transition's own stack where it
@@ -95,7 +96,7 @@ struct lp_tev {
 	int64_t id;
 	uint8_t from, to;
 	struct lp_str reason;
-	const struct lp_tstack *tstack;
+	struct lp_tstack *tstack;
 
 	/* Range name, metric name, label, task/region type, log category,
 	 * experimental event name. */

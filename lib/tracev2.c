@@ -1,0 +1,2723 @@
+/*
+ * tracev2.c - the Go 1.22+ execution trace: generations, batches and the
+ * ordering that turns per-thread batches into one stream of events.
+ *
+ * A generation is read whole (its batches, string and stack tables, CPU
+ * samples and clock), then each thread's batches become a cursor in a heap
+ * keyed by the time of the cursor's next event.  An event is taken only
+ * when the state it depends on (a goroutine's or proc's sequence number,
+ * the GC sequence) allows it, so timestamps only break ties between ready
+ * events.  The heap and the retry order follow Go's reader step for step,
+ * so events come out in the order golang.org/x/exp/trace gives them.
+ * Memory is the current generation plus the state of live goroutines.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "traceimpl.h"
+#include "u64map.h"
+
+/* Wire event types (spec B.5). */
+enum {
+	EV_BATCH = 1,
+	EV_STACKS = 2,
+	EV_STACK = 3,
+	EV_STRINGS = 4,
+	EV_STRING = 5,
+	EV_CPUSAMPLES = 6,
+	EV_CPUSAMPLE = 7,
+	EV_FREQUENCY = 8,
+	EV_PROCSCHANGE = 9,
+	EV_PROCSTART = 10,
+	EV_PROCSTOP = 11,
+	EV_PROCSTEAL = 12,
+	EV_PROCSTATUS = 13,
+	EV_GOCREATE = 14,
+	EV_GOCREATESYSCALL = 15,
+	EV_GOSTART = 16,
+	EV_GODESTROY = 17,
+	EV_GODESTROYSYSCALL = 18,
+	EV_GOSTOP = 19,
+	EV_GOBLOCK = 20,
+	EV_GOUNBLOCK = 21,
+	EV_GOSYSCALLBEGIN = 22,
+	EV_GOSYSCALLEND = 23,
+	EV_GOSYSCALLENDBLOCKED = 24,
+	EV_GOSTATUS = 25,
+	EV_STWBEGIN = 26,
+	EV_STWEND = 27,
+	EV_GCACTIVE = 28,
+	EV_GCBEGIN = 29,
+	EV_GCEND = 30,
+	EV_GCSWEEPACTIVE = 31,
+	EV_GCSWEEPBEGIN = 32,
+	EV_GCSWEEPEND = 33,
+	EV_GCMARKASSISTACTIVE = 34,
+	EV_GCMARKASSISTBEGIN = 35,
+	EV_GCMARKASSISTEND = 36,
+	EV_HEAPALLOC = 37,
+	EV_HEAPGOAL = 38,
+	EV_GOLABEL = 39,
+	EV_USERTASKBEGIN = 40,
+	EV_USERTASKEND = 41,
+	EV_USERREGIONBEGIN = 42,
+	EV_USERREGIONEND = 43,
+	EV_USERLOG = 44,
+	EV_GOSWITCH = 45,
+	EV_GOSWITCHDESTROY = 46,
+	EV_GOCREATEBLOCKED = 47,
+	EV_GOSTATUSSTACK = 48,
+	EV_EXPBATCH = 49,
+	EV_SYNC = 50,
+	EV_CLOCKSNAPSHOT = 51,
+	EV_ENDOFGEN = 52,
+	EV_EXP_FIRST = 128,
+	EV_EXP_LAST = 136,
+	EV_NTYPES = 137,
+	EV_SYNTH_SYNC = 255 /* our own: a Sync the reader makes */
+};
+
+/* Wire statuses. */
+enum { GS_BAD, GS_RUNNABLE, GS_RUNNING, GS_SYSCALL, GS_WAITING };
+enum { PS_BAD, PS_RUNNING, PS_IDLE, PS_SYSCALL, PS_ABANDONED };
+
+#define MAX_BATCH     65536u
+#define MAX_FRAMES    128u
+#define MAX_STRING    1024u
+#define GEN_MEM_MAX   ((size_t)1 << 30)
+
+struct spec {
+	const char *name;
+	uint8_t nargs;   /* arguments after dt */
+	uint8_t timed;   /* may appear in an event batch */
+	uint8_t stack;   /* 1 + index of the event's stack argument; 0: none */
+	uint8_t str[2];  /* 1 + indexes of string arguments; 0: none */
+	uint8_t start;   /* a range end: the event that begins it */
+};
+
+#define T(n, a) .name = n, .nargs = a, .timed = 1
+static const struct spec specs[EV_NTYPES] = {
+	[EV_PROCSCHANGE] = { T("ProcsChange", 2), .stack = 2 },
+	[EV_PROCSTART] = { T("ProcStart", 2) },
+	[EV_PROCSTOP] = { T("ProcStop", 0) },
+	[EV_PROCSTEAL] = { T("ProcSteal", 3) },
+	[EV_PROCSTATUS] = { T("ProcStatus", 2) },
+	[EV_GOCREATE] = { T("GoCreate", 3), .stack = 3 },
+	[EV_GOCREATESYSCALL] = { T("GoCreateSyscall", 1) },
+	[EV_GOSTART] = { T("GoStart", 2) },
+	[EV_GODESTROY] = { T("GoDestroy", 0) },
+	[EV_GODESTROYSYSCALL] = { T("GoDestroySyscall", 0) },
+	[EV_GOSTOP] = { T("GoStop", 2), .stack = 2, .str = { 1, 0 } },
+	[EV_GOBLOCK] = { T("GoBlock", 2), .stack = 2, .str = { 1, 0 } },
+	[EV_GOUNBLOCK] = { T("GoUnblock", 3), .stack = 3 },
+	[EV_GOSYSCALLBEGIN] = { T("GoSyscallBegin", 2), .stack = 2 },
+	[EV_GOSYSCALLEND] = { T("GoSyscallEnd", 0) },
+	[EV_GOSYSCALLENDBLOCKED] = { T("GoSyscallEndBlocked", 0) },
+	[EV_GOSTATUS] = { T("GoStatus", 3) },
+	[EV_STWBEGIN] = { T("STWBegin", 2), .stack = 2, .str = { 1, 0 } },
+	[EV_STWEND] = { T("STWEnd", 0), .start = EV_STWBEGIN },
+	[EV_GCACTIVE] = { T("GCActive", 1), .start = EV_GCBEGIN },
+	[EV_GCBEGIN] = { T("GCBegin", 2), .stack = 2 },
+	[EV_GCEND] = { T("GCEnd", 1), .start = EV_GCBEGIN },
+	[EV_GCSWEEPACTIVE] = { T("GCSweepActive", 1),
+	    .start = EV_GCSWEEPBEGIN },
+	[EV_GCSWEEPBEGIN] = { T("GCSweepBegin", 1), .stack = 1 },
+	[EV_GCSWEEPEND] = { T("GCSweepEnd", 2), .start = EV_GCSWEEPBEGIN },
+	[EV_GCMARKASSISTACTIVE] = { T("GCMarkAssistActive", 1),
+	    .start = EV_GCMARKASSISTBEGIN },
+	[EV_GCMARKASSISTBEGIN] = { T("GCMarkAssistBegin", 1), .stack = 1 },
+	[EV_GCMARKASSISTEND] = { T("GCMarkAssistEnd", 0),
+	    .start = EV_GCMARKASSISTBEGIN },
+	[EV_HEAPALLOC] = { T("HeapAlloc", 1) },
+	[EV_HEAPGOAL] = { T("HeapGoal", 1) },
+	[EV_GOLABEL] = { T("GoLabel", 1), .str = { 1, 0 } },
+	[EV_USERTASKBEGIN] = { T("UserTaskBegin", 4), .stack = 4,
+	    .str = { 3, 0 } },
+	[EV_USERTASKEND] = { T("UserTaskEnd", 2), .stack = 2 },
+	[EV_USERREGIONBEGIN] = { T("UserRegionBegin", 3), .stack = 3,
+	    .str = { 2, 0 } },
+	[EV_USERREGIONEND] = { T("UserRegionEnd", 3), .stack = 3,
+	    .str = { 2, 0 }, .start = EV_USERREGIONBEGIN },
+	[EV_USERLOG] = { T("UserLog", 4), .stack = 4, .str = { 2, 3 } },
+	[EV_GOSWITCH] = { T("GoSwitch", 2) },
+	[EV_GOSWITCHDESTROY] = { T("GoSwitchDestroy", 2) },
+	[EV_GOCREATEBLOCKED] = { T("GoCreateBlocked", 3), .stack = 3 },
+	[EV_GOSTATUSSTACK] = { T("GoStatusStack", 4), .stack = 4 },
+	[EV_CLOCKSNAPSHOT] = { T("ClockSnapshot", 3) },
+	[128] = { T("Span", 3) },
+	[129] = { T("SpanAlloc", 3) },
+	[130] = { T("SpanFree", 1) },
+	[131] = { T("HeapObject", 2) },
+	[132] = { T("HeapObjectAlloc", 2) },
+	[133] = { T("HeapObjectFree", 1) },
+	[134] = { T("GoroutineStack", 2) },
+	[135] = { T("GoroutineStackAlloc", 2) },
+	[136] = { T("GoroutineStackFree", 1) },
+};
+#undef T
+
+/* One batch of one thread, its payload in the generation's memory. */
+struct batch {
+	int64_t m;
+	uint64_t time;
+	const unsigned char *data;
+	uint32_t len;
+	uint64_t off; /* byte offset of data in the trace */
+	struct batch *next;
+};
+
+/* The batches of one thread, and the cursor over them. */
+struct cursor {
+	int64_t m;
+	struct batch *first, *last, *cur;
+	uint32_t pos;
+	int64_t last_t;
+	/* the next event */
+	uint8_t typ;
+	int64_t time;
+	uint64_t args[4];
+	uint64_t off;
+};
+
+struct pcframe {
+	uint64_t fn, file, line;
+};
+
+struct rawstack {
+	uint64_t id;
+	uint32_t n;
+	const uint64_t *pcs;
+};
+
+struct cpusample {
+	int64_t time;
+	size_t seq; /* file order, to break ties */
+	int64_t m, p, g;
+	uint64_t stack;
+};
+
+/* Everything one generation owns. */
+struct gen {
+	uint64_t num;
+	struct lp_arena arena;
+	struct cursor *curs; /* one per thread, in first-seen order */
+	size_t ncurs, capcurs;
+	struct lp_u64map mindex; /* m -> index in curs */
+	struct lp_u64map strings; /* id -> index in strs */
+	struct lp_str *strs;
+	size_t nstrs, capstrs;
+	struct lp_u64map stacks; /* id -> index in stks */
+	struct rawstack *rstks;
+	struct lp_tstack *stks;
+	size_t nstks, capstks;
+	struct lp_u64map pcs; /* pc -> index in frames */
+	struct pcframe *frames;
+	size_t nframes, capframes;
+	struct cpusample *samples;
+	size_t nsamples, capsamples;
+	uint64_t min_ts;
+	double freq; /* ns per tick; 0 = none seen */
+	int has_clock;
+	uint64_t snap_ts, snap_mono, snap_sec, snap_nsec;
+	size_t nexp; /* experimental batches: kept opaque */
+};
+
+/* A region or range a goroutine or proc is in. */
+struct span {
+	uint8_t typ;
+	uint64_t desc;        /* ranges: the STW reason string id */
+	uint64_t task;        /* regions */
+	const char *name;     /* regions: pooled */
+	size_t namelen;
+};
+
+struct gstate {
+	uint8_t status;
+	uint64_t seq_gen, seq;
+	struct span *regions;
+	size_t nregions, capregions;
+	struct span *ranges;
+	size_t nranges, capranges;
+};
+
+struct pstate {
+	uint8_t status;
+	uint64_t seq_gen, seq;
+	struct span *ranges;
+	size_t nranges, capranges;
+};
+
+struct mstate {
+	int64_t g, p;
+};
+
+struct task {
+	const char *name;
+	size_t namelen;
+	uint64_t parent;
+};
+
+/* An ordered event waiting to be returned. */
+struct qev {
+	uint8_t typ;
+	uint8_t old;    /* ProcStatus/GoStatus: old state; ProcSteal: old status */
+	int64_t time;
+	int64_t m, p, g;
+	uint64_t args[4];
+	uint64_t parent;      /* UserTaskEnd */
+	const char *tname;    /* UserTaskEnd: the task's type, pooled */
+	size_t tnamelen;
+	uint64_t sync_n;
+	struct gen *table;    /* Sync: the generation announced, or NULL */
+};
+
+/* Names kept across generations (task and region types). */
+struct pool {
+	struct lp_u64map index; /* hash -> chain head + 1 */
+	struct pooled {
+		struct pooled *next;
+		size_t n;
+		char s[];
+	} **all;
+	size_t nall, capall;
+};
+
+struct reader {
+	struct lp_byte_src src;
+	const unsigned char *p; /* current window */
+	size_t n, pos;
+	uint64_t base; /* trace offset of p[0] */
+	int in_head;
+	unsigned char *buf;
+	int eof;
+	struct lp_error err;
+	int failed; /* err holds a read error */
+};
+
+struct v2 {
+	struct lp_trace base;
+	struct reader rd;
+	struct gen *gen, *spare;
+	struct batch *spill;
+	uint64_t spill_gen;
+	int spill_err; /* an error is deferred: 1 = after one Sync */
+	int spill_err_sync;
+	struct lp_error deferred;
+	int read_gen_failed;
+
+	struct cursor **heap;
+	size_t nheap, capheap;
+	size_t sample_pos;
+
+	/* ordering state */
+	struct lp_u64map gidx, pidx, midx, tidx;
+	struct gstate *gs;
+	size_t ngs, capgs;
+	uint64_t *gfree;
+	size_t ngfree, capgfree;
+	struct pstate *ps;
+	size_t nps, capps;
+	struct mstate *ms;
+	size_t nms, capms;
+	struct task *tasks;
+	size_t ntasks, captasks;
+	uint64_t *tfree;
+	size_t ntfree, captfree;
+	uint64_t gc_seq;
+	int gc_state; /* 0 undetermined, 1 not running, 2 running */
+	uint64_t initial_gen;
+	struct pool names;
+
+	struct qev *q;
+	size_t qhead, qlen, qcap;
+	uint64_t syncs;
+	int64_t last_ts;
+	int done;
+	int failed;
+	struct lp_error fail;
+	struct lp_tev ev;
+	int have_first; /* a generation has been installed */
+};
+
+/* ---- errors ---------------------------------------------------------- */
+
+static int LP_PRINTF(3, 4)
+fail(struct v2 *t, struct lp_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->failed = 1;
+	t->fail.code = LP_EDATA;
+	va_start(ap, fmt);
+	vsnprintf(t->fail.msg, sizeof t->fail.msg, fmt, ap);
+	va_end(ap);
+	if (err)
+		*err = t->fail;
+	return -LP_EDATA;
+}
+
+static int
+nomem(struct v2 *t, struct lp_error *err)
+{
+	t->failed = 1;
+	lp_error_set(&t->fail, LP_ENOMEM, "out of memory");
+	if (err)
+		*err = t->fail;
+	return -LP_ENOMEM;
+}
+
+/* Grow a malloc'd array to hold at least need elements. */
+static int
+reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 8;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	if (c > SIZE_MAX / size || !(q = realloc(*p, c * size)))
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+#define RESERVE(arr, cap, need) reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+/* ---- reading bytes --------------------------------------------------- */
+
+#define READ_CHUNK ((size_t)256 << 10)
+
+/* Make at least one unread byte available: 1, 0 at the end, -1 error. */
+static int
+rd_fill(struct reader *r)
+{
+	long k;
+
+	if (r->pos < r->n)
+		return 1;
+	if (r->eof || !r->src.more)
+		return 0;
+	if (!r->buf && !(r->buf = malloc(READ_CHUNK))) {
+		lp_error_set(&r->err, LP_ENOMEM, "out of memory");
+		r->failed = 1;
+		return -1;
+	}
+	r->base += r->n;
+	r->p = r->buf;
+	r->n = r->pos = 0;
+	r->in_head = 0;
+	k = r->src.more(r->src.ctx, r->buf, READ_CHUNK, &r->err);
+	if (k < 0) {
+		r->failed = 1;
+		return -1;
+	}
+	if (k == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->n = (size_t)k;
+	return 1;
+}
+
+static uint64_t
+rd_off(const struct reader *r)
+{
+	return r->base + r->pos;
+}
+
+static int
+rd_byte(struct reader *r, unsigned char *b)
+{
+	int rc = rd_fill(r);
+
+	if (rc > 0)
+		*b = r->p[r->pos++];
+	return rc;
+}
+
+/* 1 with *v; 0 at the end (even mid-value); -1 read error; -2 bad. */
+static int
+rd_uvarint(struct reader *r, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned char b;
+
+	for (unsigned k = 0; k < 10; k++) {
+		int rc = rd_byte(r, &b);
+		if (rc <= 0)
+			return rc;
+		if (k == 9 && b > 1)
+			return -2;
+		x |= (uint64_t)(b & 0x7f) << (7 * k);
+		if (!(b & 0x80)) {
+			*v = x;
+			return 1;
+		}
+	}
+	return -2;
+}
+
+/*
+ * n bytes that stay valid for the generation: a pointer into the head
+ * when the source holds the whole trace there, else a copy in a.
+ * Returns NULL at a short read (*short_read set) or out of memory.
+ */
+static const unsigned char *
+rd_take(struct reader *r, size_t n, struct lp_arena *a, int *short_read)
+{
+	unsigned char *dst;
+	size_t got = 0;
+
+	*short_read = 0;
+	if (r->in_head && r->n - r->pos >= n) {
+		const unsigned char *p = r->p + r->pos;
+		r->pos += n;
+		return p;
+	}
+	if (!(dst = lp_arena_alloc(a, n ? n : 1)))
+		return NULL;
+	while (got < n) {
+		int rc = rd_fill(r);
+		if (rc <= 0) {
+			*short_read = rc == 0;
+			return NULL;
+		}
+		size_t k = r->n - r->pos;
+		if (k > n - got)
+			k = n - got;
+		memcpy(dst + got, r->p + r->pos, k);
+		r->pos += k;
+		got += k;
+	}
+	return dst;
+}
+
+/* ---- generations ----------------------------------------------------- */
+
+static int64_t
+ticks_to_ns(double f, uint64_t t)
+{
+	double ns = (double)t * f;
+
+	/* Go converts with truncation; out of range is garbage there and
+	 * undefined here, so pin it. */
+	if (!(ns < 9.2e18))
+		return INT64_MAX;
+	return (int64_t)ns;
+}
+
+static void
+gen_reset(struct gen *g)
+{
+	lp_arena_release(&g->arena);
+	lp_u64map_clear(&g->mindex);
+	lp_u64map_clear(&g->strings);
+	lp_u64map_clear(&g->stacks);
+	lp_u64map_clear(&g->pcs);
+	g->num = 0;
+	g->ncurs = g->nstrs = g->nstks = g->nframes = g->nsamples = 0;
+	g->min_ts = 0;
+	g->freq = 0;
+	g->has_clock = 0;
+	g->nexp = 0;
+}
+
+static void
+gen_free(struct gen *g)
+{
+	if (!g)
+		return;
+	lp_arena_release(&g->arena);
+	lp_u64map_free(&g->mindex);
+	lp_u64map_free(&g->strings);
+	lp_u64map_free(&g->stacks);
+	lp_u64map_free(&g->pcs);
+	free(g->curs);
+	free(g->strs);
+	free(g->rstks);
+	free(g->frames);
+	free(g->samples);
+	free(g);
+}
+
+/* A little reader over one batch's payload, for the table sections. */
+struct bp {
+	const unsigned char *p;
+	size_t n, pos;
+	uint64_t off;
+};
+
+static int
+bp_uv(struct bp *b, uint64_t *v)
+{
+	return lp_uvarint(b->p, b->n, &b->pos, v) > 0;
+}
+
+#define BAD(...) fail(t, err, __VA_ARGS__)
+
+static int
+add_strings(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
+{
+	while (b->pos < b->n) {
+		uint64_t id, len, at = b->off + b->pos;
+		if (b->p[b->pos++] != EV_STRING)
+			return BAD("expected a string event at byte %llu",
+			    (unsigned long long)at);
+		if (!bp_uv(b, &id) || !bp_uv(b, &len))
+			return BAD("bad string event at byte %llu",
+			    (unsigned long long)at);
+		if (len > MAX_STRING)
+			return BAD("string of %llu bytes at byte %llu, the "
+				   "maximum is %u",
+			    (unsigned long long)len, (unsigned long long)at,
+			    MAX_STRING);
+		if (len > b->n - b->pos)
+			return BAD("string at byte %llu runs past its batch",
+			    (unsigned long long)at);
+		if (id == 0 || lp_u64map_get(&g->strings, id))
+			return BAD("multiple strings with the same ID: id=%llu "
+				   "(byte %llu)",
+			    (unsigned long long)id, (unsigned long long)at);
+		if (RESERVE(g->strs, g->capstrs, g->nstrs + 1) < 0 ||
+		    lp_u64map_put(&g->strings, id, g->nstrs) < 0)
+			return nomem(t, err);
+		g->strs[g->nstrs++] =
+		    lp_str_make((const char *)b->p + b->pos, (size_t)len);
+		b->pos += (size_t)len;
+	}
+	return 0;
+}
+
+static int
+add_stacks(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
+{
+	while (b->pos < b->n) {
+		uint64_t id, nf, at = b->off + b->pos;
+		uint64_t *pcs;
+		if (b->p[b->pos++] != EV_STACK)
+			return BAD("expected a stack event at byte %llu",
+			    (unsigned long long)at);
+		if (!bp_uv(b, &id) || !bp_uv(b, &nf))
+			return BAD("bad stack event at byte %llu",
+			    (unsigned long long)at);
+		if (nf > MAX_FRAMES)
+			return BAD("stack of %llu frames at byte %llu, the "
+				   "maximum is %u",
+			    (unsigned long long)nf, (unsigned long long)at,
+			    MAX_FRAMES);
+		if (id == 0 || lp_u64map_get(&g->stacks, id))
+			return BAD("multiple stacks with the same ID: id=%llu "
+				   "(byte %llu)",
+			    (unsigned long long)id, (unsigned long long)at);
+		pcs = lp_arena_alloc(&g->arena, (nf ? nf : 1) * sizeof *pcs);
+		if (!pcs)
+			return nomem(t, err);
+		for (uint64_t i = 0; i < nf; i++) {
+			struct pcframe f;
+			uint64_t pc;
+			if (!bp_uv(b, &pc) || !bp_uv(b, &f.fn) ||
+			    !bp_uv(b, &f.file) || !bp_uv(b, &f.line))
+				return BAD("bad frame %llu of stack %llu at "
+					   "byte %llu",
+				    (unsigned long long)i + 1,
+				    (unsigned long long)id,
+				    (unsigned long long)at);
+			pcs[i] = pc;
+			if (lp_u64map_get(&g->pcs, pc))
+				continue; /* the first record of a pc wins */
+			if (RESERVE(g->frames, g->capframes, g->nframes + 1) <
+			        0 ||
+			    lp_u64map_put(&g->pcs, pc, g->nframes) < 0)
+				return nomem(t, err);
+			g->frames[g->nframes++] = f;
+		}
+		if (RESERVE(g->rstks, g->capstks, g->nstks + 1) < 0 ||
+		    lp_u64map_put(&g->stacks, id, g->nstks) < 0)
+			return nomem(t, err);
+		g->rstks[g->nstks++] =
+		    (struct rawstack){ id, (uint32_t)nf, pcs };
+	}
+	return 0;
+}
+
+static int
+add_samples(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
+{
+	while (b->pos < b->n) {
+		uint64_t v[5], at = b->off + b->pos;
+		if (b->p[b->pos++] != EV_CPUSAMPLE)
+			return BAD("expected a CPU sample at byte %llu",
+			    (unsigned long long)at);
+		for (int i = 0; i < 5; i++)
+			if (!bp_uv(b, &v[i]))
+				return BAD("bad CPU sample at byte %llu",
+				    (unsigned long long)at);
+		if (RESERVE(g->samples, g->capsamples, g->nsamples + 1) < 0)
+			return nomem(t, err);
+		g->samples[g->nsamples] = (struct cpusample){
+			.time = (int64_t)v[0], /* ticks until fixed up */
+			.seq = g->nsamples,
+			.m = (int64_t)v[1],
+			.p = (int64_t)v[2],
+			.g = v[3] == 0 ? LP_NO_ID : (int64_t)v[3],
+			.stack = v[4],
+		};
+		g->nsamples++;
+	}
+	return 0;
+}
+
+static int
+set_sync(struct v2 *t, struct gen *g, const struct batch *bt, struct bp *b,
+    struct lp_error *err)
+{
+	uint64_t last = bt->time;
+
+	if (t->base.version >= 25)
+		b->pos++; /* the Sync byte */
+	while (b->pos < b->n) {
+		uint64_t at = b->off + b->pos, f, dt;
+		unsigned char e = b->p[b->pos++];
+		if (e == EV_FREQUENCY) {
+			if (g->freq != 0)
+				return BAD("found multiple frequency events "
+					   "(byte %llu)",
+				    (unsigned long long)at);
+			if (!bp_uv(b, &f))
+				return BAD("bad frequency event at byte %llu",
+				    (unsigned long long)at);
+			/* As Go computes it, to the last bit. */
+			g->freq = 1.0 / ((double)f / 1e9);
+		} else if (e == EV_CLOCKSNAPSHOT && t->base.version >= 25) {
+			if (g->has_clock)
+				return BAD("found multiple clock snapshot "
+					   "events (byte %llu)",
+				    (unsigned long long)at);
+			g->has_clock = 1;
+			if (!bp_uv(b, &dt) || !bp_uv(b, &g->snap_mono) ||
+			    !bp_uv(b, &g->snap_sec) ||
+			    !bp_uv(b, &g->snap_nsec))
+				return BAD("bad clock snapshot at byte %llu",
+				    (unsigned long long)at);
+			last += dt;
+			g->snap_ts = last;
+		} else {
+			return BAD("expected frequency or clock snapshot "
+				   "event, got %u (byte %llu)",
+			    e, (unsigned long long)at);
+		}
+	}
+	return 0;
+}
+
+/* File one batch of the generation where it belongs. */
+static int
+process_batch(struct v2 *t, struct gen *g, struct batch *bt, int exp,
+    struct lp_error *err)
+{
+	struct bp b = { bt->data, bt->len, 0, bt->off };
+	unsigned first = bt->len ? bt->data[0] : 0;
+
+	if (exp) {
+		g->nexp++;
+		return 0;
+	}
+	if (bt->len && first == EV_STRINGS) {
+		b.pos = 1;
+		return add_strings(t, g, &b, err);
+	}
+	if (bt->len && first == EV_STACKS) {
+		b.pos = 1;
+		return add_stacks(t, g, &b, err);
+	}
+	if (bt->len && first == EV_CPUSAMPLES) {
+		b.pos = 1;
+		return add_samples(t, g, &b, err);
+	}
+	if (bt->len && ((first == EV_FREQUENCY && t->base.version < 25) ||
+	                   (first == EV_SYNC && t->base.version >= 25)))
+		return set_sync(t, g, bt, &b, err);
+
+	uint64_t *ix = lp_u64map_get(&g->mindex, (uint64_t)bt->m);
+	struct cursor *c;
+	if (!ix) {
+		if (RESERVE(g->curs, g->capcurs, g->ncurs + 1) < 0 ||
+		    lp_u64map_put(&g->mindex, (uint64_t)bt->m, g->ncurs) < 0)
+			return nomem(t, err);
+		c = &g->curs[g->ncurs++];
+		memset(c, 0, sizeof *c);
+		c->m = bt->m;
+	} else {
+		c = &g->curs[*ix];
+	}
+	bt->next = NULL;
+	if (c->last)
+		c->last->next = bt;
+	else
+		c->first = bt;
+	c->last = bt;
+	return 0;
+}
+
+/*
+ * Read one batch header and payload.  Returns 1 with *out (payload in the
+ * generation arena or the head), *gen_num and *exp; 2 for an
+ * EndOfGeneration byte; 0 at a clean end; negative on error.
+ */
+static int
+read_batch(struct v2 *t, struct gen *g, struct batch **out,
+    uint64_t *gen_num, int *exp, struct lp_error *err)
+{
+	struct reader *r = &t->rd;
+	uint64_t at = rd_off(r), m, ts, size;
+	unsigned char typ, e;
+	int rc, shortr;
+	struct batch *bt;
+	const char *what;
+
+	*gen_num = 0;
+	*exp = 0;
+	rc = rd_byte(r, &typ);
+	if (rc == 0)
+		return 0;
+	if (rc < 0)
+		goto readerr;
+	if (typ == EV_ENDOFGEN && t->base.version >= 26)
+		return 2;
+	if (typ != EV_BATCH && typ != EV_EXPBATCH)
+		return BAD("expected batch event, got event %u (byte %llu)",
+		    typ, (unsigned long long)at);
+	if (typ == EV_EXPBATCH) {
+		if ((rc = rd_byte(r, &e)) <= 0) {
+			what = "experiment";
+			goto trunc;
+		}
+		*exp = 1;
+	}
+	what = "gen";
+	if ((rc = rd_uvarint(r, gen_num)) <= 0)
+		goto trunc;
+	what = "M ID";
+	if ((rc = rd_uvarint(r, &m)) <= 0)
+		goto trunc;
+	what = "timestamp";
+	if ((rc = rd_uvarint(r, &ts)) <= 0)
+		goto trunc;
+	what = "size";
+	if ((rc = rd_uvarint(r, &size)) <= 0)
+		goto trunc;
+	if (size > MAX_BATCH)
+		return BAD("invalid batch size %llu, maximum is %u (batch at "
+			   "byte %llu)",
+		    (unsigned long long)size, MAX_BATCH,
+		    (unsigned long long)at);
+	if (!(bt = lp_arena_alloc(&g->arena, sizeof *bt)))
+		goto mem;
+	bt->off = rd_off(r);
+	bt->data = rd_take(r, (size_t)size, &g->arena, &shortr);
+	if (!bt->data) {
+		if (shortr)
+			return BAD("failed to read full batch: wanted %llu "
+				   "bytes at byte %llu, the trace ends first",
+			    (unsigned long long)size,
+			    (unsigned long long)bt->off);
+		if (r->failed)
+			goto readerr;
+		goto mem;
+	}
+	bt->m = (int64_t)m;
+	bt->time = ts;
+	bt->len = (uint32_t)size;
+	*out = bt;
+	return 1;
+trunc:
+	if (rc == -1)
+		goto readerr;
+	if (rc == -2)
+		return BAD("invalid varint in batch %s at byte %llu", what,
+		    (unsigned long long)at);
+	return BAD("error reading batch %s: the trace ends at byte %llu "
+		   "(batch at byte %llu)",
+	    what, (unsigned long long)rd_off(r), (unsigned long long)at);
+readerr:
+	t->failed = 1;
+	t->fail = r->err;
+	if (err)
+		*err = r->err;
+	return -(r->err.code ? r->err.code : LP_EIO);
+mem:
+	if (g->arena.used + 2 * MAX_BATCH >= GEN_MEM_MAX)
+		return BAD("generation at byte %llu is larger than %zu MiB",
+		    (unsigned long long)at, GEN_MEM_MAX >> 20);
+	return nomem(t, err);
+}
+
+static int
+cmp_sample(const void *a, const void *b)
+{
+	const struct cpusample *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* After the last batch: check the tables, resolve stacks, fix samples. */
+static int
+finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
+{
+	if (g->freq == 0)
+		return BAD("no frequency event found in generation %llu",
+		    (unsigned long long)g->num);
+	if (t->base.version >= 25 && !g->has_clock)
+		return BAD("no clock snapshot event found in generation %llu",
+		    (unsigned long long)g->num);
+	g->stks = lp_arena_calloc(&g->arena, g->nstks ? g->nstks : 1,
+	    sizeof *g->stks);
+	if (!g->stks)
+		return nomem(t, err);
+	for (size_t i = 0; i < g->nstks; i++) {
+		const struct rawstack *rs = &g->rstks[i];
+		struct lp_tframe *f = lp_arena_alloc(
+		    &g->arena, (rs->n ? rs->n : 1) * sizeof *f);
+		if (!f)
+			return nomem(t, err);
+		for (uint32_t k = 0; k < rs->n; k++) {
+			uint64_t *fx = lp_u64map_get(&g->pcs, rs->pcs[k]);
+			const struct pcframe *pf;
+			uint64_t *s1, *s2;
+			if (!fx)
+				return BAD("found unknown pc %llx for stack %llu",
+				    (unsigned long long)rs->pcs[k],
+				    (unsigned long long)rs->id);
+			pf = &g->frames[*fx];
+			s1 = pf->fn ? lp_u64map_get(&g->strings, pf->fn) : NULL;
+			s2 = pf->file ? lp_u64map_get(&g->strings, pf->file)
+			              : NULL;
+			if (pf->fn && !s1)
+				return BAD("found invalid func string ID %llu "
+					   "for stack %llu",
+				    (unsigned long long)pf->fn,
+				    (unsigned long long)rs->id);
+			if (pf->file && !s2)
+				return BAD("found invalid file string ID %llu "
+					   "for stack %llu",
+				    (unsigned long long)pf->file,
+				    (unsigned long long)rs->id);
+			f[k].pc = rs->pcs[k];
+			f[k].fn = s1 ? g->strs[*s1] : lp_str_make("", 0);
+			f[k].file = s2 ? g->strs[*s2] : lp_str_make("", 0);
+			f[k].line = pf->line;
+		}
+		g->stks[i] = (struct lp_tstack){ rs->n, f, NULL, 0, 0 };
+	}
+	for (size_t i = 0; i < g->nsamples; i++)
+		g->samples[i].time =
+		    ticks_to_ns(g->freq, (uint64_t)g->samples[i].time);
+	/* Stable, like the insertion sort Go's sort uses on short runs;
+	 * longer runs with equal times may come out otherwise there. */
+	if (g->nsamples > 1)
+		qsort(g->samples, g->nsamples, sizeof *g->samples, cmp_sample);
+	return 0;
+}
+
+static struct gen *
+new_gen(struct v2 *t)
+{
+	struct gen *g = t->spare;
+
+	if (g) {
+		t->spare = NULL;
+		gen_reset(g);
+	} else if (!(g = calloc(1, sizeof *g))) {
+		return NULL;
+	}
+	lp_arena_init(&g->arena, GEN_MEM_MAX);
+	return g;
+}
+
+/* Move the spilled batch (in the old generation's memory) into g. */
+static int
+adopt_spill(struct v2 *t, struct gen *g, struct lp_error *err)
+{
+	struct batch *s = t->spill, *bt;
+	unsigned char *data;
+
+	t->spill = NULL;
+	if (!(bt = lp_arena_alloc(&g->arena, sizeof *bt)) ||
+	    !(data = lp_arena_alloc(&g->arena, s->len ? s->len : 1)))
+		return nomem(t, err);
+	*bt = *s;
+	memcpy(data, s->data, s->len);
+	bt->data = data;
+	g->num = t->spill_gen;
+	g->min_ts = bt->time;
+	return process_batch(t, g, bt, 0, err);
+}
+
+/*
+ * Read the next generation into a new struct gen.  Returns 1 with *out,
+ * 0 at the end of the trace, or negative with the error stored: for Go
+ * 1.25 and older an error after the generation began is deferred
+ * (t->spill_err) and the generation is still returned, as Go does.
+ */
+static int
+read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
+{
+	struct gen *g = new_gen(t);
+	struct batch *bt = NULL;
+	uint64_t gnum;
+	int exp, rc;
+	int v126 = t->base.version >= 26;
+	int any = 0;
+
+	*out = NULL;
+	if (!g)
+		return nomem(t, err);
+	if (!v126 && t->spill) {
+		if ((rc = adopt_spill(t, g, err)) < 0)
+			goto bad;
+		any = 1;
+	}
+	for (;;) {
+		struct lp_error e = { 0, "" };
+		uint64_t at = rd_off(&t->rd);
+		rc = read_batch(t, g, &bt, &gnum, &exp, &e);
+		if (rc == 0) {
+			if (!v126)
+				break;
+			if (any) {
+				rc = BAD("incomplete generation found at byte "
+					 "%llu; trace likely truncated",
+				    (unsigned long long)at);
+				goto bad;
+			}
+			t->spare = g;
+			return 0;
+		}
+		if (rc < 0) {
+			if (!v126 && g->num != 0) {
+				/* Deliver this generation, then the error. */
+				t->failed = 0;
+				t->spill_err = 1;
+				t->deferred = e;
+				break;
+			}
+			if (err)
+				*err = e;
+			goto bad;
+		}
+		if (rc == 2) { /* EndOfGeneration */
+			if (g->num == 0)
+				g->num = gnum;
+			break;
+		}
+		if (v126) {
+			if (g->num == 0)
+				g->num = gnum;
+			if (gnum == 0) {
+				rc = BAD("invalid generation number 0 (batch at "
+					 "byte %llu)",
+				    (unsigned long long)at);
+				goto bad;
+			}
+			if (gnum != g->num) {
+				rc = BAD("broken trace: missing "
+					 "end-of-generation event, or "
+					 "generations are interleaved (batch "
+					 "at byte %llu)",
+				    (unsigned long long)at);
+				goto bad;
+			}
+		} else {
+			if (gnum == 0) {
+				rc = BAD("invalid generation number 0 (batch at "
+					 "byte %llu)",
+				    (unsigned long long)at);
+				goto bad;
+			}
+			if (g->num == 0)
+				g->num = gnum;
+			if (gnum == g->num + 1) {
+				t->spill = bt;
+				t->spill_gen = gnum;
+				break;
+			}
+			if (gnum != g->num) {
+				rc = BAD("generations out of order (batch at "
+					 "byte %llu)",
+				    (unsigned long long)at);
+				goto bad;
+			}
+		}
+		any = 1;
+		if (g->min_ts == 0 || bt->time < g->min_ts)
+			g->min_ts = bt->time;
+		if ((rc = process_batch(t, g, bt, exp, err)) < 0)
+			goto bad;
+	}
+	if ((rc = finish_gen(t, g, err)) < 0)
+		goto bad;
+	*out = g;
+	return 1;
+bad:
+	gen_free(g);
+	return rc < 0 ? rc : -LP_EDATA;
+}
+
+/* ---- the cursor heap, as Go's reader keeps it ------------------------ */
+
+/* Decode the cursor's next event; 1 when there is one, 0 at the end of
+ * its batches, negative on a malformed event. */
+static int
+cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
+{
+	const struct spec *s;
+	uint64_t dt;
+	size_t pos;
+
+	while (c->cur && c->pos == c->cur->len) {
+		c->cur = c->cur->next;
+		c->pos = 0;
+		c->last_t = 0;
+	}
+	if (!c->cur)
+		return 0;
+	if (c->last_t == 0)
+		c->last_t = ticks_to_ns(freq, c->cur->time);
+	pos = c->pos;
+	c->off = c->cur->off + pos;
+	c->typ = c->cur->data[pos++];
+	if (c->typ >= EV_NTYPES)
+		return BAD("found invalid event type: %u (byte %llu)", c->typ,
+		    (unsigned long long)c->off);
+	s = &specs[c->typ];
+	if (!s->timed)
+		return BAD("found event without a timestamp: type=%u (byte "
+			   "%llu)",
+		    c->typ, (unsigned long long)c->off);
+	if (lp_uvarint(c->cur->data, c->cur->len, &pos, &dt) <= 0)
+		return BAD("found invalid uvarint for timestamp (byte %llu)",
+		    (unsigned long long)c->off);
+	for (unsigned i = 0; i < s->nargs; i++)
+		if (lp_uvarint(c->cur->data, c->cur->len, &pos, &c->args[i]) <=
+		    0)
+			return BAD("found invalid uvarint in %s event (byte "
+				   "%llu)",
+			    s->name, (unsigned long long)c->off);
+	c->time = ticks_to_ns(freq, dt) + c->last_t;
+	c->last_t = c->time;
+	c->pos = (uint32_t)pos;
+	return 1;
+}
+
+static void
+heap_swap(struct cursor **h, size_t i, size_t j)
+{
+	struct cursor *x = h[i];
+
+	h[i] = h[j];
+	h[j] = x;
+}
+
+static size_t
+sift_up(struct cursor **h, size_t i)
+{
+	while (i > 0 && h[(i - 1) / 2]->time > h[i]->time) {
+		heap_swap(h, (i - 1) / 2, i);
+		i = (i - 1) / 2;
+	}
+	return i;
+}
+
+static void
+sift_down(struct cursor **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = 2 * i + 2;
+		int64_t mt = i < n ? h[i]->time : INT64_MAX;
+		if (l < n && h[l]->time < mt) {
+			mt = h[l]->time;
+			m = l;
+		}
+		if (r < n && h[r]->time < mt)
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(h, i, m);
+		i = m;
+	}
+}
+
+static void
+heap_remove(struct v2 *t, size_t i)
+{
+	while (i > 0) {
+		heap_swap(t->heap, (i - 1) / 2, i);
+		i = (i - 1) / 2;
+	}
+	heap_swap(t->heap, 0, t->nheap - 1);
+	t->nheap--;
+	sift_down(t->heap, t->nheap, 0);
+}
+
+/* Stable insertion sort by next-event time (Go sorts the frontier when
+ * its root cannot advance; frontiers are a handful of threads). */
+static void
+heap_sort(struct cursor **h, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct cursor *x = h[i];
+		size_t j = i;
+		while (j > 0 && h[j - 1]->time > x->time) {
+			h[j] = h[j - 1];
+			j--;
+		}
+		h[j] = x;
+	}
+}
+
+/* ---- ordering state -------------------------------------------------- */
+
+static struct qev *
+push(struct v2 *t)
+{
+	struct qev *e;
+
+	if (t->qlen == t->qcap) {
+		size_t nc = t->qcap ? t->qcap * 2 : 16;
+		struct qev *nq = malloc(nc * sizeof *nq);
+		if (!nq)
+			return NULL;
+		for (size_t i = 0; i < t->qlen; i++)
+			nq[i] = t->q[(t->qhead + i) % t->qcap];
+		free(t->q);
+		t->q = nq;
+		t->qcap = nc;
+		t->qhead = 0;
+	}
+	e = &t->q[(t->qhead + t->qlen) % t->qcap];
+	t->qlen++;
+	memset(e, 0, sizeof *e);
+	return e;
+}
+
+struct ctx {
+	int64_t m, p, g;
+};
+
+/* Queue the event the cursor holds, in context c. */
+static struct qev *
+queue_ev(struct v2 *t, const struct cursor *cur, struct ctx c)
+{
+	struct qev *e = push(t);
+
+	if (!e)
+		return NULL;
+	e->typ = cur->typ;
+	e->time = cur->time;
+	e->m = c.m;
+	e->p = c.p;
+	e->g = c.g;
+	memcpy(e->args, cur->args, sizeof e->args);
+	return e;
+}
+
+static struct gstate *
+gget(struct v2 *t, int64_t g)
+{
+	uint64_t *ix = lp_u64map_get(&t->gidx, (uint64_t)g);
+
+	return ix ? &t->gs[*ix] : NULL;
+}
+
+static struct gstate *
+gnew(struct v2 *t, int64_t g, uint8_t status, uint64_t gen)
+{
+	uint64_t ix;
+	struct gstate *s;
+
+	if (t->ngfree) {
+		ix = t->gfree[--t->ngfree];
+	} else {
+		if (RESERVE(t->gs, t->capgs, t->ngs + 1) < 0)
+			return NULL;
+		ix = t->ngs++;
+		memset(&t->gs[ix], 0, sizeof t->gs[ix]);
+	}
+	if (lp_u64map_put(&t->gidx, (uint64_t)g, ix) < 0)
+		return NULL;
+	s = &t->gs[ix];
+	s->status = status;
+	s->seq_gen = gen;
+	s->seq = 0;
+	s->nregions = s->nranges = 0;
+	return s;
+}
+
+static int
+gdel(struct v2 *t, int64_t g)
+{
+	uint64_t *ix = lp_u64map_get(&t->gidx, (uint64_t)g);
+	uint64_t i;
+
+	if (!ix)
+		return 0;
+	i = *ix;
+	lp_u64map_del(&t->gidx, (uint64_t)g);
+	if (RESERVE(t->gfree, t->capgfree, t->ngfree + 1) < 0)
+		return -1;
+	t->gfree[t->ngfree++] = i;
+	return 0;
+}
+
+static struct pstate *
+pget(struct v2 *t, int64_t p)
+{
+	uint64_t *ix = lp_u64map_get(&t->pidx, (uint64_t)p);
+
+	return ix ? &t->ps[*ix] : NULL;
+}
+
+static struct pstate *
+pnew(struct v2 *t, int64_t p, uint8_t status, uint64_t gen)
+{
+	struct pstate *s;
+
+	if (RESERVE(t->ps, t->capps, t->nps + 1) < 0 ||
+	    lp_u64map_put(&t->pidx, (uint64_t)p, t->nps) < 0)
+		return NULL;
+	s = &t->ps[t->nps++];
+	memset(s, 0, sizeof *s);
+	s->status = status;
+	s->seq_gen = gen;
+	return s;
+}
+
+static struct mstate *
+mget(struct v2 *t, int64_t m)
+{
+	uint64_t *ix = lp_u64map_get(&t->midx, (uint64_t)m);
+
+	return ix ? &t->ms[*ix] : NULL;
+}
+
+static struct mstate *
+mnew(struct v2 *t, int64_t m, int64_t g, int64_t p)
+{
+	struct mstate *s;
+
+	if (RESERVE(t->ms, t->capms, t->nms + 1) < 0 ||
+	    lp_u64map_put(&t->midx, (uint64_t)m, t->nms) < 0)
+		return NULL;
+	s = &t->ms[t->nms++];
+	s->g = g;
+	s->p = p;
+	return s;
+}
+
+static int
+succeeds(uint64_t gen, uint64_t seq, uint64_t sgen, uint64_t sseq)
+{
+	return gen == sgen && seq == sseq + 1;
+}
+
+/* A name that must outlive its generation, pooled by content. */
+static const char *
+pool_name(struct pool *pl, struct lp_str s)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint64_t *head;
+	struct pooled *e;
+
+	for (size_t i = 0; i < s.n; i++)
+		h = (h ^ (unsigned char)s.p[i]) * 1099511628211ull;
+	head = lp_u64map_get(&pl->index, h);
+	for (e = head ? pl->all[*head] : NULL; e; e = e->next)
+		if (e->n == s.n && memcmp(e->s, s.p, s.n) == 0)
+			return e->s;
+	if (RESERVE(pl->all, pl->capall, pl->nall + 1) < 0 ||
+	    !(e = malloc(sizeof *e + s.n + 1)))
+		return NULL;
+	e->n = s.n;
+	if (s.n)
+		memcpy(e->s, s.p, s.n);
+	e->s[s.n] = '\0';
+	e->next = head ? pl->all[*head] : NULL;
+	pl->all[pl->nall] = e;
+	if (lp_u64map_put(&pl->index, h, pl->nall) < 0) {
+		free(e);
+		return NULL;
+	}
+	pl->nall++;
+	return e->s;
+}
+
+static void
+pool_free(struct pool *pl)
+{
+	for (size_t i = 0; i < pl->nall; i++)
+		free(pl->all[i]); /* chains are made of these same entries */
+	free(pl->all);
+	lp_u64map_free(&pl->index);
+}
+
+enum { MUST_NOT, MAY, MUST };
+
+static int
+need(struct v2 *t, struct lp_error *err, const struct cursor *c,
+    struct ctx x, int m, int p, int g)
+{
+	const char *what = NULL;
+
+	if (m == MUST && x.m == LP_NO_ID)
+		what = "expected a thread but didn't have one";
+	else if (m == MUST_NOT && x.m != LP_NO_ID)
+		what = "expected no thread but had one";
+	else if (p == MUST && x.p == LP_NO_ID)
+		what = "expected a proc but didn't have one";
+	else if (p == MUST_NOT && x.p != LP_NO_ID)
+		what = "expected no proc but had one";
+	else if (g == MUST && x.g == LP_NO_ID)
+		what = "expected a goroutine but didn't have one";
+	else if (g == MUST_NOT && x.g != LP_NO_ID)
+		what = "expected no goroutine but had one";
+	if (!what)
+		return 0;
+	return BAD("%s event at byte %llu: %s", specs[c->typ].name,
+	    (unsigned long long)c->off, what);
+}
+#define NEED(m, p, g) \
+	do { \
+		if (need(t, err, c, cur, (m), (p), (g)) < 0) \
+			return -LP_EDATA; \
+	} while (0)
+#define USER() NEED(MUST, MUST, MUST)
+#define AT (unsigned long long)c->off
+
+static int
+has_range(const struct span *r, size_t n, uint8_t typ, uint64_t desc)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].typ == typ && r[i].desc == desc)
+			return 1;
+	return 0;
+}
+
+static int
+range_begin(struct v2 *t, struct lp_error *err, const struct cursor *c,
+    struct span **r, size_t *n, size_t *cap, uint8_t typ, uint64_t desc)
+{
+	if (has_range(*r, *n, typ, desc))
+		return BAD("discovered event already in-flight when starting "
+			   "event %s (byte %llu)",
+		    specs[typ].name, AT);
+	if (reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
+		return nomem(t, err);
+	(*r)[(*n)++] = (struct span){ .typ = typ, .desc = desc };
+	return 0;
+}
+
+static int
+range_active(struct v2 *t, struct lp_error *err, const struct cursor *c,
+    struct span **r, size_t *n, size_t *cap, uint8_t typ, int initial)
+{
+	if (initial) {
+		if (has_range(*r, *n, typ, 0))
+			return BAD("found named active range already in first "
+				   "gen (byte %llu)",
+			    AT);
+		if (reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
+			return nomem(t, err);
+		(*r)[(*n)++] = (struct span){ .typ = typ };
+	} else if (!has_range(*r, *n, typ, 0)) {
+		return BAD("resource is missing active range: %s (byte %llu)",
+		    specs[typ].name, AT);
+	}
+	return 0;
+}
+
+/* End the range begun by typ's start event; its description in *desc. */
+static int
+range_end(struct v2 *t, struct lp_error *err, const struct cursor *c,
+    struct span *r, size_t *n, uint8_t typ, uint64_t *desc)
+{
+	uint8_t st = specs[typ].start;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (r[i].typ != st)
+			continue;
+		*desc = r[i].desc;
+		r[i] = r[*n - 1];
+		(*n)--;
+		return 0;
+	}
+	return BAD("tried to end event %s, but not in-flight (byte %llu)",
+	    specs[st].name, AT);
+}
+
+static struct lp_str
+gen_string(const struct gen *g, uint64_t id, int *ok)
+{
+	uint64_t *ix;
+
+	*ok = 1;
+	if (id == 0)
+		return lp_str_make("", 0);
+	ix = lp_u64map_get(&g->strings, id);
+	if (!ix) {
+		*ok = 0;
+		return lp_str_make("", 0);
+	}
+	return g->strs[*ix];
+}
+
+static const char *const gname[] = { "bad", "runnable", "running", "syscall",
+	"waiting" };
+static const char *const pname[] = { "bad", "running", "idle", "syscall",
+	"syscall-abandoned" };
+/* Wire status to the model's state. */
+static const uint8_t g2state[] = { LP_G_UNDETERMINED, LP_G_RUNNABLE,
+	LP_G_RUNNING, LP_G_SYSCALL, LP_G_WAITING };
+static const uint8_t p2state[] = { LP_P_UNDETERMINED, LP_P_RUNNING, LP_P_IDLE,
+	LP_P_RUNNING, LP_P_IDLE };
+
+/*
+ * Try to take the cursor's event: 1 taken (queued, state updated, *newc
+ * the thread's context after it), 0 not yet, negative on a broken trace.
+ */
+static int
+advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
+    uint64_t gen, struct lp_error *err)
+{
+	struct qev *e;
+	struct gstate *gs;
+	struct pstate *ps;
+	struct mstate *ms;
+	int initial = gen == t->initial_gen;
+	const uint64_t *a = c->args;
+	uint64_t desc;
+
+	*newc = cur;
+	switch (c->typ) {
+	case EV_PROCSTATUS: {
+		int64_t pid = (int64_t)a[0];
+		uint64_t st = a[1];
+		uint8_t old;
+		if (st >= 5)
+			return BAD("invalid status for proc %lld: %llu (byte "
+				   "%llu)",
+			    (long long)pid, (unsigned long long)st, AT);
+		old = p2state[st];
+		if ((ps = pget(t, pid))) {
+			if (st == PS_ABANDONED && ps->status == PS_SYSCALL) {
+				old = LP_P_RUNNING;
+				st = PS_SYSCALL;
+			} else if (st == PS_ABANDONED &&
+			           ps->status == PS_ABANDONED) {
+				old = LP_P_IDLE;
+			} else if (ps->status != st) {
+				return BAD("inconsistent status for proc %lld: "
+					   "old %s vs. new %s (byte %llu)",
+				    (long long)pid, pname[ps->status],
+				    pname[st], AT);
+			}
+			ps->seq_gen = gen;
+			ps->seq = 0;
+		} else {
+			if (!pnew(t, pid, (uint8_t)st, gen))
+				return nomem(t, err);
+			old = initial ? LP_P_UNDETERMINED : LP_P_NOTEXIST;
+		}
+		if (st == PS_RUNNING || st == PS_SYSCALL)
+			newc->p = pid;
+		if (st == PS_ABANDONED && old == LP_P_RUNNING) {
+			/* Unreachable as written (st was rewritten above),
+			 * kept for parity with Go's reader. */
+			int found = 0;
+			for (size_t i = 0; i < t->nms; i++)
+				if (t->ms[i].p == pid)
+					found = 1;
+			if (!found)
+				return BAD("failed to find sched context for "
+					   "proc %lld that's about to be "
+					   "stolen (byte %llu)",
+				    (long long)pid, AT);
+		}
+		if (!(e = queue_ev(t, c, cur)))
+			return nomem(t, err);
+		e->args[1] = st;
+		e->old = old;
+		return 1;
+	}
+	case EV_PROCSTART: {
+		int64_t pid = (int64_t)a[0];
+		ps = pget(t, pid);
+		if (!ps || ps->status != PS_IDLE ||
+		    !succeeds(gen, a[1], ps->seq_gen, ps->seq) ||
+		    cur.p != LP_NO_ID)
+			return 0;
+		NEED(MUST, MUST_NOT, MAY);
+		ps->status = PS_RUNNING;
+		ps->seq_gen = gen;
+		ps->seq = a[1];
+		newc->p = pid;
+		break;
+	}
+	case EV_PROCSTOP:
+		ps = pget(t, cur.p);
+		if (!ps)
+			return BAD("event ProcStop for proc (%lld) that doesn't "
+				   "exist (byte %llu)",
+			    (long long)cur.p, AT);
+		if (ps->status != PS_RUNNING && ps->status != PS_SYSCALL)
+			return BAD("ProcStop event for proc that's not running "
+				   "or syscall (byte %llu)",
+			    AT);
+		NEED(MUST, MUST, MAY);
+		ps->status = PS_IDLE;
+		newc->p = LP_NO_ID;
+		break;
+	case EV_PROCSTEAL: {
+		int64_t pid = (int64_t)a[0], mid = (int64_t)a[2];
+		uint8_t old;
+		ps = pget(t, pid);
+		if (!ps ||
+		    (ps->status != PS_SYSCALL && ps->status != PS_ABANDONED) ||
+		    !succeeds(gen, a[1], ps->seq_gen, ps->seq))
+			return 0;
+		NEED(MUST, MAY, MAY);
+		old = ps->status;
+		ps->status = PS_IDLE;
+		ps->seq_gen = gen;
+		ps->seq = a[1];
+		if (old != PS_ABANDONED) {
+			if (mid == cur.m) {
+				if (cur.p != pid)
+					return BAD("tried to self-steal proc "
+						   "%lld (thread %lld), but got "
+						   "proc %lld instead (byte "
+						   "%llu)",
+					    (long long)pid, (long long)mid,
+					    (long long)cur.p, AT);
+				newc->p = LP_NO_ID;
+			} else {
+				ms = mget(t, mid);
+				if (!ms)
+					return BAD("stole proc from "
+						   "non-existent thread %lld "
+						   "(byte %llu)",
+					    (long long)mid, AT);
+				if (ms->p != pid)
+					return BAD("tried to steal proc %lld "
+						   "from thread %lld, but got "
+						   "proc %lld instead (byte "
+						   "%llu)",
+					    (long long)pid, (long long)mid,
+					    (long long)ms->p, AT);
+				ms->p = LP_NO_ID;
+			}
+		}
+		if (!(e = queue_ev(t, c, cur)))
+			return nomem(t, err);
+		e->old = old;
+		return 1;
+	}
+	case EV_GOSTATUS:
+	case EV_GOSTATUSSTACK: {
+		int64_t gid = (int64_t)a[0], mid = (int64_t)a[1];
+		uint64_t st = a[2];
+		uint8_t old;
+		struct ctx ectx = cur;
+		if (st >= 5)
+			return BAD("invalid status for goroutine %lld: %llu "
+				   "(byte %llu)",
+			    (long long)gid, (unsigned long long)st, AT);
+		old = g2state[st];
+		if ((gs = gget(t, gid))) {
+			if (gs->status != st)
+				return BAD("inconsistent status for goroutine "
+					   "%lld: old %s vs. new %s (byte "
+					   "%llu)",
+				    (long long)gid, gname[gs->status],
+				    gname[st], AT);
+			gs->seq_gen = gen;
+			gs->seq = 0;
+		} else if (initial) {
+			if (!gnew(t, gid, (uint8_t)st, gen))
+				return nomem(t, err);
+			old = LP_G_UNDETERMINED;
+		} else {
+			return BAD("found goroutine status for new goroutine "
+				   "after the first generation: id=%lld "
+				   "status=%s (byte %llu)",
+			    (long long)gid, gname[st], AT);
+		}
+		if (st == GS_RUNNING) {
+			newc->g = gid;
+		} else if (st == GS_SYSCALL) {
+			if (mid == LP_NO_ID)
+				return BAD("found goroutine %lld in syscall "
+					   "without a thread (byte %llu)",
+				    (long long)gid, AT);
+			if (mid == cur.m) {
+				if (!initial && cur.g != gid)
+					return BAD("inconsistent thread for "
+						   "syscalling goroutine %lld: "
+						   "thread has goroutine %lld "
+						   "(byte %llu)",
+					    (long long)gid, (long long)cur.g,
+					    AT);
+				newc->g = gid;
+			} else {
+				if ((ms = mget(t, mid))) {
+					if (ms->g != gid)
+						return BAD("inconsistent thread "
+							   "for syscalling "
+							   "goroutine %lld: "
+							   "thread has "
+							   "goroutine %lld "
+							   "(byte %llu)",
+						    (long long)gid,
+						    (long long)ms->g, AT);
+					ectx.g = ms->g;
+				} else if (!mnew(t, mid, gid, LP_NO_ID)) {
+					return nomem(t, err);
+				}
+				ectx.m = mid;
+			}
+		}
+		if (!(e = queue_ev(t, c, ectx)))
+			return nomem(t, err);
+		e->old = old;
+		return 1;
+	}
+	case EV_GOCREATE:
+	case EV_GOCREATEBLOCKED: {
+		int64_t ng = (int64_t)a[0];
+		NEED(MUST, MUST, MAY);
+		if ((gs = gget(t, cur.g)) && gs->status != GS_RUNNING)
+			return BAD("%s event for goroutine that's not Running "
+				   "(byte %llu)",
+			    specs[c->typ].name, AT);
+		if (gget(t, ng))
+			return BAD("tried to create goroutine (%lld) that "
+				   "already exists (byte %llu)",
+			    (long long)ng, AT);
+		if (!gnew(t, ng,
+		        c->typ == EV_GOCREATEBLOCKED ? GS_WAITING
+		                                     : GS_RUNNABLE,
+		        gen))
+			return nomem(t, err);
+		break;
+	}
+	case EV_GOSTART: {
+		int64_t gid = (int64_t)a[0];
+		gs = gget(t, gid);
+		if (!gs || gs->status != GS_RUNNABLE ||
+		    !succeeds(gen, a[1], gs->seq_gen, gs->seq))
+			return 0;
+		NEED(MUST, MUST, MUST_NOT);
+		gs->status = GS_RUNNING;
+		gs->seq_gen = gen;
+		gs->seq = a[1];
+		newc->g = gid;
+		break;
+	}
+	case EV_GOUNBLOCK: {
+		int64_t gid = (int64_t)a[0];
+		gs = gget(t, gid);
+		if (!gs || gs->status != GS_WAITING ||
+		    !succeeds(gen, a[1], gs->seq_gen, gs->seq))
+			return 0;
+		gs->status = GS_RUNNABLE;
+		gs->seq_gen = gen;
+		gs->seq = a[1];
+		break;
+	}
+	case EV_GOSWITCH:
+	case EV_GOSWITCHDESTROY: {
+		int64_t next = (int64_t)a[0];
+		struct gstate *ns;
+		struct ctx sc = cur;
+		USER();
+		if (!(gs = gget(t, cur.g)))
+			return BAD("event %s for goroutine (%lld) that doesn't "
+				   "exist (byte %llu)",
+			    specs[c->typ].name, (long long)cur.g, AT);
+		if (gs->status != GS_RUNNING)
+			return BAD("%s event for goroutine that's not Running "
+				   "(byte %llu)",
+			    specs[c->typ].name, AT);
+		ns = gget(t, next);
+		if (!ns || ns->status != GS_WAITING ||
+		    !succeeds(gen, a[1], ns->seq_gen, ns->seq))
+			return 0;
+		if (!queue_ev(t, c, cur))
+			return nomem(t, err);
+		if (!(e = push(t)))
+			return nomem(t, err);
+		e->time = c->time;
+		e->m = cur.m;
+		e->p = cur.p;
+		e->g = cur.g;
+		if (c->typ == EV_GOSWITCH) {
+			gs->status = GS_WAITING;
+			e->typ = EV_GOBLOCK; /* no reason, no stack */
+		} else {
+			e->typ = EV_GODESTROY;
+			if (gdel(t, cur.g) < 0)
+				return nomem(t, err);
+			ns = gget(t, next); /* gdel may not move it, but */
+		}
+		ns->status = GS_RUNNING;
+		ns->seq_gen = gen;
+		ns->seq = a[1];
+		newc->g = next;
+		sc.g = LP_NO_ID;
+		if (!(e = push(t)))
+			return nomem(t, err);
+		e->typ = EV_GOSTART;
+		e->time = c->time;
+		e->m = sc.m;
+		e->p = sc.p;
+		e->g = sc.g;
+		e->args[0] = (uint64_t)next;
+		e->args[1] = a[1];
+		return 1;
+	}
+	case EV_GODESTROY:
+	case EV_GOSTOP:
+	case EV_GOBLOCK:
+		USER();
+		if (!(gs = gget(t, cur.g)))
+			return BAD("event %s for goroutine (%lld) that doesn't "
+				   "exist (byte %llu)",
+			    specs[c->typ].name, (long long)cur.g, AT);
+		if (gs->status != GS_RUNNING)
+			return BAD("%s event for goroutine that's not Running "
+				   "(byte %llu)",
+			    specs[c->typ].name, AT);
+		if (c->typ == EV_GODESTROY) {
+			if (gdel(t, cur.g) < 0)
+				return nomem(t, err);
+		} else {
+			gs->status =
+			    c->typ == EV_GOSTOP ? GS_RUNNABLE : GS_WAITING;
+		}
+		newc->g = LP_NO_ID;
+		break;
+	case EV_GOSYSCALLBEGIN:
+		USER();
+		if (!(gs = gget(t, cur.g)))
+			return BAD("event GoSyscallBegin for goroutine (%lld) "
+				   "that doesn't exist (byte %llu)",
+			    (long long)cur.g, AT);
+		if (gs->status != GS_RUNNING)
+			return BAD("GoSyscallBegin event for goroutine that's "
+				   "not Running (byte %llu)",
+			    AT);
+		gs->status = GS_SYSCALL;
+		if (!(ps = pget(t, cur.p)))
+			return BAD("uninitialized proc %lld found during "
+				   "GoSyscallBegin (byte %llu)",
+			    (long long)cur.p, AT);
+		ps->status = PS_SYSCALL;
+		if (!succeeds(gen, a[0], ps->seq_gen, ps->seq))
+			return BAD("failed to advance GoSyscallBegin: can't "
+				   "make sequence: %llu (gen=%llu) -> %llu "
+				   "(gen=%llu) (byte %llu)",
+			    (unsigned long long)ps->seq,
+			    (unsigned long long)ps->seq_gen,
+			    (unsigned long long)a[0],
+			    (unsigned long long)gen, AT);
+		ps->seq_gen = gen;
+		ps->seq = a[0];
+		break;
+	case EV_GOSYSCALLEND:
+		USER();
+		if (!(gs = gget(t, cur.g)))
+			return BAD("event GoSyscallEnd for goroutine (%lld) "
+				   "that doesn't exist (byte %llu)",
+			    (long long)cur.g, AT);
+		if (gs->status != GS_SYSCALL)
+			return BAD("GoSyscallEnd event for goroutine that's not "
+				   "in a syscall (byte %llu)",
+			    AT);
+		gs->status = GS_RUNNING;
+		if (!(ps = pget(t, cur.p)))
+			return BAD("uninitialized proc %lld found during "
+				   "GoSyscallEnd (byte %llu)",
+			    (long long)cur.p, AT);
+		if (ps->status != PS_SYSCALL)
+			return BAD("expected proc %lld in state syscall, but "
+				   "got %s instead (byte %llu)",
+			    (long long)cur.p, pname[ps->status], AT);
+		ps->status = PS_RUNNING;
+		break;
+	case EV_GOSYSCALLENDBLOCKED:
+		if (cur.p != LP_NO_ID) {
+			if (!(ps = pget(t, cur.p)))
+				return BAD("uninitialized proc %lld found "
+					   "during GoSyscallEndBlocked (byte "
+					   "%llu)",
+				    (long long)cur.p, AT);
+			if (ps->status == PS_SYSCALL)
+				return 0; /* wait for the steal */
+		}
+		NEED(MUST, MAY, MUST);
+		if (!(gs = gget(t, cur.g)))
+			return BAD("event GoSyscallEndBlocked for goroutine "
+				   "(%lld) that doesn't exist (byte %llu)",
+			    (long long)cur.g, AT);
+		if (gs->status != GS_SYSCALL)
+			return BAD("GoSyscallEndBlocked event for goroutine "
+				   "that's not in a syscall (byte %llu)",
+			    AT);
+		newc->g = LP_NO_ID;
+		gs->status = GS_RUNNABLE;
+		break;
+	case EV_GOCREATESYSCALL: {
+		int64_t ng = (int64_t)a[0];
+		NEED(MUST, MAY, MUST_NOT);
+		if (gget(t, ng))
+			return BAD("tried to create goroutine (%lld) in syscall "
+				   "that already exists (byte %llu)",
+			    (long long)ng, AT);
+		if (!gnew(t, ng, GS_SYSCALL, gen))
+			return nomem(t, err);
+		newc->g = ng;
+		break;
+	}
+	case EV_GODESTROYSYSCALL:
+		NEED(MUST, MAY, MUST);
+		if (!(gs = gget(t, cur.g)))
+			return BAD("event GoDestroySyscall for goroutine "
+				   "(%lld) that doesn't exist (byte %llu)",
+			    (long long)cur.g, AT);
+		if (gs->status != GS_SYSCALL)
+			return BAD("GoDestroySyscall event for goroutine "
+				   "that's not Syscall (byte %llu)",
+			    AT);
+		if (gdel(t, cur.g) < 0)
+			return nomem(t, err);
+		newc->g = LP_NO_ID;
+		if (cur.p != LP_NO_ID) {
+			if (!(ps = pget(t, cur.p)))
+				return BAD("found invalid proc %lld during "
+					   "GoDestroySyscall (byte %llu)",
+				    (long long)cur.p, AT);
+			if (ps->status != PS_SYSCALL)
+				return BAD("proc %lld in unexpected state %s "
+					   "during GoDestroySyscall (byte "
+					   "%llu)",
+				    (long long)cur.p, pname[ps->status], AT);
+			ps->status = PS_ABANDONED;
+			newc->p = LP_NO_ID;
+			if (!(e = push(t)))
+				return nomem(t, err);
+			e->typ = EV_PROCSTEAL;
+			e->time = c->time;
+			e->m = cur.m;
+			e->p = cur.p;
+			e->g = cur.g;
+			e->args[0] = (uint64_t)cur.p;
+			e->old = PS_SYSCALL;
+		}
+		break;
+	case EV_USERTASKBEGIN: {
+		uint64_t id = a[0], parent = a[1];
+		int ok;
+		struct lp_str name;
+		const char *pn;
+		if (lp_u64map_get(&t->tidx, id))
+			return BAD("task ID conflict: %llu (byte %llu)",
+			    (unsigned long long)id, AT);
+		if (parent == 0)
+			parent = LP_NO_TASK;
+		name = gen_string(t->gen, a[2], &ok);
+		if (!ok)
+			return BAD("invalid string ID %llu for UserTaskBegin "
+				   "event (byte %llu)",
+			    (unsigned long long)a[2], AT);
+		if (!(pn = pool_name(&t->names, name)))
+			return nomem(t, err);
+		uint64_t ix;
+		if (t->ntfree) {
+			ix = t->tfree[--t->ntfree];
+		} else {
+			if (RESERVE(t->tasks, t->captasks, t->ntasks + 1) < 0)
+				return nomem(t, err);
+			ix = t->ntasks++;
+		}
+		t->tasks[ix] = (struct task){ pn, name.n, parent };
+		if (lp_u64map_put(&t->tidx, id, ix) < 0)
+			return nomem(t, err);
+		USER();
+		if (!(e = queue_ev(t, c, cur)))
+			return nomem(t, err);
+		e->args[1] = parent;
+		return 1;
+	}
+	case EV_USERTASKEND: {
+		uint64_t *ix = lp_u64map_get(&t->tidx, a[0]);
+		uint64_t parent = LP_NO_TASK;
+		const char *tn = "";
+		size_t tl = 0;
+		if (ix) {
+			parent = t->tasks[*ix].parent;
+			tn = t->tasks[*ix].name;
+			tl = t->tasks[*ix].namelen;
+			if (RESERVE(t->tfree, t->captfree, t->ntfree + 1) < 0)
+				return nomem(t, err);
+			t->tfree[t->ntfree++] = *ix;
+			lp_u64map_del(&t->tidx, a[0]);
+		}
+		USER();
+		if (!(e = queue_ev(t, c, cur)))
+			return nomem(t, err);
+		e->parent = parent;
+		e->tname = tn;
+		e->tnamelen = tl;
+		return 1;
+	}
+	case EV_USERREGIONBEGIN:
+	case EV_USERREGIONEND: {
+		int ok;
+		struct lp_str name;
+		const char *pn;
+		USER();
+		name = gen_string(t->gen, a[1], &ok);
+		if (!ok)
+			return BAD("invalid string ID %llu for %s event (byte "
+				   "%llu)",
+			    (unsigned long long)a[1], specs[c->typ].name, AT);
+		if (!(gs = gget(t, cur.g)))
+			return BAD("encountered %s without known state for "
+				   "current goroutine %lld (byte %llu)",
+			    specs[c->typ].name, (long long)cur.g, AT);
+		if (!(pn = pool_name(&t->names, name)))
+			return nomem(t, err);
+		if (c->typ == EV_USERREGIONBEGIN) {
+			if (RESERVE(gs->regions, gs->capregions,
+			        gs->nregions + 1) < 0)
+				return nomem(t, err);
+			gs->regions[gs->nregions++] = (struct span){
+				.task = a[0], .name = pn, .namelen = name.n
+			};
+		} else if (gs->nregions) {
+			struct span *top = &gs->regions[gs->nregions - 1];
+			if (top->task != a[0] || top->name != pn)
+				return BAD("misuse of region in goroutine "
+					   "%lld: region end \"%s\" when the "
+					   "inner-most active region start "
+					   "event is \"%s\" (byte %llu)",
+				    (long long)cur.g, pn, top->name, AT);
+			gs->nregions--;
+		}
+		break;
+	}
+	case EV_GCACTIVE:
+		if (initial) {
+			if (t->gc_state != 0)
+				return BAD("GCActive in the first generation "
+					   "isn't first GC event (byte %llu)",
+				    AT);
+			t->gc_seq = a[0];
+			t->gc_state = 2;
+			break;
+		}
+		if (a[0] != t->gc_seq + 1)
+			return 0;
+		if (t->gc_state != 2)
+			return BAD("encountered GCActive while GC was not in "
+				   "progress (byte %llu)",
+			    AT);
+		t->gc_seq = a[0];
+		USER();
+		break;
+	case EV_GCBEGIN:
+		if (t->gc_state == 0) {
+			t->gc_seq = a[0];
+			t->gc_state = 2;
+			break;
+		}
+		if (a[0] != t->gc_seq + 1)
+			return 0;
+		if (t->gc_state == 2)
+			return BAD("encountered GCBegin while GC was already in "
+				   "progress (byte %llu)",
+			    AT);
+		t->gc_seq = a[0];
+		t->gc_state = 2;
+		USER();
+		break;
+	case EV_GCEND:
+		if (a[0] != t->gc_seq + 1)
+			return 0;
+		if (t->gc_state == 1)
+			return BAD("encountered GCEnd when GC was not in "
+				   "progress (byte %llu)",
+			    AT);
+		if (t->gc_state == 0)
+			return BAD("encountered GCEnd when GC was in an "
+				   "undetermined state (byte %llu)",
+			    AT);
+		t->gc_seq = a[0];
+		t->gc_state = 1;
+		USER();
+		break;
+	case EV_PROCSCHANGE:
+	case EV_GOLABEL:
+	case EV_USERLOG:
+		USER();
+		break;
+	case EV_HEAPALLOC:
+	case EV_HEAPGOAL:
+		NEED(MUST, MUST, MAY);
+		break;
+	case EV_GCSWEEPBEGIN:
+		NEED(MUST, MUST, MAY);
+		if (!(ps = pget(t, cur.p)))
+			return BAD("GCSweepBegin on unknown proc %lld (byte "
+				   "%llu)",
+			    (long long)cur.p, AT);
+		if (range_begin(t, err, c, &ps->ranges, &ps->nranges,
+		        &ps->capranges, EV_GCSWEEPBEGIN, 0) < 0)
+			return -LP_EDATA;
+		break;
+	case EV_GCSWEEPACTIVE:
+		if (!(ps = pget(t, (int64_t)a[0])))
+			return BAD("encountered GCSweepActive for unknown proc "
+				   "%llu (byte %llu)",
+			    (unsigned long long)a[0], AT);
+		if (range_active(t, err, c, &ps->ranges, &ps->nranges,
+		        &ps->capranges, EV_GCSWEEPBEGIN, initial) < 0)
+			return -LP_EDATA;
+		break;
+	case EV_GCSWEEPEND:
+		NEED(MUST, MUST, MAY);
+		if (!(ps = pget(t, cur.p)))
+			return BAD("GCSweepEnd on unknown proc %lld (byte %llu)",
+			    (long long)cur.p, AT);
+		if (range_end(t, err, c, ps->ranges, &ps->nranges, c->typ,
+		        &desc) < 0)
+			return -LP_EDATA;
+		break;
+	case EV_STWBEGIN:
+	case EV_GCMARKASSISTBEGIN:
+		USER();
+		if (!(gs = gget(t, cur.g)))
+			return BAD("encountered event of type %u without known "
+				   "state for current goroutine %lld (byte "
+				   "%llu)",
+			    c->typ, (long long)cur.g, AT);
+		if (range_begin(t, err, c, &gs->ranges, &gs->nranges,
+		        &gs->capranges, c->typ,
+		        c->typ == EV_STWBEGIN ? a[0] : 0) < 0)
+			return -LP_EDATA;
+		break;
+	case EV_GCMARKASSISTACTIVE:
+		if (!(gs = gget(t, (int64_t)a[0])))
+			return BAD("uninitialized goroutine %llu found during "
+				   "GCMarkAssistActive (byte %llu)",
+			    (unsigned long long)a[0], AT);
+		if (range_active(t, err, c, &gs->ranges, &gs->nranges,
+		        &gs->capranges, EV_GCMARKASSISTBEGIN, initial) < 0)
+			return -LP_EDATA;
+		break;
+	case EV_STWEND:
+	case EV_GCMARKASSISTEND:
+		USER();
+		if (!(gs = gget(t, cur.g)))
+			return BAD("encountered event of type %u without known "
+				   "state for current goroutine %lld (byte "
+				   "%llu)",
+			    c->typ, (long long)cur.g, AT);
+		if (range_end(t, err, c, gs->ranges, &gs->nranges, c->typ,
+		        &desc) < 0)
+			return -LP_EDATA;
+		if (c->typ == EV_STWEND) {
+			if (!(e = queue_ev(t, c, cur)))
+				return nomem(t, err);
+			e->args[0] = desc;
+			return 1;
+		}
+		break;
+	default:
+		if (c->typ >= EV_EXP_FIRST && c->typ <= EV_EXP_LAST) {
+			NEED(MUST, MAY, MAY);
+			break;
+		}
+		return BAD("bad event type found while ordering: %u (byte "
+			   "%llu)",
+		    c->typ, AT);
+	}
+	if (!queue_ev(t, c, cur))
+		return nomem(t, err);
+	return 1;
+}
+
+/* Take the event of heap member i if it is ready. */
+static int
+try_advance(struct v2 *t, size_t i, struct lp_error *err)
+{
+	struct cursor *c = t->heap[i];
+	struct ctx cur = { c->m, LP_NO_ID, LP_NO_ID }, nc;
+	struct mstate *ms = NULL;
+	int rc;
+
+	if (t->initial_gen == 0)
+		t->initial_gen = t->gen->num;
+	if (c->m != LP_NO_ID) {
+		if (!(ms = mget(t, c->m)) &&
+		    !(ms = mnew(t, c->m, LP_NO_ID, LP_NO_ID)))
+			return nomem(t, err);
+		cur.p = ms->p;
+		cur.g = ms->g;
+	}
+	rc = advance(t, c, cur, &nc, t->gen->num, err);
+	if (rc <= 0)
+		return rc;
+	if (c->m != LP_NO_ID) {
+		ms = mget(t, c->m); /* advance may have grown the array */
+		ms->p = nc.p;
+		ms->g = nc.g;
+	}
+	rc = cursor_next(t, c, t->gen->freq, err);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		if (sift_up(t->heap, i) == i)
+			sift_down(t->heap, t->nheap, i);
+	} else {
+		heap_remove(t, i);
+	}
+	return 1;
+}
+
+/* ---- the driver -------------------------------------------------------- */
+
+static int
+push_sync(struct v2 *t, struct gen *table, int64_t time, struct lp_error *err)
+{
+	struct qev *e = push(t);
+
+	if (!e)
+		return nomem(t, err);
+	e->typ = EV_SYNTH_SYNC;
+	e->time = time;
+	e->m = e->p = e->g = LP_NO_ID;
+	e->sync_n = ++t->syncs;
+	e->table = table;
+	return 0;
+}
+
+/* Make g current: its cursors into the heap, its Sync queued. */
+static int
+install(struct v2 *t, struct gen *g, struct lp_error *err)
+{
+	if (t->gen) {
+		/* Nothing refers to the old generation any more. */
+		gen_reset(t->gen);
+		if (t->spare)
+			gen_free(t->spare);
+		t->spare = t->gen;
+	}
+	t->gen = g;
+	t->sample_pos = 0;
+	t->nheap = 0;
+	if (RESERVE(t->heap, t->capheap, g->ncurs) < 0 && g->ncurs)
+		return nomem(t, err);
+	for (size_t i = 0; i < g->ncurs; i++) {
+		struct cursor *c = &g->curs[i];
+		int rc;
+		c->cur = c->first;
+		c->pos = 0;
+		c->last_t = 0;
+		if ((rc = cursor_next(t, c, g->freq, err)) < 0)
+			return rc;
+		if (rc == 0)
+			continue;
+		t->heap[t->nheap] = c;
+		sift_up(t->heap, t->nheap++);
+	}
+	return push_sync(t, g, ticks_to_ns(g->freq, g->min_ts), err);
+}
+
+/* No events left in the current generation: queue what comes next. */
+static int
+next_gen(struct v2 *t, struct lp_error *err)
+{
+	struct gen *g;
+	int rc;
+
+	if (t->base.version >= 26) {
+		if (t->read_gen_failed) {
+			if (err)
+				*err = t->deferred;
+			t->failed = 1;
+			t->fail = t->deferred;
+			return -(t->deferred.code ? t->deferred.code : LP_EDATA);
+		}
+		rc = read_gen(t, &g, &t->deferred);
+		if (rc < 0) {
+			t->failed = 0;
+			t->read_gen_failed = 1;
+			return push_sync(t, NULL, t->last_ts, err);
+		}
+		if (rc == 0) {
+			t->done = 1;
+			return push_sync(t, NULL, t->last_ts, err);
+		}
+		return install(t, g, err);
+	}
+	if (t->spill_err) {
+		if (t->spill_err_sync) {
+			t->failed = 1;
+			t->fail = t->deferred;
+			if (err)
+				*err = t->deferred;
+			return -(t->deferred.code ? t->deferred.code : LP_EDATA);
+		}
+		t->spill_err_sync = 1;
+		return push_sync(t, NULL, t->last_ts, err);
+	}
+	if (t->have_first && !t->spill) {
+		t->done = 1;
+		return push_sync(t, NULL, t->last_ts, err);
+	}
+	rc = read_gen(t, &g, &t->deferred);
+	if (rc <= 0) {
+		/* Nothing of a generation could be read: a Sync, then the
+		 * error. */
+		t->failed = 0;
+		t->spill_err = 1;
+		t->spill_err_sync = 1;
+		if (rc == 0)
+			lp_error_set(&t->deferred, LP_EDATA,
+			    "no frequency event found");
+		return push_sync(t, NULL, t->last_ts, err);
+	}
+	t->have_first = 1;
+	return install(t, g, err);
+}
+
+/* Check a queued event's table references, as Go does on the way out. */
+static int
+validate(struct v2 *t, const struct qev *q, struct lp_error *err)
+{
+	const struct spec *s;
+	int ok;
+
+	if (q->typ == EV_SYNTH_SYNC || q->typ == EV_CPUSAMPLE)
+		return 0;
+	s = &specs[q->typ];
+	if (s->stack && q->args[s->stack - 1] != 0 &&
+	    !lp_u64map_get(&t->gen->stacks, q->args[s->stack - 1]))
+		return BAD("found invalid stack ID %llu for event %s",
+		    (unsigned long long)q->args[s->stack - 1], s->name);
+	for (int i = 0; i < 2; i++) {
+		if (!s->str[i])
+			continue;
+		/* STWEnd carries its begin's reason, checked there. */
+		(void)gen_string(t->gen, q->args[s->str[i] - 1], &ok);
+		if (!ok)
+			return BAD("found invalid string ID %llu for event %s",
+			    (unsigned long long)q->args[s->str[i] - 1], s->name);
+	}
+	return 0;
+}
+
+static struct lp_tstack *
+stack_of(const struct gen *g, uint64_t id)
+{
+	uint64_t *ix;
+
+	if (id == 0 || !g)
+		return NULL;
+	ix = lp_u64map_get(&g->stacks, id);
+	if (!ix || g->stks[*ix].n == 0)
+		return NULL;
+	return &g->stks[*ix];
+}
+
+static struct lp_str
+str_of(const struct gen *g, uint64_t id)
+{
+	int ok;
+
+	return g ? gen_string(g, id, &ok) : lp_str_make("", 0);
+}
+
+/* Build the model event from an ordered wire event. */
+static void
+fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
+{
+	const struct gen *g = t->gen;
+	const struct spec *s = &specs[q->typ];
+	const uint64_t *a = q->args;
+
+	memset(ev, 0, sizeof *ev);
+	ev->t = q->time;
+	ev->m = q->m;
+	ev->p = q->p;
+	ev->g = q->g;
+	ev->task = ev->parent = LP_NO_TASK;
+	ev->id = LP_NO_ID;
+	if (q->typ == EV_SYNTH_SYNC) {
+		ev->kind = LP_TEV_SYNC;
+		ev->n = q->sync_n;
+		if (q->table && q->table->has_clock) {
+			const struct gen *tg = q->table;
+			ev->has_clock = 1;
+			ev->clock_t = ticks_to_ns(tg->freq, tg->snap_ts);
+			ev->clock_mono = tg->snap_mono;
+			ev->wall_sec = tg->snap_sec;
+			ev->wall_nsec = tg->snap_nsec;
+		}
+		return;
+	}
+	if (q->typ == EV_CPUSAMPLE) {
+		ev->kind = LP_TEV_STACK_SAMPLE;
+		ev->stack = stack_of(g, a[0]);
+		return;
+	}
+	if (s->stack)
+		ev->stack = stack_of(g, a[s->stack - 1]);
+	ev->res = LP_RES_GOROUTINE;
+	ev->kind = LP_TEV_STATE;
+	switch (q->typ) {
+	case EV_PROCSTART:
+		ev->res = LP_RES_PROC;
+		ev->id = (int64_t)a[0];
+		ev->from = LP_P_IDLE;
+		ev->to = LP_P_RUNNING;
+		break;
+	case EV_PROCSTOP:
+		ev->res = LP_RES_PROC;
+		ev->id = q->p;
+		ev->from = LP_P_RUNNING;
+		ev->to = LP_P_IDLE;
+		break;
+	case EV_PROCSTEAL:
+		ev->res = LP_RES_PROC;
+		ev->id = (int64_t)a[0];
+		ev->from = q->old == PS_ABANDONED ? LP_P_IDLE : LP_P_RUNNING;
+		ev->to = LP_P_IDLE;
+		break;
+	case EV_PROCSTATUS:
+		ev->res = LP_RES_PROC;
+		ev->id = (int64_t)a[0];
+		ev->from = q->old;
+		ev->to = p2state[a[1] < 5 ? a[1] : 0];
+		break;
+	case EV_GOCREATE:
+	case EV_GOCREATEBLOCKED:
+		ev->id = (int64_t)a[0];
+		ev->from = LP_G_NOTEXIST;
+		ev->to = q->typ == EV_GOCREATE ? LP_G_RUNNABLE : LP_G_WAITING;
+		ev->tstack = stack_of(g, a[1]);
+		break;
+	case EV_GOCREATESYSCALL:
+		ev->id = (int64_t)a[0];
+		ev->from = LP_G_NOTEXIST;
+		ev->to = LP_G_SYSCALL;
+		break;
+	case EV_GOSTART:
+		ev->id = (int64_t)a[0];
+		ev->from = LP_G_RUNNABLE;
+		ev->to = LP_G_RUNNING;
+		break;
+	case EV_GODESTROY:
+		ev->id = q->g;
+		ev->from = LP_G_RUNNING;
+		ev->to = LP_G_NOTEXIST;
+		break;
+	case EV_GODESTROYSYSCALL:
+		ev->id = q->g;
+		ev->from = LP_G_SYSCALL;
+		ev->to = LP_G_NOTEXIST;
+		break;
+	case EV_GOSTOP:
+	case EV_GOBLOCK:
+		ev->id = q->g;
+		ev->from = LP_G_RUNNING;
+		ev->to = q->typ == EV_GOSTOP ? LP_G_RUNNABLE : LP_G_WAITING;
+		ev->reason = str_of(g, a[0]);
+		ev->tstack = ev->stack;
+		break;
+	case EV_GOUNBLOCK:
+	case EV_GOSWITCH:
+	case EV_GOSWITCHDESTROY:
+		ev->id = (int64_t)a[0];
+		ev->from = LP_G_WAITING;
+		ev->to = LP_G_RUNNABLE;
+		break;
+	case EV_GOSYSCALLBEGIN:
+		ev->id = q->g;
+		ev->from = LP_G_RUNNING;
+		ev->to = LP_G_SYSCALL;
+		ev->tstack = ev->stack;
+		break;
+	case EV_GOSYSCALLEND:
+		ev->id = q->g;
+		ev->from = LP_G_SYSCALL;
+		ev->to = LP_G_RUNNING;
+		break;
+	case EV_GOSYSCALLENDBLOCKED:
+		ev->id = q->g;
+		ev->from = LP_G_SYSCALL;
+		ev->to = LP_G_RUNNABLE;
+		break;
+	case EV_GOSTATUS:
+	case EV_GOSTATUSSTACK:
+		ev->id = (int64_t)a[0];
+		ev->from = q->old;
+		ev->to = g2state[a[2] < 5 ? a[2] : 0];
+		ev->tstack = ev->stack;
+		break;
+	case EV_PROCSCHANGE:
+	case EV_HEAPALLOC:
+	case EV_HEAPGOAL:
+		ev->kind = LP_TEV_METRIC;
+		ev->res = LP_RES_NONE;
+		ev->name = q->typ == EV_PROCSCHANGE
+		               ? LP_STR_LIT("/sched/gomaxprocs:threads")
+		           : q->typ == EV_HEAPALLOC
+		               ? LP_STR_LIT("/memory/classes/heap/objects:bytes")
+		               : LP_STR_LIT("/gc/heap/goal:bytes");
+		ev->value = a[0];
+		break;
+	case EV_GOLABEL:
+		ev->kind = LP_TEV_LABEL;
+		ev->id = q->g;
+		ev->name = str_of(g, a[0]);
+		break;
+	case EV_STWBEGIN:
+	case EV_STWEND: {
+		/* "stop-the-world (" + reason + ")" built in the arena. */
+		struct lp_str r = str_of(g, a[0]);
+		char *nm = lp_arena_alloc(&t->gen->arena, r.n + 18);
+		ev->kind = q->typ == EV_STWBEGIN ? LP_TEV_RANGE_BEGIN
+		                                 : LP_TEV_RANGE_END;
+		if (nm) {
+			memcpy(nm, "stop-the-world (", 16);
+			if (r.n)
+				memcpy(nm + 16, r.p, r.n);
+			nm[16 + r.n] = ')';
+			ev->name = lp_str_make(nm, r.n + 17);
+		}
+		ev->id = q->g;
+		break;
+	}
+	case EV_GCBEGIN:
+	case EV_GCACTIVE:
+	case EV_GCEND:
+		ev->kind = q->typ == EV_GCBEGIN    ? LP_TEV_RANGE_BEGIN
+		           : q->typ == EV_GCACTIVE ? LP_TEV_RANGE_ACTIVE
+		                                   : LP_TEV_RANGE_END;
+		ev->name = LP_STR_LIT("GC concurrent mark phase");
+		ev->res = LP_RES_NONE;
+		break;
+	case EV_GCSWEEPBEGIN:
+	case EV_GCSWEEPACTIVE:
+	case EV_GCSWEEPEND:
+		ev->kind = q->typ == EV_GCSWEEPBEGIN    ? LP_TEV_RANGE_BEGIN
+		           : q->typ == EV_GCSWEEPACTIVE ? LP_TEV_RANGE_ACTIVE
+		                                        : LP_TEV_RANGE_END;
+		ev->name = LP_STR_LIT("GC incremental sweep");
+		ev->res = LP_RES_PROC;
+		ev->id = q->typ == EV_GCSWEEPACTIVE ? (int64_t)a[0] : q->p;
+		if (q->typ == EV_GCSWEEPEND) {
+			ev->has_attrs = 1;
+			ev->value = a[0];
+			ev->value2 = a[1];
+		}
+		break;
+	case EV_GCMARKASSISTBEGIN:
+	case EV_GCMARKASSISTACTIVE:
+	case EV_GCMARKASSISTEND:
+		ev->kind = q->typ == EV_GCMARKASSISTBEGIN ? LP_TEV_RANGE_BEGIN
+		           : q->typ == EV_GCMARKASSISTACTIVE
+		               ? LP_TEV_RANGE_ACTIVE
+		               : LP_TEV_RANGE_END;
+		ev->name = LP_STR_LIT("GC mark assist");
+		ev->id = q->typ == EV_GCMARKASSISTACTIVE ? (int64_t)a[0] : q->g;
+		break;
+	case EV_USERTASKBEGIN:
+		ev->kind = LP_TEV_TASK_BEGIN;
+		ev->res = LP_RES_NONE;
+		ev->task = a[0];
+		ev->parent = a[1];
+		ev->name = str_of(g, a[2]);
+		break;
+	case EV_USERTASKEND:
+		ev->kind = LP_TEV_TASK_END;
+		ev->res = LP_RES_NONE;
+		ev->task = a[0];
+		ev->parent = q->parent;
+		ev->name = lp_str_make(q->tname, q->tnamelen);
+		break;
+	case EV_USERREGIONBEGIN:
+	case EV_USERREGIONEND:
+		ev->kind = q->typ == EV_USERREGIONBEGIN ? LP_TEV_REGION_BEGIN
+		                                        : LP_TEV_REGION_END;
+		ev->res = LP_RES_NONE;
+		ev->task = a[0];
+		ev->name = str_of(g, a[1]);
+		break;
+	case EV_USERLOG:
+		ev->kind = LP_TEV_LOG;
+		ev->res = LP_RES_NONE;
+		ev->task = a[0];
+		ev->name = str_of(g, a[1]);
+		ev->message = str_of(g, a[2]);
+		break;
+	default: /* experimental */
+		ev->kind = LP_TEV_EXPERIMENTAL;
+		ev->res = LP_RES_NONE;
+		ev->name = lp_str_make(s->name, strlen(s->name));
+		break;
+	}
+}
+
+static int
+v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
+{
+	struct v2 *t = (struct v2 *)base;
+	int rc;
+
+	for (;;) {
+		if (t->failed) {
+			if (err)
+				*err = t->fail;
+			return -(t->fail.code ? t->fail.code : LP_EDATA);
+		}
+		if (t->qlen) {
+			struct qev *q = &t->q[t->qhead];
+			t->qhead = (t->qhead + 1) % t->qcap;
+			t->qlen--;
+			if ((rc = validate(t, q, err)) < 0)
+				return rc;
+			if (q->time <= t->last_ts)
+				q->time = t->last_ts + 1;
+			t->last_ts = q->time;
+			fill(t, q, &t->ev);
+			*out = &t->ev;
+			return 1;
+		}
+		if (t->done)
+			return 0;
+		if (t->nheap == 0 &&
+		    (!t->gen || t->sample_pos == t->gen->nsamples)) {
+			if ((rc = next_gen(t, err)) < 0)
+				return rc;
+			continue;
+		}
+		if (t->gen && t->sample_pos < t->gen->nsamples &&
+		    (t->nheap == 0 ||
+		        t->gen->samples[t->sample_pos].time <
+		            t->heap[0]->time)) {
+			const struct cpusample *s =
+			    &t->gen->samples[t->sample_pos++];
+			struct qev *e = push(t);
+			if (!e)
+				return nomem(t, err);
+			e->typ = EV_CPUSAMPLE;
+			e->time = s->time;
+			e->m = s->m;
+			e->p = s->p;
+			e->g = s->g;
+			e->args[0] = s->stack;
+			continue;
+		}
+		rc = try_advance(t, 0, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			heap_sort(t->heap, t->nheap);
+			for (size_t i = 1; i < t->nheap && rc == 0; i++)
+				if ((rc = try_advance(t, i, err)) < 0)
+					return rc;
+			if (rc == 0)
+				return fail(t, err,
+				    "broken trace: failed to advance: no thread "
+				    "can go on in generation %llu (next events "
+				    "at byte %llu and on)",
+				    (unsigned long long)t->gen->num,
+				    (unsigned long long)t->heap[0]->off);
+		}
+	}
+}
+
+static struct lp_arena *
+v2_arena(struct lp_trace *base)
+{
+	struct v2 *t = (struct v2 *)base;
+
+	return t->gen ? &t->gen->arena : NULL;
+}
+
+static void
+v2_free(struct lp_trace *base)
+{
+	struct v2 *t = (struct v2 *)base;
+
+	if (!t)
+		return;
+	gen_free(t->gen);
+	gen_free(t->spare);
+	free(t->rd.buf);
+	free(t->heap);
+	for (size_t i = 0; i < t->ngs; i++) {
+		free(t->gs[i].regions);
+		free(t->gs[i].ranges);
+	}
+	for (size_t i = 0; i < t->nps; i++)
+		free(t->ps[i].ranges);
+	free(t->gs);
+	free(t->gfree);
+	free(t->ps);
+	free(t->ms);
+	free(t->tasks);
+	free(t->tfree);
+	lp_u64map_free(&t->gidx);
+	lp_u64map_free(&t->pidx);
+	lp_u64map_free(&t->midx);
+	lp_u64map_free(&t->tidx);
+	pool_free(&t->names);
+	free(t->q);
+	free(t);
+}
+
+struct lp_trace *
+lp_tracev2_open(const struct lp_byte_src *src, int version, struct lp_error *err)
+{
+	struct v2 *t;
+
+	if (version != 22 && version != 23 && version != 25 && version != 26) {
+		lp_error_set(err, LP_EDATA,
+		    "unknown or unsupported version go 1.%d", version);
+		return NULL;
+	}
+	if (!(t = calloc(1, sizeof *t))) {
+		lp_error_set(err, LP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	t->base.version = version;
+	t->base.next = v2_next;
+	t->base.arena = v2_arena;
+	t->base.free = v2_free;
+	t->rd.src = *src;
+	t->rd.p = src->head;
+	t->rd.n = src->headlen;
+	t->rd.base = 16;
+	t->rd.in_head = 1;
+	return &t->base;
+}
