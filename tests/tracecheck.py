@@ -5,7 +5,9 @@
                                           differing line pair (cut to 300
                                           characters) and the line counts
     tracecheck.py prefix FULL PART        exit 1 unless PART's lines are
-                                          the first lines of FULL
+                                          the first lines of FULL, then
+                                          at most one closing Sync (see
+                                          cmd_prefix)
     tracecheck.py jsonl FILE...           exit 1 unless every line is a JSON
                                           object with "kind":"event"
     tracecheck.py gstates FILE            one line "ID STATE" per goroutine:
@@ -67,7 +69,22 @@ def cmd_diff(oracle, ours):
 
 
 def cmd_prefix(full, part):
+    """A reader that meets a broken generation first ends the events it
+    has with a Sync of its own (Go's reader: the next N, no clock, t just
+    after the last event) and then reports the error; that last line
+    stands for the Sync the whole trace has there."""
     a, b = lines(full), lines(part)
+    if b:
+        last = json.loads(b[-1])
+        if last.get("ev") == "Sync" and b[-1] not in a[: len(b)]:
+            prev = [json.loads(l) for l in b[:-1]]
+            n = 1 + sum(1 for o in prev if o.get("ev") == "Sync")
+            t = prev[-1]["t"] if prev else 0
+            if last.get("n") != n or "clock" in last or last["t"] < t:
+                print(f"the closing Sync is not n {n}, at or after t {t}, without a clock:")
+                print(f"  cut:  {show(b[-1])}")
+                return 1
+            b = b[:-1]
     if len(b) > len(a):
         print(f"the cut output has {len(b)} lines, the full one only {len(a)}")
         return 1
