@@ -1,0 +1,196 @@
+/* key.c - what heapdiff compares: a stack, a function, a label */
+#include <string.h>
+
+#include "key.h"
+
+int
+lp_keyspec_parse(struct lp_keyspec *ks, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum lp_key_by by;
+	} names[] = {
+		{ "stack", LP_KEY_STACK },
+		{ "funcs", LP_KEY_FUNCS },
+		{ "leaf", LP_KEY_LEAF },
+		{ "first-user", LP_KEY_USER },
+		{ "signature", LP_KEY_SIGNATURE },
+	};
+	size_t i;
+
+	ks->label = NULL;
+	if (strncmp(arg, "label:", 6) == 0 && arg[6] != '\0') {
+		ks->by = LP_KEY_LABEL;
+		ks->label = arg + 6;
+		return 0;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(arg, names[i].name) == 0) {
+			ks->by = names[i].by;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+lp_keyspec_name(enum lp_key_by by)
+{
+	switch (by) {
+	case LP_KEY_STACK: return "stack";
+	case LP_KEY_FUNCS: return "funcs";
+	case LP_KEY_LEAF: return "leaf";
+	case LP_KEY_USER: return "first-user";
+	case LP_KEY_LABEL: return "label";
+	case LP_KEY_SIGNATURE: return "signature";
+	}
+	return "?";
+}
+
+int
+lp_frame_is_stdlib(const struct lp_frame *f)
+{
+	const char *p = f->fn.p, *end;
+	size_t n = f->fn.n, i, first;
+	int slash = 0;
+
+	/* Only the package path counts: generic instantiations may hold
+	 * anything in brackets, methods a receiver in parentheses. */
+	for (i = 0; i < n; i++)
+		if (p[i] == '[' || p[i] == '(')
+			break;
+	n = i;
+	end = p + n;
+	if (n == 0 || (n > 2 && p[0] == '0' && p[1] == 'x'))
+		return 0; /* unsymbolized: an address */
+	for (first = 0; first < n && p[first] != '/'; first++)
+		;
+	if (first < n)
+		slash = 1;
+	if (slash)
+		/* "net/http.x" vs "github.com/a/b.x": a dot in the first
+		 * element makes a module path. */
+		return memchr(p, '.', first) == NULL;
+	/* No slash: the package is what comes before the first dot. */
+	{
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		size_t pn;
+		if (!dot)
+			return 0; /* not a Go name (C code, a symbol) */
+		pn = (size_t)(dot - p);
+		if ((pn == 4 && memcmp(p, "main", 4) == 0) ||
+		    (pn == 22 && memcmp(p, "command-line-arguments", 22) == 0))
+			return 0;
+		return pn > 0;
+	}
+}
+
+static void
+write_frame(struct lp_out *o, const struct lp_keyspec *ks,
+    const struct lp_frame *f)
+{
+	lp_out_lit(o, "{\"fn\":");
+	lp_out_lstr(o, f->fn);
+	if (ks->by == LP_KEY_STACK) {
+		lp_out_lit(o, ",\"file\":");
+		lp_out_lstr(o, f->file);
+		lp_out_lit(o, ",\"line\":");
+		lp_out_int(o, f->line);
+	}
+	lp_out_ch(o, '}');
+}
+
+void
+lp_key_frames_write(struct lp_out *o, const struct lp_keyspec *ks,
+    const struct lp_frame *f, size_t n)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < n; i++) {
+		if (!lp_key_keeps(ks, &f[i]))
+			continue;
+		if (!first)
+			lp_out_ch(o, ',');
+		first = 0;
+		write_frame(o, ks, &f[i]);
+	}
+}
+
+size_t
+lp_key_site(const struct lp_keyspec *ks, const struct lp_frame *f, size_t n)
+{
+	size_t i, leaf = n;
+
+	for (i = 0; i < n; i++) {
+		if (!lp_key_keeps(ks, &f[i]))
+			continue;
+		if (leaf == n)
+			leaf = i;
+		if (!lp_frame_is_stdlib(&f[i]))
+			return i;
+	}
+	return leaf;
+}
+
+void
+lp_key_signature(struct lp_out *o, const struct lp_frame *f, size_t n)
+{
+	size_t i, start = o->len;
+	int first = 1;
+
+	/* Joined raw, then written as one string; the buffer grows and the
+	 * joined text moves, so it is found again by offset. */
+	for (i = 0; i < n; i++) {
+		if (lp_frame_is_runtime(&f[i]))
+			continue;
+		if (!first)
+			lp_out_ch(o, ';');
+		first = 0;
+		lp_out_raw(o, f[i].fn.p, f[i].fn.n);
+	}
+	{
+		size_t len = o->len - start;
+		struct lp_out tmp;
+		if (lp_out_init(&tmp, -1, len + 16) < 0) {
+			o->len = start;
+			return;
+		}
+		lp_out_str(&tmp, o->buf + start, len);
+		o->len = start;
+		lp_out_raw(o, tmp.buf, tmp.len);
+		lp_out_release(&tmp);
+	}
+}
+
+void
+lp_key_write(struct lp_out *o, const struct lp_keyspec *ks,
+    const struct lp_frame *f, size_t n)
+{
+	size_t i;
+
+	switch (ks->by) {
+	case LP_KEY_STACK:
+	case LP_KEY_FUNCS:
+		lp_out_ch(o, '[');
+		lp_key_frames_write(o, ks, f, n);
+		lp_out_ch(o, ']');
+		break;
+	case LP_KEY_LEAF:
+		for (i = 0; i < n && !lp_key_keeps(ks, &f[i]); i++)
+			;
+		if (i < n)
+			lp_out_lstr(o, f[i].fn);
+		else
+			lp_out_lit(o, "\"\"");
+		break;
+	case LP_KEY_USER:
+		i = lp_key_site(ks, f, n);
+		if (i < n)
+			lp_out_lstr(o, f[i].fn);
+		else
+			lp_out_lit(o, "\"\"");
+		break;
+	case LP_KEY_SIGNATURE:
+	case LP_KEY_LABEL: lp_key_signature(o, f, n); break;
+	}
+}
