@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tests/bench/trace.sh - trace2ndjson against the equal-work Go reader on a
+# big real execution trace (called by tests/bench/run.sh; runs alone too:
+# BUILD=build/x bash tests/bench/trace.sh).
+#
+# The input is written once by tests/go/tools/bigtrace (Go 1.26 format,
+# about 64 MB, 8 generations) into $BUILD/bench/trace-64m.trace.  The peer
+# is tests/go/tools/tracecanon: golang.org/x/exp/trace's ReadEvent loop
+# printing the same records through a buffered hand-rolled writer.  Each leg
+# runs RUNS times (default 3); the best wall time and that run's peak RSS
+# are reported, and the ratio "how many times longer Go takes than ours".
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+RUNS=${RUNS:-3}
+bin=$BUILD/bin
+tools=$BUILD/go-tools
+data=$BUILD/bench
+mkdir -p "$data"
+
+[ -x "$bin/trace2ndjson" ] || { echo "bench: no $bin/trace2ndjson (run make)" >&2; exit 1; }
+command -v go >/dev/null || { echo "bench: the trace bench needs go on PATH (the peer is a Go program)" >&2; exit 1; }
+[ -x "$tools/tracecanon" ] && [ -x "$tools/bigtrace" ] ||
+	bash "$top/tests/go/build-tools.sh" "$tools" || exit 1
+
+big=$data/trace-64m.trace
+if [ ! -s "$big" ]; then
+	echo "bench: writing a 64 MB execution trace (once, about 8 s)..." >&2
+	"$tools/bigtrace" -out "$big.tmp" -mb 64 && mv "$big.tmp" "$big" || exit 1
+fi
+
+# leg NAME CMD...: best-of-RUNS wall seconds and that run's peak RSS (MB),
+# stdout to /dev/null.  Sets $secs and $rss.
+leg() {
+	local name=$1 best="" bestrss="" i t r
+	shift
+	for ((i = 0; i < RUNS; i++)); do
+		/usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
+			{ echo "bench: '$name' failed:" >&2; head -n 5 "$data/err.txt" >&2; return 1; }
+		read -r t r <"$data/time.txt"
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+			best=$t bestrss=$r
+		fi
+	done
+	secs=$best
+	rss=$((bestrss / 1024))
+	printf '  %-44s %8.2f s %7d MB\n' "$name" "$secs" "$rss"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "inf" }'; }
+
+size=$(stat -c %s "$big")
+"$bin/trace2ndjson" "$big" >"$data/trace.ndjson" || { echo "bench: trace2ndjson failed on $big" >&2; exit 1; }
+events=$(wc -l <"$data/trace.ndjson")
+gens=$(grep -c '"ev":"Sync"' "$data/trace.ndjson")
+out=$(stat -c %s "$data/trace.ndjson")
+rm -f "$data/trace.ndjson"
+echo "execution trace: $((size / 1048576)) MB (go 1.26 format), $events events, $((gens - 1)) generations, $((out / 1048576)) MB NDJSON"
+leg "trace2ndjson" "$bin/trace2ndjson" "$big" || exit 1
+ours=$secs oursrss=$rss
+leg "go: x/exp/trace ReadEvent + JSON lines" "$tools/tracecanon" "$big" || exit 1
+gosecs=$secs gorss=$rss
+echo "  ratio: equal-work Go $(ratio "$gosecs" "$ours") (RSS ${gorss} MB vs ${oursrss} MB);"
+echo "         trace2ndjson reads the trace at $(awk -v s="$size" -v t="$ours" 'BEGIN{ if (t > 0) printf "%.0f", s / t / 1048576; else print "inf" }') MB/s, peak RSS ${oursrss} MB for a $((size / 1048576)) MB trace"
