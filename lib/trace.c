@@ -116,13 +116,3 @@ lp_tres_name(enum lp_tres r)
 
 	return (unsigned)r < 4 ? names[r] : "bad";
 }
-
-/* Until the legacy decoder lands (tracev1.c defines the strong one). */
-__attribute__((weak)) struct lp_trace *
-lp_tracev1_open(const struct lp_byte_src *src, int version, struct lp_error *err)
-{
-	(void)src;
-	lp_error_set(err, LP_EDATA, "legacy trace format go 1.%d is not "
-	                            "supported yet", version);
-	return NULL;
-}
