@@ -69,6 +69,12 @@ lp_reader_set_profile_fn(
 	r->profile_ctx = ctx;
 }
 
+unsigned long
+lp_reader_line(const struct lp_reader *r)
+{
+	return r->lineno;
+}
+
 int
 lp_reader_open(struct lp_reader *r, const char *path, struct lp_error *err)
 {
@@ -85,6 +91,7 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 	struct lp_unit u;
 	struct lp_diag d = { NULL, NULL, 0 };
 	struct lp_emit_opts opts = { 0, NULL, 0, NULL };
+	enum lp_format fmt;
 	int rc = lp_input_begin(r->in, &u, err);
 
 	free(r->src);
@@ -96,7 +103,12 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 	json_object_clear(r->stacks);
 	r->lineno = 0;
 	r->skipping = 0;
-	if (lp_detect(u.data, u.len) == LP_FMT_NDJSON) {
+	/* An empty pipe is an empty NDJSON stream ("empty in, empty out",
+	 * leakpipe(7)): a filter upstream matched nothing.  An empty file
+	 * is still a broken snapshot, and an error below. */
+	fmt = lp_detect(u.data, u.len);
+	if (fmt == LP_FMT_NDJSON ||
+	    (fmt == LP_FMT_EMPTY && strcmp(r->src, "-") == 0)) {
 		if (r->cap < u.len) {
 			char *b = realloc(r->buf, u.len);
 			if (!b)

@@ -58,4 +58,8 @@ int lp_reader_open(struct lp_reader *r, const char *path, struct lp_error *err);
 int lp_reader_next(
     struct lp_reader *r, json_t **rec, const char **src, struct lp_error *err);
 
+/* The line number, in its unit, of the record last returned (for the
+ * evidence decoded in process: of its rendered records). */
+unsigned long lp_reader_line(const struct lp_reader *r);
+
 #endif
