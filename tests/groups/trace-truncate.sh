@@ -10,6 +10,9 @@
 #   - write on stdout only lines of the full trace's output, in order from
 #     its first line (the events before the damage), and then at most one
 #     closing Sync (as Go's reader does: the next N, no clock);
+#     (Stricter than Go: Go's reader ends cleanly, exit 0, when the cut
+#     leaves a generation with only its sync/string/stack sections, e.g.
+#     the go1.26 cut at byte 70, and its messages name no offset.)
 #   - where tests/go/tools/tracecanon was built into $BUILD/go-tools (by
 #     trace-oracle.sh), give exactly the lines Go's reader gives.
 # Environment (set by tests/run.sh): TOP, BUILD; $BUILD/bin on PATH.
