@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -15,7 +14,6 @@ struct lp_cli lp_cli;
 void
 lp_cli_init(const char *prog)
 {
-	struct stat st;
 
 	lp_cli.prog = prog;
 	lp_cli.status = LP_EXIT_OK;
@@ -25,8 +23,9 @@ lp_cli_init(const char *prog)
 	}
 	/* Block-buffered, flushed after every input unit (before the next
 	 * read that may block) and at exit; per record on a terminal, where
-	 * a person is watching.  -u asks for per record anywhere. */
-	if (fstat(1, &st) == 0 && S_ISCHR(st.st_mode))
+	 * a person is watching (not on any character device: /dev/null is
+	 * one).  -u asks for per record anywhere. */
+	if (isatty(1))
 		lp_cli.out.unbuffered = 1;
 }
 

@@ -31,6 +31,7 @@ struct lp_input {
 	/* A plain file (no compression, no archive) is mapped, not copied. */
 	const unsigned char *map;
 	size_t map_len, map_pos;
+	size_t map_dropped; /* pages before this were given back */
 	unsigned char *buf; /* the current unit's bytes */
 	size_t len, cap;
 	unsigned char *inflated;
@@ -421,6 +422,27 @@ lp_input_slurp(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 	return 1;
 }
 
+/*
+ * A streaming reader copies the mapping out piece by piece; the pages it
+ * has passed would otherwise stay resident and count against the
+ * program, so a 1 GB trace would look like 1 GB of memory.  They are
+ * clean pages of a private file mapping: dropping them only means a later
+ * look (at the head, say) reads them from the file again.
+ */
+static void
+drop_read_pages(struct lp_input *in)
+{
+	const size_t step = (size_t)8 << 20;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t end = in->map_pos / page * page;
+
+	if (end < in->map_dropped + step)
+		return;
+	madvise((void *)(uintptr_t)(in->map + in->map_dropped),
+	    end - in->map_dropped, MADV_DONTNEED);
+	in->map_dropped = end;
+}
+
 long
 lp_input_read(struct lp_input *in, void *buf, size_t n, struct lp_error *err)
 {
@@ -432,6 +454,7 @@ lp_input_read(struct lp_input *in, void *buf, size_t n, struct lp_error *err)
 			k = n;
 		memcpy(buf, in->map + in->map_pos, k);
 		in->map_pos += k;
+		drop_read_pages(in);
 		return (long)k;
 	}
 	if (!in->ar || in->eof)

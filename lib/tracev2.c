@@ -984,6 +984,10 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 			goto bad;
 		any = 1;
 	}
+	/* The last generation's events are all out: its memory can go
+	 * before this one's comes in, so only one is ever held. */
+	if (t->gen)
+		gen_reset(t->gen);
 	for (;;) {
 		struct lp_error e = { 0, "" };
 		uint64_t at = rd_off(&t->rd);
