@@ -90,9 +90,11 @@ struct run {
 	const struct lp_frame **leaf, **user;
 	size_t lcap;
 	struct lp_out frag;
-	/* Where a record came from, for messages. */
-	char *unit;
+	/* The line of the record at hand, for messages. */
 	unsigned long recno;
+	/* The unit being skipped, once found to be the wrong kind. */
+	int reject_unit;
+	char *rejected;
 	/* --merge: the open partial's key ids, and its settings. */
 	long *idmap;
 	size_t idcap;
@@ -341,7 +343,7 @@ take_profile(void *ctx, const struct lp_profile *p, const char *src,
 static int
 bad(struct run *run, struct lp_error *err, const char *what)
 {
-	return lp_error_set(err, LP_EDATA, "record %lu: %s", run->recno, what);
+	return lp_error_set(err, LP_EDATA, "line %lu: %s", run->recno, what);
 }
 
 static const char *
@@ -364,7 +366,7 @@ parse_stack(struct run *run, json_t *stack, struct lp_error *err)
 	}
 	n = json_array_size(stack);
 	if (n > LP_STACK_FRAMES_MAX) {
-		lp_error_set(err, LP_ELIMIT, "record %lu: more than %u frames",
+		lp_error_set(err, LP_ELIMIT, "line %lu: more than %u frames",
 		    run->recno, LP_STACK_FRAMES_MAX);
 		return -1;
 	}
@@ -437,7 +439,7 @@ begin_snapshot(struct run *run, const char *src, json_t *rec, json_t *values,
 			                     "sample_types array");
 		if (json_array_size(st) > TYPES_MAX)
 			return lp_error_set(err, LP_ELIMIT,
-			    "record %lu: more than %d sample types", run->recno,
+			    "line %lu: more than %d sample types", run->recno,
 			    TYPES_MAX);
 		json_array_foreach (st, i, t) {
 			const char *ty = str_member(t, "type", NULL);
@@ -603,15 +605,15 @@ take_partial_head(struct run *run, json_t *rec, struct lp_error *err)
 	    (ks.by == LP_KEY_LABEL &&
 	        strcmp(ks.label, run->opts.keys.label) != 0))
 		return lp_error_set(err, LP_EDATA,
-		    "record %lu: keyed by '%s', not like the others", run->recno,
+		    "line %lu: keyed by '%s', not like the others", run->recno,
 		    key_by);
 	if (d != run->opts.keys.drop_runtime)
 		return lp_error_set(err, LP_EDATA,
-		    "record %lu: drop_runtime differs from the others",
+		    "line %lu: drop_runtime differs from the others",
 		    run->recno);
 	if (value && run->opts.value && strcmp(value, run->opts.value) != 0)
 		return lp_error_set(err, LP_EDATA,
-		    "record %lu: compares '%s', not '%s'", run->recno, value,
+		    "line %lu: compares '%s', not '%s'", run->recno, value,
 		    run->opts.value);
 	if (need_series(run, err) < 0)
 		return -err->code;
@@ -721,11 +723,16 @@ take_record(struct run *run, json_t *rec, const char *unit,
 	               strcmp(kind, "dump") == 0 ||
 	               strcmp(kind, "goroutine") == 0;
 
-	if (partial && !run->merge)
+	/* The wrong kind of input is said once, and the unit skipped. */
+	if (partial && !run->merge) {
+		run->reject_unit = 1;
 		return bad(run, err, "a heapdiff partial: read it with --merge");
-	if (evidence && run->merge)
+	}
+	if (evidence && run->merge) {
+		run->reject_unit = 1;
 		return bad(run, err, "not a heapdiff partial (--merge reads the "
 		                     "output of heapdiff --partial)");
+	}
 	if (strcmp(kind, "partial") == 0)
 		return take_partial_head(run, rec, err);
 	if (partial && !run->in_partial)
@@ -765,14 +772,18 @@ read_path(struct run *run, struct lp_reader *r, const char *path)
 				break;
 			continue;
 		}
-		if (!run->unit || strcmp(run->unit, src) != 0) {
-			free(run->unit);
-			run->unit = strdup(src);
-			run->recno = 0;
+		run->recno = lp_reader_line(r);
+		if (run->rejected && strcmp(run->rejected, src) == 0) {
+			json_decref(rec);
+			continue;
 		}
-		run->recno++;
+		run->reject_unit = 0;
 		rc = take_record(run, rec, src, &err);
 		json_decref(rec);
+		if (run->reject_unit) {
+			free(run->rejected);
+			run->rejected = strdup(src);
+		}
 		if (rc < 0) {
 			lp_cli_fail(src, &err);
 			if (err.code == LP_ENOMEM || err.code == LP_EIO)
@@ -902,8 +913,8 @@ main(int argc, char **argv)
 	free(run.flen);
 	free(run.leaf);
 	free(run.user);
-	free(run.unit);
 	free(run.idmap);
+	free(run.rejected);
 	free(run.pvalue);
 	free(run.punit);
 	free(run.key_by_arg);

@@ -1,0 +1,5 @@
+# Empty in, empty out.
+heapdiff </dev/null
+echo "exit $?"
+heapdiff --series - </dev/null
+echo "exit $?"

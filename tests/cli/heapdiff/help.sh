@@ -1,0 +1,1 @@
+heapdiff --help

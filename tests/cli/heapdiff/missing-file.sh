@@ -1,0 +1,1 @@
+heapdiff no-such-file.pb.gz
