@@ -645,6 +645,10 @@ scan(struct v1 *t, struct lp_error *err)
 			uint64_t id = t->vals[0];
 			struct uval *v;
 
+			/* Go's reader reads strings only from inside
+			 * batches: one before the first batch is ignored. */
+			if (cur == UINT32_MAX)
+				continue;
 			if (id == 0)
 				return bad(err, at, "string has invalid id 0");
 			if (t->vals[2] == 0)

@@ -145,9 +145,9 @@ static void
 small111(struct tb *t)
 {
 	start(t, 11);
+	EV(t, 1, 0, 1000); /* Batch P0 at tick 1000 */
 	str(t, 1, "main.main");
 	str(t, 2, "main.go");
-	EV(t, 1, 0, 1000);                  /* Batch P0 at tick 1000 */
 	EV(t, 3, 7, 1, 0x401000, 1, 2, 10); /* Stack 7 */
 	EV(t, 13, 1, 1, 0, 0);              /* GoCreate g1 */
 	EV(t, 13, 1, 3, 0, 0);              /* GoCreate g3 */
@@ -258,6 +258,8 @@ TEST(tracev1_errors)
 {
 	struct tb t;
 	struct lp_error err = { 0, "" };
+	struct lp_trace *tr;
+	static char out[1024];
 
 	/* an unknown event type */
 	start(&t, 11);
@@ -323,9 +325,25 @@ TEST(tracev1_errors)
 
 	/* a string with id 0 */
 	start(&t, 11);
+	EV(&t, 1, 0, 1000);
 	str(&t, 0, "x");
 	CHECK(open_tb(t.b, t.n, 11, &err) == NULL);
-	CHECK_STR(err.msg, "event at byte 16: string has invalid id 0");
+	CHECK_STR(err.msg, "event at byte 20: string has invalid id 0");
+
+	/* a string before the first batch is ignored, as Go's reader
+	 * does (it reads strings only inside batches) */
+	start(&t, 11);
+	str(&t, 0, "x");
+	EV(&t, 1, 0, 1000);
+	EV(&t, 2, 100);
+	tr = open_tb(t.b, t.n, 11, &err);
+	CHECK(tr != NULL);
+	if (tr) {
+		/* no events: just the closing Sync */
+		CHECK_INT(summary(tr, out, sizeof(out), &err), 0);
+		CHECK_STR(out, "0 Sync 1\n");
+		tr->free(tr);
+	}
 }
 
 /* Format 1.5 orders by its global sequence numbers, not by file order,
