@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "strpool.h"
 #include "traceimpl.h"
 #include "u64map.h"
 
@@ -274,17 +275,6 @@ struct qev {
 	struct gen *table;    /* Sync: the generation announced, or NULL */
 };
 
-/* Names kept across generations (task and region types). */
-struct pool {
-	struct lp_u64map index; /* hash -> chain head + 1 */
-	struct pooled {
-		struct pooled *next;
-		size_t n;
-		char s[];
-	} **all;
-	size_t nall, capall;
-};
-
 struct reader {
 	struct lp_byte_src src;
 	const unsigned char *p; /* current window */
@@ -329,7 +319,7 @@ struct v2 {
 	uint64_t gc_seq;
 	int gc_state; /* 0 undetermined, 1 not running, 2 running */
 	uint64_t initial_gen;
-	struct pool names;
+	struct lp_strpool names; /* task and region types */
 
 	struct qev *q;
 	size_t qhead, qlen, qcap;
@@ -1331,46 +1321,6 @@ succeeds(uint64_t gen, uint64_t seq, uint64_t sgen, uint64_t sseq)
 	return gen == sgen && seq == sseq + 1;
 }
 
-/* A name that must outlive its generation, pooled by content. */
-static const char *
-pool_name(struct pool *pl, struct lp_str s)
-{
-	uint64_t h = 1469598103934665603ull;
-	uint64_t *head;
-	struct pooled *e;
-
-	for (size_t i = 0; i < s.n; i++)
-		h = (h ^ (unsigned char)s.p[i]) * 1099511628211ull;
-	head = lp_u64map_get(&pl->index, h);
-	for (e = head ? pl->all[*head] : NULL; e; e = e->next)
-		if (e->n == s.n && memcmp(e->s, s.p, s.n) == 0)
-			return e->s;
-	if (RESERVE(pl->all, pl->capall, pl->nall + 1) < 0 ||
-	    !(e = malloc(sizeof *e + s.n + 1)))
-		return NULL;
-	e->n = s.n;
-	if (s.n)
-		memcpy(e->s, s.p, s.n);
-	e->s[s.n] = '\0';
-	e->next = head ? pl->all[*head] : NULL;
-	pl->all[pl->nall] = e;
-	if (lp_u64map_put(&pl->index, h, pl->nall) < 0) {
-		free(e);
-		return NULL;
-	}
-	pl->nall++;
-	return e->s;
-}
-
-static void
-pool_free(struct pool *pl)
-{
-	for (size_t i = 0; i < pl->nall; i++)
-		free(pl->all[i]); /* chains are made of these same entries */
-	free(pl->all);
-	lp_u64map_free(&pl->index);
-}
-
 enum { MUST_NOT, MAY, MUST };
 
 static int
@@ -1949,7 +1899,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 			return BAD("invalid string ID %llu for UserTaskBegin "
 				   "event (byte %llu)",
 			    (unsigned long long)a[2], AT);
-		if (!(pn = pool_name(&t->names, name)))
+		if (!(pn = lp_strpool_get(&t->names, name.p, name.n)))
 			return nomem(t, err);
 		uint64_t ix;
 		if (t->ntfree) {
@@ -2005,7 +1955,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 			return BAD("encountered %s without known state for "
 				   "current goroutine %lld (byte %llu)",
 			    specs[c->typ].name, (long long)cur.g, AT);
-		if (!(pn = pool_name(&t->names, name)))
+		if (!(pn = lp_strpool_get(&t->names, name.p, name.n)))
 			return nomem(t, err);
 		if (c->typ == EV_USERREGIONBEGIN) {
 			if (RESERVE(gs->regions, gs->capregions,
@@ -2695,7 +2645,7 @@ v2_free(struct lp_trace *base)
 	lp_u64map_free(&t->pidx);
 	lp_u64map_free(&t->midx);
 	lp_u64map_free(&t->tidx);
-	pool_free(&t->names);
+	lp_strpool_free(&t->names);
 	free(t->q);
 	free(t);
 }
