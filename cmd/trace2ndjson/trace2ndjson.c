@@ -7,12 +7,13 @@
 #include "leakpipe.h"
 #include "trace.h"
 #include "traceemit.h"
+#include "traceview.h"
 
 static const char usage[] =
     "usage: trace2ndjson [-hu] [--version] [--strict] [--events=LIST]\n"
     "                    [--goroutine=LIST] [--from=TIME] [--to=TIME]\n"
-    "                    [--drop-runtime] [--addresses] [--intern]\n"
-    "                    [FILE ...]\n"
+    "                    [--goroutines] [--gc] [--drop-runtime]\n"
+    "                    [--addresses] [--intern] [FILE ...]\n"
     "\n"
     "Decode Go execution traces (runtime/trace, go test -trace,\n"
     "/debug/pprof/trace; Go 1.5 to 1.26, gzip or not, or tar/zip archives\n"
@@ -33,6 +34,11 @@ static const char usage[] =
     "      --from=TIME        only events at or after TIME since the trace\n"
     "                         start (ns, or with a unit: 1.5s, 200ms, 10us)\n"
     "      --to=TIME          only events before TIME\n"
+    "      --goroutines       instead of events, one \"goroutine\" record per\n"
+    "                         goroutine: its life, its time per state, and\n"
+    "                         where it stands at the end\n"
+    "      --gc               instead of events, one \"gc\" record per GC\n"
+    "                         cycle: mark phase, pauses, heap\n"
     "      --drop-runtime     leave out frames of the Go runtime\n"
     "      --addresses        add \"addr\" (the pc) to frames\n"
     "      --intern           write each stack once, as a \"stack\" record,\n"
@@ -43,6 +49,8 @@ enum {
 	OPT_GOROUTINE,
 	OPT_FROM,
 	OPT_TO,
+	OPT_GOROUTINES,
+	OPT_GC,
 	OPT_DROP_RUNTIME,
 	OPT_ADDRESSES,
 	OPT_INTERN,
@@ -54,6 +62,8 @@ static const struct option longopts[] = {
 	{ "goroutine", required_argument, NULL, OPT_GOROUTINE },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "goroutines", no_argument, NULL, OPT_GOROUTINES },
+	{ "gc", no_argument, NULL, OPT_GC },
 	{ "drop-runtime", no_argument, NULL, OPT_DROP_RUNTIME },
 	{ "addresses", no_argument, NULL, OPT_ADDRESSES },
 	{ "intern", no_argument, NULL, OPT_INTERN },
@@ -67,6 +77,7 @@ struct run {
 	int64_t *gs;    /* --goroutine */
 	size_t ngs;
 	int64_t from, to; /* window in ns since the start; to < 0: none */
+	unsigned views;   /* LP_VIEW_*: summaries instead of events */
 };
 
 /* The rest of a unit after its head, for the trace decoder. */
@@ -105,25 +116,43 @@ decode_trace(struct run *run, struct lp_input *in, const struct lp_unit *u)
 	struct lp_byte_src src = { u->data, u->len, more, in };
 	struct lp_tev_writer w;
 	const struct lp_tev *ev;
+	struct lp_tview *view = NULL;
 	struct lp_trace *t = lp_trace_open(&src, &err);
 	unsigned long n = 0;
-	int rc;
+	int rc = 0;
 
 	if (!t) {
 		lp_cli_fail(u->src, &err);
 		return;
 	}
 	lp_tev_writer_init(&w, u->src, run->flags, run->intern);
+	if (run->views && !(view = lp_tview_new(run->views))) {
+		lp_error_set(&err, LP_ENOMEM, "out of memory");
+		goto out;
+	}
 	while ((rc = lp_trace_next(t, &ev, &err)) > 0) {
-		if (selected(run, ev, lp_tev_rel(&w, ev)))
+		if (view) {
+			rc = lp_tview_add(
+			    view, &lp_cli.out, &w, ev, lp_trace_arena(t));
+			if (rc < 0) {
+				lp_error_set(&err, -rc, "out of memory");
+				break;
+			}
+		} else if (selected(run, ev, lp_tev_rel(&w, ev))) {
 			lp_tev_write(&lp_cli.out, &w, ev, lp_trace_arena(t));
+		}
 		/* A reader that left (| head) ends a long trace early. */
 		if (++n % 4096 == 0 && lp_cli.out.err)
 			lp_cli_check_output();
 	}
+	/* Summaries of a broken trace are still true up to the damage. */
+	if (view && rc != -LP_ENOMEM && lp_tview_finish(view, &lp_cli.out, &w) < 0)
+		lp_error_set(&err, LP_ENOMEM, "out of memory");
+out:
 	lp_cli_check_output();
-	if (rc < 0)
+	if (rc < 0 || err.code)
 		lp_cli_fail(u->src, &err);
+	lp_tview_free(view);
 	lp_tev_writer_release(&w);
 	lp_trace_free(t);
 	lp_out_flush(&lp_cli.out);
@@ -230,6 +259,8 @@ main(int argc, char **argv)
 		case OPT_GOROUTINE: parse_goroutines(&run, optarg); break;
 		case OPT_FROM: run.from = parse_time("--from", optarg); break;
 		case OPT_TO: run.to = parse_time("--to", optarg); break;
+		case OPT_GOROUTINES: run.views |= LP_VIEW_GOROUTINES; break;
+		case OPT_GC: run.views |= LP_VIEW_GC; break;
 		case OPT_DROP_RUNTIME: run.flags |= LP_EMIT_DROP_RUNTIME; break;
 		case OPT_ADDRESSES: run.flags |= LP_EMIT_ADDR; break;
 		case OPT_INTERN: run.flags |= LP_EMIT_INTERN; break;

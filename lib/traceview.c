@@ -1,0 +1,562 @@
+/* traceview.c - per-goroutine and per-GC-cycle summaries of a trace */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "frame.h"
+#include "strpool.h"
+#include "traceview.h"
+#include "u64map.h"
+
+/* Time blocked for one reason. */
+struct why {
+	const char *reason; /* pooled */
+	int64_t ns;
+};
+
+struct gsum {
+	int64_t id;
+	int64_t created;     /* ns since the start; -1: there at the start */
+	int64_t creator;     /* goroutine id, or LP_NO_ID */
+	const char *created_by; /* pooled frame members of the go statement */
+	const char *start;   /* pooled frames array: its start function */
+	const char *stack;   /* pooled frames array: where it last stopped */
+	const char *reason;  /* pooled: why it waits */
+	const char *label;   /* pooled: GC worker label */
+	uint8_t state;       /* lp_gstate */
+	int64_t since;       /* when it entered state */
+	int64_t charged;     /* time is counted in ns[] up to here */
+	int64_t ns[6];       /* time per lp_gstate */
+	struct why *whys;
+	size_t nwhys;
+};
+
+struct stw {
+	const char *reason; /* pooled */
+	int64_t start, ns;
+};
+
+struct cycle {
+	int open;     /* a mark phase began and its record is not out */
+	int ended;    /* the mark phase ended */
+	int partial;  /* it began before the trace */
+	uint64_t n;
+	int64_t start, end;
+	uint64_t heap_start, heap_end;
+	struct stw *stw;
+	size_t nstw, capstw;
+};
+
+struct lp_tview {
+	unsigned views;
+	struct lp_strpool pool;
+	struct lp_u64map index; /* goroutine id -> slot in gs */
+	struct gsum *gs;
+	size_t ngs, capgs;
+	size_t *free;
+	size_t nfree, capfree;
+	int64_t now;
+	struct lp_out scratch;
+
+	/* GC */
+	struct cycle cy;
+	uint64_t cycles;
+	uint64_t heap, goal;
+	int have_heap;
+	int64_t prev_end;
+	uint64_t prev_heap_end;
+	int have_prev;
+	struct stw sweep_term; /* the pause before a mark phase */
+	int have_sweep_term;
+	const char *stw_reason; /* the pause in progress */
+	int64_t stw_start;
+	int in_stw;
+};
+
+static int
+reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 8;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	if (!(q = realloc(*p, c * size)))
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+struct lp_tview *
+lp_tview_new(unsigned views)
+{
+	struct lp_tview *v = calloc(1, sizeof *v);
+
+	if (!v)
+		return NULL;
+	v->views = views;
+	if (lp_out_init(&v->scratch, -1, 4096) < 0) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void
+lp_tview_free(struct lp_tview *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->ngs; i++)
+		free(v->gs[i].whys);
+	free(v->gs);
+	free(v->free);
+	free(v->cy.stw);
+	lp_u64map_free(&v->index);
+	lp_strpool_free(&v->pool);
+	lp_out_release(&v->scratch);
+	free(v);
+}
+
+static const char *
+pool(struct lp_tview *v, struct lp_str s)
+{
+	return lp_strpool_get(&v->pool, s.p, s.n);
+}
+
+/* A stack as a pooled frames array. */
+static const char *
+pool_stack(struct lp_tview *v, struct lp_tev_writer *w, struct lp_tstack *s,
+    struct lp_arena *a)
+{
+	v->scratch.len = 0;
+	lp_tstack_write(&v->scratch, w, s, a);
+	if (v->scratch.err)
+		return NULL;
+	return lp_strpool_get(&v->pool, v->scratch.buf, v->scratch.len);
+}
+
+/* ---- goroutines ------------------------------------------------------ */
+
+static struct gsum *
+gfind(struct lp_tview *v, int64_t id, int create)
+{
+	uint64_t *ix = lp_u64map_get(&v->index, (uint64_t)id);
+	size_t slot;
+	struct gsum *g;
+
+	if (ix)
+		return &v->gs[*ix];
+	if (!create)
+		return NULL;
+	if (v->nfree) {
+		slot = v->free[--v->nfree];
+	} else {
+		if (reserve((void **)&v->gs, &v->capgs, v->ngs + 1,
+		        sizeof *v->gs) < 0)
+			return NULL;
+		slot = v->ngs++;
+		v->gs[slot].whys = NULL;
+	}
+	if (lp_u64map_put(&v->index, (uint64_t)id, slot) < 0)
+		return NULL;
+	g = &v->gs[slot];
+	free(g->whys);
+	memset(g, 0, sizeof *g);
+	g->id = id;
+	g->created = -1;
+	g->creator = LP_NO_ID;
+	g->state = LP_G_UNDETERMINED;
+	return g;
+}
+
+/* Charge the time since g entered its state, up to now. */
+static int
+charge(struct gsum *g, int64_t now)
+{
+	int64_t d = now - g->charged;
+
+	if (d <= 0 || g->state == LP_G_UNDETERMINED)
+		return 0;
+	g->ns[g->state] += d;
+	if (g->state == LP_G_WAITING) {
+		const char *r = g->reason ? g->reason : "";
+		size_t i;
+		for (i = 0; i < g->nwhys; i++)
+			if (g->whys[i].reason == r)
+				break;
+		if (i == g->nwhys) {
+			struct why *nw = realloc(
+			    g->whys, (g->nwhys + 1) * sizeof *nw);
+			if (!nw)
+				return -1;
+			g->whys = nw;
+			g->whys[g->nwhys++] = (struct why){ r, 0 };
+		}
+		g->whys[i].ns += d;
+	}
+	g->charged = now;
+	return 0;
+}
+
+static const char *
+state_text(const struct gsum *g, int alive)
+{
+	if (!alive)
+		return "dead";
+	switch (g->state) {
+	case LP_G_RUNNABLE: return "runnable";
+	case LP_G_RUNNING: return "running";
+	case LP_G_SYSCALL: return "syscall";
+	case LP_G_WAITING:
+		return g->reason && *g->reason ? g->reason : "waiting";
+	default: return "unknown";
+	}
+}
+
+static void
+write_goroutine(struct lp_out *o, struct lp_tev_writer *w,
+    const struct gsum *g, int alive, int64_t now)
+{
+	static const char *const names[] = { NULL, NULL, "runnable_ns",
+		"running_ns", "waiting_ns", "syscall_ns" };
+
+	lp_out_lit(o, "{\"kind\":\"goroutine\",\"src\":");
+	lp_out_cstr(o, w->src);
+	lp_out_lit(o, ",\"id\":");
+	lp_out_int(o, g->id);
+	lp_out_lit(o, ",\"state\":");
+	lp_out_cstr(o, state_text(g, alive));
+	if (alive && g->state == LP_G_WAITING) {
+		lp_out_lit(o, ",\"wait_ns\":");
+		lp_out_int(o, now - g->since);
+	}
+	if (g->stack) {
+		lp_out_lit(o, ",\"stack\":");
+		lp_out_raw(o, g->stack, strlen(g->stack));
+	}
+	if (g->created_by) {
+		lp_out_lit(o, ",\"created_by\":{");
+		lp_out_raw(o, g->created_by, strlen(g->created_by));
+		lp_out_lit(o, ",\"goid\":");
+		lp_out_int(o, g->creator);
+		lp_out_ch(o, '}');
+	} else if (g->creator != LP_NO_ID) {
+		lp_out_lit(o, ",\"created_by\":{\"goid\":");
+		lp_out_int(o, g->creator);
+		lp_out_ch(o, '}');
+	}
+	if (g->start) {
+		lp_out_lit(o, ",\"start\":");
+		lp_out_raw(o, g->start, strlen(g->start));
+	}
+	if (g->created >= 0) {
+		lp_out_lit(o, ",\"created_ns\":");
+		lp_out_int(o, g->created);
+	}
+	if (!alive) {
+		lp_out_lit(o, ",\"ended_ns\":");
+		lp_out_int(o, now);
+	}
+	if (alive)
+		lp_out_lit(o, ",\"alive\":true");
+	else
+		lp_out_lit(o, ",\"alive\":false");
+	for (int s = LP_G_RUNNABLE; s <= LP_G_SYSCALL; s++) {
+		lp_out_ch(o, ',');
+		lp_out_cstr(o, names[s]);
+		lp_out_ch(o, ':');
+		lp_out_int(o, g->ns[s]);
+	}
+	if (g->nwhys) {
+		lp_out_lit(o, ",\"blocked\":{");
+		for (size_t i = 0; i < g->nwhys; i++) {
+			if (i)
+				lp_out_ch(o, ',');
+			lp_out_cstr(o, *g->whys[i].reason ? g->whys[i].reason
+			                                  : "unspecified");
+			lp_out_ch(o, ':');
+			lp_out_int(o, g->whys[i].ns);
+		}
+		lp_out_ch(o, '}');
+	}
+	if (g->label) {
+		lp_out_lit(o, ",\"label\":");
+		lp_out_cstr(o, g->label);
+	}
+	lp_out_ch(o, '}');
+	lp_out_end(o);
+}
+
+static int
+goroutine_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
+    const struct lp_tev *ev, struct lp_arena *a)
+{
+	struct gsum *g;
+	int64_t now = v->now;
+
+	if (ev->kind == LP_TEV_LABEL) {
+		if ((g = gfind(v, ev->id, 0)) && !(g->label = pool(v, ev->name)))
+			return -LP_ENOMEM;
+		return 0;
+	}
+	if (ev->kind != LP_TEV_STATE || ev->res != LP_RES_GOROUTINE)
+		return 0;
+	if (!(g = gfind(v, ev->id, 1)) || charge(g, now) < 0)
+		return -LP_ENOMEM;
+	if (ev->from == LP_G_NOTEXIST) { /* created in the trace */
+		g->created = now;
+		g->creator = ev->g;
+		if (ev->stack && ev->stack->n) {
+			const struct lp_tframe *f0 = &ev->stack->frames[0];
+			struct lp_frame f = { .fn = f0->fn,
+				.file = f0->file,
+				.line = (int64_t)f0->line,
+				.addr = f0->pc,
+				.flags = LP_FRAME_HAS_ADDR };
+			v->scratch.len = 0;
+			lp_frame_write_members(&v->scratch, &f, w->flags);
+			g->created_by = lp_strpool_get(
+			    &v->pool, v->scratch.buf, v->scratch.len);
+			if (!g->created_by)
+				return -LP_ENOMEM;
+		}
+		if (ev->tstack && ev->tstack->n &&
+		    !(g->start = pool_stack(v, w, ev->tstack, a)))
+			return -LP_ENOMEM;
+	}
+	/* A generation re-announces every goroutine's state; that is no
+	 * change, and must not reset how long it has waited, or why. */
+	if (ev->from == ev->to && ev->to == g->state) {
+		if (!g->stack && ev->tstack && ev->tstack->n &&
+		    !(g->stack = pool_stack(v, w, ev->tstack, a)))
+			return -LP_ENOMEM;
+		return 0;
+	}
+	g->state = ev->to;
+	g->since = g->charged = now;
+	g->reason = NULL;
+	if (ev->to == LP_G_WAITING && ev->reason.n &&
+	    !(g->reason = pool(v, ev->reason)))
+		return -LP_ENOMEM;
+	/* The transition's own stack is where this goroutine stands (an
+	 * unblock's stack is the waker's, and is not one). */
+	if (ev->tstack && ev->tstack->n && ev->from != LP_G_NOTEXIST &&
+	    !(g->stack = pool_stack(v, w, ev->tstack, a)))
+		return -LP_ENOMEM;
+	if (ev->from == LP_G_NOTEXIST && !g->stack)
+		g->stack = g->start;
+	if (ev->to == LP_G_NOTEXIST) {
+		uint64_t *ix = lp_u64map_get(&v->index, (uint64_t)g->id);
+		write_goroutine(o, w, g, 0, now);
+		if (reserve((void **)&v->free, &v->capfree, v->nfree + 1,
+		        sizeof *v->free) < 0)
+			return -LP_ENOMEM;
+		v->free[v->nfree++] = (size_t)*ix;
+		lp_u64map_del(&v->index, (uint64_t)g->id);
+	}
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	const struct gsum *x = *(const struct gsum *const *)a;
+	const struct gsum *y = *(const struct gsum *const *)b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
+finish_goroutines(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
+{
+	struct gsum **live = malloc((v->index.n + 1) * sizeof *live);
+	size_t n = 0;
+
+	if (!live)
+		return -LP_ENOMEM;
+	for (size_t i = 0; i < v->index.cap; i++)
+		if (v->index.used[i])
+			live[n++] = &v->gs[v->index.vals[i]];
+	qsort(live, n, sizeof *live, cmp_id);
+	for (size_t i = 0; i < n; i++) {
+		if (charge(live[i], v->now) < 0) {
+			free(live);
+			return -LP_ENOMEM;
+		}
+		write_goroutine(o, w, live[i], 1, v->now);
+	}
+	free(live);
+	return 0;
+}
+
+/* ---- GC cycles --------------------------------------------------------- */
+
+static void
+write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
+{
+	struct cycle *c = &v->cy;
+	int64_t total = 0;
+
+	lp_out_lit(o, "{\"kind\":\"gc\",\"src\":");
+	lp_out_cstr(o, w->src);
+	lp_out_lit(o, ",\"n\":");
+	lp_out_uint(o, c->n);
+	if (c->partial)
+		lp_out_lit(o, ",\"partial\":true");
+	lp_out_lit(o, ",\"start_ns\":");
+	lp_out_int(o, c->start);
+	if (c->ended) {
+		lp_out_lit(o, ",\"end_ns\":");
+		lp_out_int(o, c->end);
+		lp_out_lit(o, ",\"mark_ns\":");
+		lp_out_int(o, c->end - c->start);
+	}
+	lp_out_lit(o, ",\"stw\":[");
+	for (size_t i = 0; i < c->nstw; i++) {
+		if (i)
+			lp_out_ch(o, ',');
+		lp_out_lit(o, "{\"reason\":");
+		lp_out_cstr(o, c->stw[i].reason);
+		lp_out_lit(o, ",\"start_ns\":");
+		lp_out_int(o, c->stw[i].start);
+		lp_out_lit(o, ",\"ns\":");
+		lp_out_int(o, c->stw[i].ns);
+		lp_out_ch(o, '}');
+		total += c->stw[i].ns;
+	}
+	lp_out_lit(o, "],\"stw_ns\":");
+	lp_out_int(o, total);
+	if (v->have_heap) {
+		lp_out_lit(o, ",\"heap_start\":");
+		lp_out_uint(o, c->heap_start);
+		if (c->ended) {
+			lp_out_lit(o, ",\"heap_end\":");
+			lp_out_uint(o, c->heap_end);
+		}
+	}
+	if (v->goal) {
+		lp_out_lit(o, ",\"heap_goal\":");
+		lp_out_uint(o, v->goal);
+	}
+	if (v->have_prev && !c->partial) {
+		lp_out_lit(o, ",\"since_prev_ns\":");
+		lp_out_int(o, c->start - v->prev_end);
+		lp_out_lit(o, ",\"heap_growth\":");
+		lp_out_int(o, (int64_t)(c->heap_start - v->prev_heap_end));
+	}
+	lp_out_ch(o, '}');
+	lp_out_end(o);
+	if (c->ended) {
+		v->have_prev = 1;
+		v->prev_end = c->end;
+		v->prev_heap_end = c->heap_end;
+	}
+	c->open = 0;
+}
+
+static int
+add_stw(struct cycle *c, struct stw s)
+{
+	if (reserve((void **)&c->stw, &c->capstw, c->nstw + 1, sizeof *c->stw) <
+	    0)
+		return -LP_ENOMEM;
+	c->stw[c->nstw++] = s;
+	return 0;
+}
+
+static int
+gc_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
+    const struct lp_tev *ev)
+{
+	static const char stw[] = "stop-the-world (";
+	struct cycle *c = &v->cy;
+	int is_mark = lp_str_eq(ev->name, "GC concurrent mark phase");
+	int is_stw = lp_str_has_prefix(ev->name, stw);
+
+	if (ev->kind == LP_TEV_METRIC) {
+		if (lp_str_eq(ev->name, "/memory/classes/heap/objects:bytes")) {
+			v->heap = ev->value;
+			v->have_heap = 1;
+		} else if (lp_str_eq(ev->name, "/gc/heap/goal:bytes")) {
+			v->goal = ev->value;
+		}
+		return 0;
+	}
+	if (is_stw && ev->kind == LP_TEV_RANGE_BEGIN) {
+		/* A new cycle's first pause closes the last cycle's record. */
+		if (c->open && c->ended &&
+		    lp_str_has_prefix(ev->name, "stop-the-world (GC sweep"))
+			write_cycle(v, o, w);
+		v->in_stw = 1;
+		v->stw_start = v->now;
+		v->stw_reason = lp_strpool_get(&v->pool,
+		    ev->name.p + sizeof stw - 1, ev->name.n - sizeof stw);
+		return v->stw_reason ? 0 : -LP_ENOMEM;
+	}
+	if (is_stw && ev->kind == LP_TEV_RANGE_END && v->in_stw) {
+		struct stw s = { v->stw_reason, v->stw_start,
+			v->now - v->stw_start };
+		v->in_stw = 0;
+		if (c->open && !c->ended)
+			return add_stw(c, s);
+		if (c->open && strstr(s.reason, "mark termination"))
+			return add_stw(c, s);
+		/* Pauses outside a cycle are not the GC's, but for the
+		 * sweep termination that starts the next one. */
+		v->have_sweep_term = strstr(s.reason, "sweep termination") != NULL;
+		v->sweep_term = s;
+		return 0;
+	}
+	if (!is_mark)
+		return 0;
+	if (ev->kind == LP_TEV_RANGE_BEGIN || ev->kind == LP_TEV_RANGE_ACTIVE) {
+		if (c->open)
+			write_cycle(v, o, w);
+		c->open = 1;
+		c->ended = 0;
+		c->partial = ev->kind == LP_TEV_RANGE_ACTIVE;
+		c->n = ++v->cycles;
+		c->start = v->now;
+		c->heap_start = v->heap;
+		c->nstw = 0;
+		/* The pause just before the mark phase (sweep termination)
+		 * belongs to this cycle. */
+		if (v->have_sweep_term && !c->partial &&
+		    add_stw(c, v->sweep_term) < 0)
+			return -LP_ENOMEM;
+		v->have_sweep_term = 0;
+	} else if (ev->kind == LP_TEV_RANGE_END && c->open) {
+		c->ended = 1;
+		c->end = v->now;
+		c->heap_end = v->heap;
+	}
+	return 0;
+}
+
+int
+lp_tview_add(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
+    const struct lp_tev *ev, struct lp_arena *a)
+{
+	int rc = 0;
+
+	v->now = lp_tev_rel(w, ev);
+	if (v->views & LP_VIEW_GOROUTINES)
+		rc = goroutine_event(v, o, w, ev, a);
+	if (rc == 0 && (v->views & LP_VIEW_GC))
+		rc = gc_event(v, o, w, ev);
+	return rc;
+}
+
+int
+lp_tview_finish(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
+{
+	if ((v->views & LP_VIEW_GC) && v->cy.open)
+		write_cycle(v, o, w);
+	if (v->views & LP_VIEW_GOROUTINES)
+		return finish_goroutines(v, o, w);
+	return 0;
+}
