@@ -2461,11 +2461,9 @@ prepare(struct v1 *t, struct lp_error *err)
 	if (r)
 		return r;
 	n = t->ntimed + t->ncpu;
-	if (n > 0) {
-		t->ev = malloc(n * sizeof(*t->ev));
-		if (!t->ev)
-			return nomem(err);
-	}
+	t->ev = malloc((n ? n : 1) * sizeof(*t->ev));
+	if (!t->ev)
+		return nomem(err);
 	if (t->ver < 7) {
 		r = order_1005(t, err);
 	} else {
