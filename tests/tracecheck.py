@@ -135,8 +135,11 @@ def cmd_prefix(full, part):
     after the last event) and then reports the error; that last line
     stands for the Sync the whole trace has there."""
     a, b = lines(full), lines(part)
+    try:
+        last = json.loads(b[-1]) if b else {}
+    except ValueError:
+        last = {}
     if b:
-        last = json.loads(b[-1])
         if last.get("ev") == "Sync" and b[-1] not in a[: len(b)]:
             prev = [json.loads(l) for l in b[:-1]]
             n = 1 + sum(1 for o in prev if o.get("ev") == "Sync")

@@ -90,7 +90,8 @@ cuts() {
 	while IFS= read -r off; do
 		n=$((n + 1))
 		head -c "$off" "$file" >"$tmp/t.trace"
-		(cd "$tmp" && timeout 10 trace2ndjson t.trace) >"$tmp/out" 2>"$tmp/err"
+		# (The braces keep the shell's own "Segmentation fault" note quiet.)
+		{ (cd "$tmp" && timeout 10 trace2ndjson t.trace) >"$tmp/out" 2>"$tmp/err"; } 2>/dev/null
 		rc=$?
 		if [ $rc -ne 65 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
 			! grep -q '^trace2ndjson: ' "$tmp/err" ||
