@@ -976,8 +976,10 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 	}
 	/* The last generation's events are all out: its memory can go
 	 * before this one's comes in, so only one is ever held. */
-	if (t->gen)
+	if (t->gen) {
 		gen_reset(t->gen);
+		t->sample_pos = 0;
+	}
 	for (;;) {
 		struct lp_error e = { 0, "" };
 		uint64_t at = rd_off(&t->rd);
@@ -2569,7 +2571,7 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 		if (t->done)
 			return 0;
 		if (t->nheap == 0 &&
-		    (!t->gen || t->sample_pos == t->gen->nsamples)) {
+		    (!t->gen || t->sample_pos >= t->gen->nsamples)) {
 			if ((rc = next_gen(t, err)) < 0)
 				return rc;
 			continue;

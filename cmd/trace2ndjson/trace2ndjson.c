@@ -183,7 +183,7 @@ decode_path(struct run *run, const char *path)
 static void
 parse_kinds(struct run *run, char *list)
 {
-	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+	for (char *next = list, *tok; (tok = strsep(&next, ","));) {
 		unsigned bits = 0;
 		for (int k = 0; k < LP_TEV_NKINDS; k++) {
 			const char *name = lp_tev_kind_name(k);
@@ -207,7 +207,7 @@ parse_kinds(struct run *run, char *list)
 static void
 parse_goroutines(struct run *run, char *list)
 {
-	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+	for (char *next = list, *tok; (tok = strsep(&next, ","));) {
 		const char *why = NULL;
 		unsigned long long g = lp_parse_uint(tok, 0, INT64_MAX, &why);
 		int64_t *p;
