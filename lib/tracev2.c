@@ -2316,7 +2316,7 @@ static void
 fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 {
 	const struct gen *g = t->gen;
-	const struct spec *s = &specs[q->typ];
+	const struct spec *s;
 	const uint64_t *a = q->args;
 
 	memset(ev, 0, sizeof *ev);
@@ -2344,6 +2344,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 		ev->stack = stack_of(g, a[0]);
 		return;
 	}
+	s = &specs[q->typ];
 	if (s->stack)
 		ev->stack = stack_of(g, a[s->stack - 1]);
 	ev->res = LP_RES_GOROUTINE;
