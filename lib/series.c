@@ -25,7 +25,7 @@ __extension__ typedef __int128 i128;
 struct key {
 	size_t text, textlen; /* JSON text in s->kt */
 	size_t fn, fnlen;     /* JSON string in s->kt; fnlen 0 = none */
-	uint64_t hash;
+	uint64_t hash; /* lp_hash of the text, for the table */
 };
 
 struct vtype {
@@ -248,7 +248,7 @@ long
 lp_series_key(struct lp_series *s, const char *text, size_t n, const char *fn,
     size_t fnn, struct lp_error *err)
 {
-	uint64_t h = fnv64(text, n);
+	uint64_t h = lp_hash(text, n, 0);
 	struct key *k;
 	size_t j;
 
@@ -542,7 +542,10 @@ write_key(struct lp_out *o, const struct lp_series *s, size_t id)
 
 	lp_out_lit(o, "\"key\":");
 	if (lp_key_is_stack(&s->opts.keys)) {
-		snprintf(hex, sizeof(hex), "\"%016" PRIx64 "\"", k->hash);
+		/* Byte-wise FNV-1a: the same on every machine, unlike the
+		 * table's word-wise hash. */
+		snprintf(hex, sizeof(hex), "\"%016" PRIx64 "\"",
+		    fnv64(s->kt + k->text, k->textlen));
 		lp_out_raw(o, hex, strlen(hex));
 	} else
 		lp_out_raw(o, s->kt + k->text, k->textlen);
