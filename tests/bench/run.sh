@@ -85,3 +85,4 @@ leg "go: maruel/panicparse + JSON lines" "$tools/panicjson" "$dump"; pp=$secs pp
 echo "  ratios: gostackparse $(ratio "$gsp" "$ours") (RSS ${gsprss} MB), panicparse $(ratio "$pp" "$ours") (RSS ${pprss} MB), ours RSS ${oursrss} MB;"
 echo "          pprof2ndjson reads the dump at $(awk -v s="$dsize" -v t="$ours" 'BEGIN{ if (t > 0) printf "%.0f", s / t / 1048576; else print "inf" }') MB/s end to end"
 BUILD=$BUILD RUNS=$RUNS bash "$top/tests/bench/trace.sh"
+BUILD=$BUILD RUNS=$RUNS bash "$top/tests/bench/heapdiff.sh"
