@@ -10,6 +10,11 @@
 # 3. When pprof2ndjson is built: resolve-interned.jq turns its --intern
 #    output into exactly its flat output, for the bundled sample archive
 #    and the committed fixtures.
+# 4. When trace2ndjson is built: the examples of trace2ndjson(1) run on
+#    the real program and the committed Go 1.26 tracer fixture (curl
+#    stand-in: that fixture), and must print man-trace2ndjson-N.out; the
+#    trace recipes find, in the real output, the goroutines the tracer
+#    program leaks on purpose.
 #
 # UPDATE_GOLDEN=1 rewrites the .out files instead of comparing (review the
 # diff before committing).  Protocol and environment: see tests/run.sh.
@@ -72,6 +77,11 @@ recipe_case leaf-functions-type leaf-functions block.ndjson -n -r \
 recipe_case leaf-functions-dump leaf-functions goroutines.ndjson -n -r
 recipe_case resolve-heap resolve-interned heap-interned.ndjson -n -c
 recipe_case resolve-goroutines resolve-interned goroutines-interned.ndjson -n -c
+recipe_case trace-blocked trace-blocked trace-goroutines.ndjson -n -r
+recipe_case trace-blocked-1s trace-blocked trace-goroutines.ndjson -n -r \
+	--argjson seconds 1
+recipe_case trace-blocked-dump trace-blocked goroutines-interned.ndjson -n -r
+recipe_case gc-pauses gc-pauses trace-gc.ndjson -n -r
 
 # The resolved interned form is the flat form.
 for f in heap goroutines; do
@@ -109,6 +119,7 @@ curl() {
 		case $a in
 		*goroutine\?debug=2*) cat "$GOLD/goroutines.ndjson" ;;
 		*/heap*) cat "$GOLD/heap.ndjson" ;;
+		*/debug/pprof/trace*) cat "$TRACE" ;;
 		esac
 	done
 }
@@ -153,33 +164,40 @@ pprof2ndjson() {
 }
 EOF
 
-# The literal displays of the EXAMPLES section, one file each, with the
-# mdoc escapes undone and installed paths pointed at this tree.
-page=$top/man/pprof2ndjson.1
-awk -v dir="$scratch" '
-/^\.Sh / { ex = ($0 == ".Sh EXAMPLES") }
-ex && /^\.Bd -literal/ { n++; f = dir "/ex-" n ".sh"; inb = 1; next }
-inb && /^\.Ed/ { inb = 0; close(f); next }
-inb { gsub(/\\e/, "\\"); gsub(/\\&/, ""); print > f }
-' "$page"
-for ex in "$scratch"/ex-*.sh; do
-	[ -f "$ex" ] || {
-		echo "not ok - pprof2ndjson(1) has examples"
-		break
-	}
-	n=$(basename "$ex" .sh)
-	n=${n#ex-}
-	sed -i "s|/usr/local/share/leakpipe/|$top/share/|g" "$ex"
-	name="pprof2ndjson(1) example $n"
-	if ! (cd "$scratch" && GOLD=$gold bash -c \
-		'set -o pipefail; . ./fakes.sh; . "$1"' _ "$ex") \
-		>"$scratch/ex-$n.out" 2>"$scratch/ex-$n.err"; then
-		echo "not ok - $name"
-		sed 's/^/    /' "$ex" "$scratch/ex-$n.err"
-		continue
-	fi
-	compare "$name" "$gold/man-pprof2ndjson-$n.out" "$scratch/ex-$n.out"
-done
+# The literal displays of the EXAMPLES section of man/PROG.1, one file
+# each, with the mdoc escapes undone and installed paths pointed at this
+# tree, run in the scratch directory with the stand-ins; example N must
+# print exactly man-PROG-N.out.
+run_examples() {
+	local prog=$1 ex n name
+	rm -f "$scratch"/ex-*.sh
+	awk -v dir="$scratch" '
+	/^\.Sh / { ex = ($0 == ".Sh EXAMPLES") }
+	ex && /^\.Bd -literal/ { n++; f = dir "/ex-" n ".sh"; inb = 1; next }
+	inb && /^\.Ed/ { inb = 0; close(f); next }
+	inb { gsub(/\\e/, "\\"); gsub(/\\&/, ""); print > f }
+	' "$top/man/$prog.1"
+	for ex in "$scratch"/ex-*.sh; do
+		[ -f "$ex" ] || {
+			echo "not ok - $prog(1) has examples"
+			break
+		}
+		n=$(basename "$ex" .sh)
+		n=${n#ex-}
+		sed -i "s|/usr/local/share/leakpipe/|$top/share/|g" "$ex"
+		name="$prog(1) example $n"
+		if ! (cd "$scratch" && GOLD=$gold TRACE=$trace bash -c \
+			'set -o pipefail; . ./fakes.sh; . "$1"' _ "$ex") \
+			>"$scratch/ex-$n.out" 2>"$scratch/ex-$n.err"; then
+			echo "not ok - $name"
+			sed 's/^/    /' "$ex" "$scratch/ex-$n.err"
+			continue
+		fi
+		compare "$name" "$gold/man-$prog-$n.out" "$scratch/ex-$n.out"
+	done
+}
+trace=$top/tests/fixtures/trace/go1.26/tracer.trace
+run_examples pprof2ndjson
 
 # The example files parse: the shell functions, every crontab entry's
 # command (cron's \% undone), and the Makefile snippet.
@@ -213,30 +231,84 @@ for f in "$ex"/*.mk; do
 done
 
 # 3. On the real program's output.
-if [ ! -x "$bindir/pprof2ndjson" ]; then
-	echo "skip - resolve-interned on pprof2ndjson output (not built)"
+real_pprof() {
+	if [ ! -x "$bindir/pprof2ndjson" ]; then
+		echo "skip - resolve-interned on pprof2ndjson output (not built)"
+		return
+	fi
+	# All of them in one run, so stacks shared between units are interned
+	# once; units that are not profiles are reported on stderr and skipped.
+	mapfile -t inputs < <(find "$top"/share/samples "$top"/tests/fixtures \
+		-type f \( -name '*.gz' -o -name '*.txt' -o -name '*.pb' \) \
+		2>/dev/null | sort)
+	if [ ${#inputs[@]} -eq 0 ]; then
+		echo "skip - resolve-interned on pprof2ndjson output (no sample inputs)"
+		return
+	fi
+	"$bindir/pprof2ndjson" "${inputs[@]}" 2>/dev/null | jq -c . >"$scratch/flat"
+	"$bindir/pprof2ndjson" --intern "${inputs[@]}" 2>/dev/null |
+		jq -n -c -f "$recipes/resolve-interned.jq" >"$scratch/resolved" 2>&1
+	name="resolve-interned on pprof2ndjson --intern of ${#inputs[@]} fixtures"
+	if [ ! -s "$scratch/flat" ]; then
+		echo "not ok - $name"
+		echo "    pprof2ndjson wrote nothing"
+	elif cmp -s "$scratch/flat" "$scratch/resolved"; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		diff "$scratch/flat" "$scratch/resolved" | head -n 10 |
+			cut -c1-200 | sed 's/^/    /'
+	fi
+}
+real_pprof
+
+# 4. trace2ndjson: its manual's examples and the trace recipes, on the
+# real program and the committed tracer fixture.
+if [ ! -x "$bindir/trace2ndjson" ]; then
+	echo "skip - trace2ndjson(1) examples and trace recipes (not built)"
 	exit 0
 fi
-# All of them in one run, so stacks shared between units are interned
-# once; units that are not profiles are reported on stderr and skipped.
-mapfile -t inputs < <(find "$top"/share/samples "$top"/tests/fixtures \
-	-type f \( -name '*.gz' -o -name '*.txt' -o -name '*.pb' \) \
-	2>/dev/null | sort)
-if [ ${#inputs[@]} -eq 0 ]; then
-	echo "skip - resolve-interned on pprof2ndjson output (no sample inputs)"
+if [ ! -f "$trace" ]; then
+	echo "skip - trace2ndjson(1) examples and trace recipes (no $trace)"
 	exit 0
 fi
-"$bindir/pprof2ndjson" "${inputs[@]}" 2>/dev/null | jq -c . >"$scratch/flat"
-"$bindir/pprof2ndjson" --intern "${inputs[@]}" 2>/dev/null |
-	jq -n -c -f "$recipes/resolve-interned.jq" >"$scratch/resolved" 2>&1
-name="resolve-interned on pprof2ndjson --intern of ${#inputs[@]} fixtures"
-if [ ! -s "$scratch/flat" ]; then
-	echo "not ok - $name"
-	echo "    pprof2ndjson wrote nothing"
-elif cmp -s "$scratch/flat" "$scratch/resolved"; then
-	echo "ok - $name"
+ln -sf "$trace" "$scratch/trace.out"
+PATH=$bindir:$PATH run_examples trace2ndjson
+
+# The tracer program (tests/go/fixtures/tracer) leaves eleven goroutines
+# blocked for good: three sending on a channel nobody reads (main.leak.func2),
+# a receive nobody sends to, a receive on a nil channel, a select, a
+# sync.Cond wait, a send cycle, a mutex pair.
+"$bindir/trace2ndjson" --goroutines "$trace" 2>"$scratch/tb.err" |
+	jq -n -r --argjson seconds 1 -f "$recipes/trace-blocked.jq" \
+	>"$scratch/tb.out" 2>>"$scratch/tb.err"
+got=$(awk -F '\t' '$4 ~ /^main\.leak\./ { n += $1; print $3 "\t" $4 }
+	END { print "total\t" n }' "$scratch/tb.out" | sort)
+want=$(printf '%s\n' 'chan receive	main.leak.func3' \
+	'chan send	main.leak.func2' 'chan send	main.leak.func7' \
+	'chan send	main.leak.func8' 'forever	main.leak.func4' \
+	'select	main.leak.func5' 'sync	main.leak.func10' \
+	'sync	main.leak.func9' 'sync.(*Cond).Wait	main.leak.func6' \
+	'total	11' | sort)
+if [ "$got" = "$want" ]; then
+	echo "ok - trace-blocked finds the tracer's eleven leaked goroutines"
 else
-	echo "not ok - $name"
-	diff "$scratch/flat" "$scratch/resolved" | head -n 10 |
-		cut -c1-200 | sed 's/^/    /'
+	echo "not ok - trace-blocked finds the tracer's eleven leaked goroutines"
+	diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
+	sed 's/^/    /' "$scratch/tb.err"
+fi
+
+# gc-pauses: one line per cycle the trace shows, then the total.
+"$bindir/trace2ndjson" --gc "$trace" 2>"$scratch/gp.err" |
+	jq -n -r -f "$recipes/gc-pauses.jq" >"$scratch/gp.out" 2>>"$scratch/gp.err"
+cycles=$("$bindir/trace2ndjson" --events=RangeBegin,RangeActive "$trace" |
+	grep -c '"name":"GC concurrent mark phase"')
+got=$(awk -F '\t' '$1 == "total" { print $2 }' "$scratch/gp.out")
+lines=$(grep -vc '^total' "$scratch/gp.out")
+if [ "$cycles" -gt 0 ] && [ "$got" = "$cycles" ] && [ "$lines" = "$cycles" ]; then
+	echo "ok - gc-pauses: a line per GC cycle of the tracer fixture ($cycles)"
+else
+	echo "not ok - gc-pauses: a line per GC cycle of the tracer fixture"
+	echo "    mark phases: $cycles, lines: $lines, total says: $got"
+	sed 's/^/    /' "$scratch/gp.err"
 fi
