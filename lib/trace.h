@@ -133,6 +133,21 @@ struct lp_byte_src {
 	void *ctx;
 };
 
+/*
+ * Time arithmetic that wraps like Go's int64 does: a hostile trace can
+ * put any value in a timestamp, and overflow must not be undefined.
+ */
+static inline int64_t
+lp_tadd(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+static inline int64_t
+lp_tsub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
 /* Is this the start of a Go execution trace ("go 1.N trace\0...")? */
 int lp_trace_sniff(const unsigned char *p, size_t n);
 

@@ -36,7 +36,7 @@ lp_tev_rel(struct lp_tev_writer *w, const struct lp_tev *ev)
 		w->started = 1;
 		w->t0 = ev->t;
 	}
-	return ev->t - w->t0;
+	return lp_tsub(ev->t, w->t0);
 }
 
 static void
@@ -190,7 +190,7 @@ lp_tev_write(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tev *ev,
 		lp_out_uint(o, ev->n);
 		if (ev->has_clock) {
 			lp_out_lit(o, ",\"clock\":{\"t\":");
-			lp_out_int(o, ev->clock_t - w->t0);
+			lp_out_int(o, lp_tsub(ev->clock_t, w->t0));
 			lp_out_lit(o, ",\"mono\":");
 			lp_out_uint(o, ev->clock_mono);
 			lp_out_lit(o, ",\"wall\":");

@@ -1106,7 +1106,7 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 			return BAD("found invalid uvarint in %s event (byte "
 				   "%llu)",
 			    s->name, (unsigned long long)c->off);
-	c->time = ticks_to_ns(freq, dt) + c->last_t;
+	c->time = lp_tadd(ticks_to_ns(freq, dt), c->last_t);
 	c->last_t = c->time;
 	c->pos = (uint32_t)pos;
 	return 1;
@@ -2563,7 +2563,7 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 			if ((rc = validate(t, q, err)) < 0)
 				return rc;
 			if (q->time <= t->last_ts)
-				q->time = t->last_ts + 1;
+				q->time = lp_tadd(t->last_ts, 1);
 			t->last_ts = q->time;
 			fill(t, q, &t->ev);
 			*out = &t->ev;

@@ -177,11 +177,11 @@ gfind(struct lp_tview *v, int64_t id, int create)
 static int
 charge(struct gsum *g, int64_t now)
 {
-	int64_t d = now - g->charged;
+	int64_t d = lp_tsub(now, g->charged);
 
 	if (d <= 0 || g->state == LP_G_UNDETERMINED)
 		return 0;
-	g->ns[g->state] += d;
+	g->ns[g->state] = lp_tadd(g->ns[g->state], d);
 	if (g->state == LP_G_WAITING) {
 		const char *r = g->reason ? g->reason : "";
 		size_t i;
@@ -196,7 +196,7 @@ charge(struct gsum *g, int64_t now)
 			g->whys = nw;
 			g->whys[g->nwhys++] = (struct why){ r, 0 };
 		}
-		g->whys[i].ns += d;
+		g->whys[i].ns = lp_tadd(g->whys[i].ns, d);
 	}
 	g->charged = now;
 	return 0;
@@ -232,7 +232,7 @@ write_goroutine(struct lp_out *o, struct lp_tev_writer *w,
 	lp_out_cstr(o, state_text(g, alive));
 	if (alive && g->state == LP_G_WAITING) {
 		lp_out_lit(o, ",\"wait_ns\":");
-		lp_out_int(o, now - g->since);
+		lp_out_int(o, lp_tsub(now, g->since));
 	}
 	if (g->stack) {
 		lp_out_lit(o, ",\"stack\":");
@@ -413,7 +413,7 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 		lp_out_lit(o, ",\"end_ns\":");
 		lp_out_int(o, c->end);
 		lp_out_lit(o, ",\"mark_ns\":");
-		lp_out_int(o, c->end - c->start);
+		lp_out_int(o, lp_tsub(c->end, c->start));
 	}
 	lp_out_lit(o, ",\"stw\":[");
 	for (size_t i = 0; i < c->nstw; i++) {
@@ -426,7 +426,7 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 		lp_out_lit(o, ",\"ns\":");
 		lp_out_int(o, c->stw[i].ns);
 		lp_out_ch(o, '}');
-		total += c->stw[i].ns;
+		total = lp_tadd(total, c->stw[i].ns);
 	}
 	lp_out_lit(o, "],\"stw_ns\":");
 	lp_out_int(o, total);
@@ -444,7 +444,7 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 	}
 	if (v->have_prev && !c->partial) {
 		lp_out_lit(o, ",\"since_prev_ns\":");
-		lp_out_int(o, c->start - v->prev_end);
+		lp_out_int(o, lp_tsub(c->start, v->prev_end));
 		lp_out_lit(o, ",\"heap_growth\":");
 		lp_out_int(o, (int64_t)(c->heap_start - v->prev_heap_end));
 	}
@@ -499,7 +499,7 @@ gc_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 	}
 	if (is_stw && ev->kind == LP_TEV_RANGE_END && v->in_stw) {
 		struct stw s = { v->stw_reason, v->stw_start,
-			v->now - v->stw_start };
+			lp_tsub(v->now, v->stw_start) };
 		v->in_stw = 0;
 		if (c->open && !c->ended)
 			return add_stw(c, s);
