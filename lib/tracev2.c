@@ -1191,15 +1191,22 @@ push(struct v2 *t)
 		if (!nq)
 			return NULL;
 		for (size_t i = 0; i < t->qlen; i++)
-			nq[i] = t->q[(t->qhead + i) % t->qcap];
+			nq[i] = t->q[(t->qhead + i) & (t->qcap - 1)];
 		free(t->q);
 		t->q = nq;
 		t->qcap = nc;
 		t->qhead = 0;
 	}
-	e = &t->q[(t->qhead + t->qlen) % t->qcap];
+	/* qcap is a power of two */
+	e = &t->q[(t->qhead + t->qlen) & (t->qcap - 1)];
 	t->qlen++;
-	memset(e, 0, sizeof *e);
+	e->old = 0;
+	e->parent = 0;
+	e->tname = NULL;
+	e->tnamelen = 0;
+	e->sync_n = 0;
+	e->table = NULL;
+	memset(e->args, 0, sizeof e->args);
 	return e;
 }
 
@@ -2558,7 +2565,7 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 		}
 		if (t->qlen) {
 			struct qev *q = &t->q[t->qhead];
-			t->qhead = (t->qhead + 1) % t->qcap;
+			t->qhead = (t->qhead + 1) & (t->qcap - 1);
 			t->qlen--;
 			if ((rc = validate(t, q, err)) < 0)
 				return rc;
