@@ -174,6 +174,38 @@ d=$(jq -r 'select(.kind == "heapdiff") | select(.order != "stream" or
 	(.first.src | endswith("heap-20.pb") | not)) | "order \(.order), first \(.first.src)"' "$tmp/stream" 2>&1)
 result "fixture: no profile times: stream order, said so" "$d"
 
+# The README's Makefile rule and share/examples/heapdiff.crontab, run for
+# real on the series: the rule over leak/TIME/heap.pb.gz snapshots, the
+# cron entries over two days of tarballs (cron's \% undone).
+mkdir -p "$tmp/mk" && (
+	cd "$tmp/mk" || exit 1
+	for i in 01 02 03 04 05; do
+		mkdir -p "leak/2026112${i#0}T000000"
+		gzip -nc <"$tmp/x/leakseries/heap-$i.pb" >"leak/2026112${i#0}T000000/heap.pb.gz"
+	done
+	awk '/^## heapdiff/ { on = 1 } on && /^```make$/ { inb = 1; next }
+		inb && /^```$/ { exit } inb { print }' "$top/README.md" >rules.mk
+	make -s -f rules.mk leak-suspects
+) >"$tmp/mk.out" 2>&1
+d=$(grep -qx "$((4 * 65536))	main.leak" "$tmp/mk.out" || { echo "no 'main.leak' suspect:"; cat "$tmp/mk.out"; })
+result "README: the Makefile rule finds main.leak" "$d"
+mkdir -p "$tmp/cron" && (
+	P=$tmp/cron
+	cd "$tmp/x/leakseries" || exit 1
+	tar -czf "$P/$(date -d '2 days ago' +%F).tar.gz" heap-0*.pb heap-1*.pb goroutine-0*.pb
+	tar -czf "$P/$(date -d yesterday +%F).tar.gz" heap-2*.pb heap-3*.pb heap-4*.pb
+	grep -E '^[0-9*@]' "$top/share/examples/heapdiff.crontab" |
+		sed -E 's/^(@[a-z]+|([^ ]+ +){5}) *//; s/\\%/%/g' >"$tmp/cron.sh"
+	export P
+	# The first entry made yesterday's partial; make the day before's too.
+	d=$(date -d '2 days ago' +%F)
+	heapdiff --partial --value=inuse_space "$P/$d.tar.gz" >"$P/$d.part"
+	bash -e "$tmp/cron.sh"
+) >"$tmp/cron.out" 2>&1
+d=$(grep -q '^leak suspect: main.leak ' "$tmp/cron.out" && [ "$(grep -c 'main.churn ' "$tmp/cron.out")" = 0 ] ||
+	cat "$tmp/cron.out")
+result "share/examples/heapdiff.crontab: 30 days of partials name main.leak" "$d"
+
 if ! command -v go >/dev/null 2>&1; then
 	echo "skip - oracle and fresh series (no go on PATH)"
 	exit 0
