@@ -117,7 +117,8 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 			r->buf = b;
 			r->cap = u.len;
 		}
-		memcpy(r->buf, u.data, u.len);
+		if (u.len) /* an empty pipe has no buffer at all */
+			memcpy(r->buf, u.data, u.len);
 		r->len = u.len;
 		r->pos = 0;
 		r->eof = 0;
