@@ -624,7 +624,8 @@ take_partial_head(struct run *run, json_t *rec, struct lp_error *err)
 	if (!(run->punit = strdup(unit)))
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	run->in_partial = 1;
-	memset(run->idmap, 0xff, run->idcap * sizeof(*run->idmap));
+	if (run->idcap)
+		memset(run->idmap, 0xff, run->idcap * sizeof(*run->idmap));
 	return 0;
 }
 
