@@ -85,8 +85,8 @@ lp_frame_is_stdlib(const struct lp_frame *f)
 }
 
 static void
-write_frame(struct lp_out *o, const struct lp_keyspec *ks,
-    const struct lp_frame *f)
+write_frame(
+    struct lp_out *o, const struct lp_keyspec *ks, const struct lp_frame *f)
 {
 	lp_out_lit(o, "{\"fn\":");
 	lp_out_lstr(o, f->fn);

@@ -25,8 +25,8 @@ struct lp_reader {
 	int skipping; /* dropping the rest of an over-long line */
 	/* Evidence: its records, rendered by the shared writers. */
 	struct lp_out rendered;
-	unsigned long skipped; /* lines a text decoder stepped over */
-	json_t *stacks;        /* "id" -> frames, for this unit */
+	unsigned long skipped;           /* lines a text decoder stepped over */
+	json_t *stacks;                  /* "id" -> frames, for this unit */
 	lp_reader_profile_fn profile_fn; /* takes decoded profiles, or NULL */
 	void *profile_ctx;
 };

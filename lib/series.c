@@ -25,7 +25,7 @@ __extension__ typedef __int128 i128;
 struct key {
 	size_t text, textlen; /* JSON text in s->kt */
 	size_t fn, fnlen;     /* JSON string in s->kt; fnlen 0 = none */
-	uint64_t hash; /* lp_hash of the text, for the table */
+	uint64_t hash;        /* lp_hash of the text, for the table */
 };
 
 struct vtype {
@@ -124,8 +124,9 @@ lp_series_new(const struct lp_series_opts *opts, struct lp_error *err)
 	snprintf(path, sizeof(path), "%s/heapdiff.XXXXXX", dir);
 	fd = mkstemp(path);
 	if (fd < 0) {
-		lp_error_set(err, LP_EIO, "cannot create a temporary file in '%s': %s",
-		    dir, strerror(errno));
+		lp_error_set(err, LP_EIO,
+		    "cannot create a temporary file in '%s': %s", dir,
+		    strerror(errno));
 		free(s);
 		return NULL;
 	}
@@ -287,7 +288,8 @@ lp_series_key(struct lp_series *s, const char *text, size_t n, const char *fn,
 	if (append_text(s, text, n, &k->text) < 0 ||
 	    append_text(s, fn, fnn, &k->fn) < 0)
 		goto oom;
-	for (j = h & (s->tabcap - 1); s->table[j]; j = (j + 1) & (s->tabcap - 1))
+	for (j = h & (s->tabcap - 1); s->table[j];
+	     j = (j + 1) & (s->tabcap - 1))
 		;
 	s->table[j] = (uint32_t)s->nkeys + 1;
 	return (long)s->nkeys++;
@@ -299,8 +301,8 @@ oom:
 
 /* The index of type name[0..n) with unit u, added when new; -1 if full. */
 static int
-type_index(struct lp_series *s, const struct lp_str *name,
-    const struct lp_str *unit)
+type_index(
+    struct lp_series *s, const struct lp_str *name, const struct lp_str *unit)
 {
 	size_t i;
 
@@ -332,8 +334,8 @@ lp_series_begin(struct lp_series *s, const char *src, int64_t time_ns,
 	if (s->open && lp_series_end(s, err) < 0)
 		return -err->code;
 	if (ntypes > LP_SERIES_TYPES_MAX)
-		return lp_error_set(err, LP_ELIMIT,
-		    "more than %d sample types", LP_SERIES_TYPES_MAX);
+		return lp_error_set(err, LP_ELIMIT, "more than %d sample types",
+		    LP_SERIES_TYPES_MAX);
 	free(s->open_src);
 	if (!(s->open_src = strdup(src)))
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
@@ -343,8 +345,8 @@ lp_series_begin(struct lp_series *s, const char *src, int64_t time_ns,
 	memset(&s->cur, 0, sizeof(s->cur));
 	/* The compared type: named, or the first snapshot's default. */
 	for (i = 0; i < ntypes; i++) {
-		const char *want = s->value >= 0 ? s->types[s->value].name
-		                                 : s->opts.value;
+		const char *want =
+		    s->value >= 0 ? s->types[s->value].name : s->opts.value;
 		if (want ? lp_str_eq(types[i], want) : i == default_type) {
 			chosen = (int)i;
 			break;
@@ -389,8 +391,8 @@ lp_series_begin(struct lp_series *s, const char *src, int64_t time_ns,
 }
 
 int
-lp_series_add(struct lp_series *s, long id, const int64_t *values,
-    struct lp_error *err)
+lp_series_add(
+    struct lp_series *s, long id, const int64_t *values, struct lp_error *err)
 {
 	size_t i, k = s->cur.k, at;
 	int64_t *v;
@@ -468,8 +470,8 @@ read_column(struct lp_series *s, const struct snap *sn, struct lp_error *err)
 		return 0;
 	if (fseeko(s->spill, (off_t)sn->off, SEEK_SET) < 0 ||
 	    fread(s->buf, 1, bytes, s->spill) != bytes)
-		return lp_error_set(err, LP_EIO,
-		    "reading the temporary file back failed");
+		return lp_error_set(
+		    err, LP_EIO, "reading the temporary file back failed");
 	return 0;
 }
 
@@ -599,8 +601,8 @@ write_snapref(struct lp_out *o, const struct snap *sn)
 }
 
 static void
-write_head(struct lp_out *o, const struct lp_series *s, const char *mode,
-    int by_time)
+write_head(
+    struct lp_out *o, const struct lp_series *s, const char *mode, int by_time)
 {
 	lp_out_lit(o, "{\"kind\":\"heapdiff\",\"mode\":");
 	lp_out_cstr(o, mode);
@@ -620,8 +622,8 @@ write_head(struct lp_out *o, const struct lp_series *s, const char *mode,
 static int
 wanted(const struct lp_series *s, int64_t delta, double pct)
 {
-	uint64_t mag = delta < 0 ? (uint64_t)0 - (uint64_t)delta
-	                         : (uint64_t)delta;
+	uint64_t mag =
+	    delta < 0 ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta;
 
 	if (mag < (uint64_t)s->opts.min_delta)
 		return 0;
@@ -717,12 +719,14 @@ load_pair_column(struct lp_series *s, const struct snap *sn, int64_t *vals,
 }
 
 int
-lp_series_write_diff(struct lp_series *s, struct lp_out *o, struct lp_error *err)
+lp_series_write_diff(
+    struct lp_series *s, struct lp_out *o, struct lp_error *err)
 {
 	struct snap **ord = NULL;
 	int64_t *bv = NULL, *nv = NULL, btot = 0, ntot = 0;
-	unsigned char *bh = NULL, *nh = NULL, bt[2 * LP_SERIES_TYPES_MAX] = { 0 },
-	                          ntt[2 * LP_SERIES_TYPES_MAX] = { 0 };
+	unsigned char *bh = NULL, *nh = NULL,
+	              bt[2 * LP_SERIES_TYPES_MAX] = { 0 },
+	              ntt[2 * LP_SERIES_TYPES_MAX] = { 0 };
 	struct pairent *ents = NULL;
 	size_t i, n = 0, nt = s->ntypes, cells, written = 0;
 	int by_time = 0, rc = 0, vt = s->value;
@@ -731,11 +735,10 @@ lp_series_write_diff(struct lp_series *s, struct lp_out *o, struct lp_error *err
 		return 0;
 	if (s->nsnaps < 2)
 		return lp_error_set(err, LP_EDATA,
-		    "one profile with %s: a diff needs two",
-		    s->types[vt].name);
+		    "one profile with %s: a diff needs two", s->types[vt].name);
 	if (fflush(s->spill) != 0)
-		return lp_error_set(err, LP_EIO, "writing the temporary file: %s",
-		    strerror(errno));
+		return lp_error_set(err, LP_EIO,
+		    "writing the temporary file: %s", strerror(errno));
 	ord = ordered(s, &by_time);
 	if (!lp_mul(s->nkeys + 1, nt, &cells))
 		cells = SIZE_MAX;
@@ -749,7 +752,8 @@ lp_series_write_diff(struct lp_series *s, struct lp_out *o, struct lp_error *err
 		goto out;
 	}
 	if ((rc = load_pair_column(s, ord[0], bv, bh, bt, err)) < 0 ||
-	    (rc = load_pair_column(s, ord[s->nsnaps - 1], nv, nh, ntt, err)) < 0)
+	    (rc = load_pair_column(s, ord[s->nsnaps - 1], nv, nh, ntt, err)) <
+	        0)
 		goto out;
 	for (i = 0; i < s->nkeys; i++) {
 		btot += bv[i * nt + vt];
@@ -838,7 +842,7 @@ out:
 /* Per key, over the snapshots in order; absent = 0, applied lazily. */
 struct acc {
 	int64_t first, last, min, max;
-	uint32_t seen;   /* index + 1 of the last snapshot it was in */
+	uint32_t seen; /* index + 1 of the last snapshot it was in */
 	uint32_t up, down, present;
 	i128 sy, syy, sxy;
 	int overflow;
@@ -928,7 +932,8 @@ det(i128 n, i128 a, i128 b, i128 c)
 	i128 x, y, r;
 
 	if (__builtin_mul_overflow(n, a, &x) ||
-	    __builtin_mul_overflow(b, c, &y) || __builtin_sub_overflow(x, y, &r))
+	    __builtin_mul_overflow(b, c, &y) ||
+	    __builtin_sub_overflow(x, y, &r))
 		return NAN;
 	return (double)r;
 }
@@ -993,8 +998,8 @@ lp_series_write_trends(
 	if (n == 0)
 		return 0;
 	if (fflush(s->spill) != 0)
-		return lp_error_set(err, LP_EIO, "writing the temporary file: %s",
-		    strerror(errno));
+		return lp_error_set(err, LP_EIO,
+		    "writing the temporary file: %s", strerror(errno));
 	ord = ordered(s, &by_time);
 	pt = series_points(n, s->opts.points, &np);
 	acc = calloc(s->nkeys + 1, sizeof(*acc));
@@ -1071,10 +1076,9 @@ lp_series_write_trends(
 	lp_out_lit(o, ",\"total\":");
 	lp_out_int(o, ltot);
 	lp_out_lit(o, "},\"hours\":");
-	lp_out_double(o, by_time ? (double)(ord[n - 1]->time_ns -
-	                                    ord[0]->time_ns) /
-	                               3.6e12
-	                         : NAN);
+	lp_out_double(o,
+	    by_time ? (double)(ord[n - 1]->time_ns - ord[0]->time_ns) / 3.6e12
+	            : NAN);
 	lp_out_lit(o, ",\"suspects\":");
 	lp_out_uint(o, nsusp);
 	lp_out_lit(o, ",\"points\":[");
@@ -1129,9 +1133,9 @@ lp_series_write_trends(
 		lp_out_lit(o, ",\"down\":");
 		lp_out_uint(o, a->down);
 		lp_out_lit(o, ",\"monotonic\":");
-		lp_out_double(o, n > 1 ? ((double)a->up - (double)a->down) /
-		                             (double)(n - 1)
-		                       : NAN);
+		lp_out_double(o,
+		    n > 1 ? ((double)a->up - (double)a->down) / (double)(n - 1)
+		          : NAN);
 		lp_out_lit(o, ",\"present\":");
 		lp_out_uint(o, a->present);
 		lp_out_lit(o, ",\"series\":[");
@@ -1166,8 +1170,8 @@ lp_series_write_partial(
 	if (s->nsnaps == 0 && s->skipped == 0)
 		return 0;
 	if (fflush(s->spill) != 0)
-		return lp_error_set(err, LP_EIO, "writing the temporary file: %s",
-		    strerror(errno));
+		return lp_error_set(err, LP_EIO,
+		    "writing the temporary file: %s", strerror(errno));
 	lp_out_lit(o, "{\"kind\":\"partial\",\"version\":1");
 	if (s->value >= 0)
 		write_value(o, s);

@@ -80,8 +80,8 @@ int lp_series_begin(struct lp_series *s, const char *src, int64_t time_ns,
  * Add values (one per type given to lp_series_begin) to key id.  Returns
  * 0 or -LP_ENOMEM with err filled.
  */
-int lp_series_add(struct lp_series *s, long id, const int64_t *values,
-    struct lp_error *err);
+int lp_series_add(
+    struct lp_series *s, long id, const int64_t *values, struct lp_error *err);
 
 /* The open snapshot's src, or NULL when none is open; and whether it is
  * kept (values added to a skipped one go nowhere, so callers need not

@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-#include "leakpipe.h"
 #include "key.h"
+#include "leakpipe.h"
 #include "series.h"
 
 static const char usage[] =
@@ -139,7 +139,8 @@ key_of_frames(struct run *run, const struct lp_frame *f, size_t n,
 
 	run->key.len = 0;
 	run->fn.len = 0;
-	if (ks->by == LP_KEY_LABEL || (ks->by == LP_KEY_SIGNATURE && has_label)) {
+	if (ks->by == LP_KEY_LABEL ||
+	    (ks->by == LP_KEY_SIGNATURE && has_label)) {
 		/* A label's value, or a record's own signature. */
 		if (has_label)
 			lp_out_str(&run->key, label, labellen);
@@ -162,8 +163,8 @@ key_of_frames(struct run *run, const struct lp_frame *f, size_t n,
 static long
 intern_key(struct run *run, struct lp_error *err)
 {
-	return lp_series_key(run->s, run->key.buf, run->key.len, run->fn.buf,
-	    run->fn.len, err);
+	return lp_series_key(
+	    run->s, run->key.buf, run->key.len, run->fn.buf, run->fn.len, err);
 }
 
 /* Profiles decoded in process */
@@ -210,7 +211,8 @@ prepare_locations(struct run *run, const struct lp_profile *p)
 		const struct lp_location *l = &p->locations[i];
 		run->foff[i] = run->frag.len;
 		if (lp_key_is_stack(ks))
-			lp_key_frames_write(&run->frag, ks, l->frames, l->nframes);
+			lp_key_frames_write(
+			    &run->frag, ks, l->frames, l->nframes);
 		run->flen[i] = run->frag.len - run->foff[i];
 		run->leaf[i] = run->user[i] = NULL;
 		for (j = 0; j < l->nframes; j++) {
@@ -248,7 +250,8 @@ key_of_sample(struct run *run, const struct lp_profile *p,
 	if (ks->by == LP_KEY_SIGNATURE) {
 		size_t n = 0;
 		for (i = 0; i < sm->nlocs; i++) {
-			const struct lp_location *l = &p->locations[sm->locs[i]];
+			const struct lp_location *l =
+			    &p->locations[sm->locs[i]];
 			if (grow((void **)&run->frames, &run->fcap,
 			        n + l->nframes + 1, sizeof(*run->frames)))
 				return -1;
@@ -308,8 +311,8 @@ take_profile(void *ctx, const struct lp_profile *p, const char *src,
 	if ((rc = need_series(run, err)) < 0)
 		return rc;
 	if (p->nsample_types > TYPES_MAX)
-		return lp_error_set(err, LP_ELIMIT, "more than %d sample types",
-		    TYPES_MAX);
+		return lp_error_set(
+		    err, LP_ELIMIT, "more than %d sample types", TYPES_MAX);
 	for (i = 0; i < p->nsample_types; i++) {
 		types[i] = p->sample_types[i].type;
 		units[i] = p->sample_types[i].unit;
@@ -388,8 +391,9 @@ parse_stack(struct run *run, json_t *stack, struct lp_error *err)
 		if ((fn && !json_is_string(fn)) ||
 		    (file && !json_is_string(file)) ||
 		    (line && !json_is_integer(line))) {
-			bad(run, err, "a stack frame's fn, file or line has "
-			              "the wrong type");
+			bad(run, err,
+			    "a stack frame's fn, file or line has "
+			    "the wrong type");
 			return -1;
 		}
 		memset(fr, 0, sizeof(*fr));
@@ -435,18 +439,20 @@ begin_snapshot(struct run *run, const char *src, json_t *rec, json_t *values,
 		const char *d = str_member(rec, "default_sample_type", NULL);
 		json_t *tn = json_object_get(rec, "time_ns");
 		if (!json_is_array(st))
-			return bad(run, err, "a profile record has no "
-			                     "sample_types array");
+			return bad(run, err,
+			    "a profile record has no "
+			    "sample_types array");
 		if (json_array_size(st) > TYPES_MAX)
 			return lp_error_set(err, LP_ELIMIT,
 			    "line %lu: more than %d sample types", run->recno,
 			    TYPES_MAX);
-		json_array_foreach (st, i, t) {
+		json_array_foreach(st, i, t)
+		{
 			const char *ty = str_member(t, "type", NULL);
 			const char *un = str_member(t, "unit", "");
 			if (!ty)
-				return bad(run, err,
-				    "a sample type has no type name");
+				return bad(
+				    run, err, "a sample type has no type name");
 			types[n] = lp_str_make(ty, strlen(ty));
 			units[n] = lp_str_make(un, strlen(un));
 			if (d && strcmp(d, ty) == 0)
@@ -461,7 +467,8 @@ begin_snapshot(struct run *run, const char *src, json_t *rec, json_t *values,
 	} else {
 		const char *k;
 		json_t *v;
-		json_object_foreach (values, k, v) {
+		json_object_foreach(values, k, v)
+		{
 			if (n == TYPES_MAX)
 				break;
 			types[n] = lp_str_make(k, strlen(k));
@@ -524,7 +531,8 @@ take_sample(struct run *run, json_t *rec, const char *src, int goroutine,
 			    json_string_length(one));
 			has_label = 1;
 		} else if (json_is_array(l)) {
-			json_array_foreach (l, k, v) {
+			json_array_foreach(l, k, v)
+			{
 				if (!json_is_string(v))
 					continue;
 				if (has_label++)
@@ -560,7 +568,8 @@ take_sample(struct run *run, json_t *rec, const char *src, int goroutine,
 		}
 		v = json_object_get(values, run->tnames[i]);
 		if (v && !json_is_integer(v))
-			return bad(run, err, "a sample value is not an integer");
+			return bad(
+			    run, err, "a sample value is not an integer");
 		run->vals[i] = v ? json_integer_value(v) : 0;
 	}
 	if ((id = intern_key(run, err)) < 0)
@@ -652,13 +661,14 @@ take_key(struct run *run, json_t *rec, struct lp_error *err)
 		long n = parse_stack(run, json_object_get(rec, "stack"), err);
 		if (n < 0)
 			return -err->code;
-		lp_key_write(&run->key, &run->opts.keys, run->frames, (size_t)n);
+		lp_key_write(
+		    &run->key, &run->opts.keys, run->frames, (size_t)n);
 	} else {
 		json_t *key = json_object_get(rec, "key");
 		if (!json_is_string(key))
 			return bad(run, err, "a key record has no key");
-		lp_out_str(&run->key, json_string_value(key),
-		    json_string_length(key));
+		lp_out_str(
+		    &run->key, json_string_value(key), json_string_length(key));
 	}
 	if (json_is_string(jfn)) {
 		fn = json_string_value(jfn);
@@ -682,8 +692,9 @@ take_column(struct run *run, json_t *rec, const char *src, struct lp_error *err)
 
 	if (!json_is_array(ids) || !json_is_array(vals) ||
 	    json_array_size(ids) != json_array_size(vals))
-		return bad(run, err, "a column needs ids and values arrays "
-		                     "of one length");
+		return bad(run, err,
+		    "a column needs ids and values arrays "
+		    "of one length");
 	if (tn && !json_is_integer(tn))
 		return bad(run, err, "time_ns is not an integer");
 	if (!run->opts.value)
@@ -696,14 +707,16 @@ take_column(struct run *run, json_t *rec, const char *src, struct lp_error *err)
 		return rc;
 	n = json_array_size(ids);
 	for (i = 0; i < n; i++) {
-		json_t *id = json_array_get(ids, i), *v = json_array_get(vals, i);
+		json_t *id = json_array_get(ids, i),
+		       *v = json_array_get(vals, i);
 		json_int_t k;
 		int64_t x;
 		if (!json_is_integer(id) || !json_is_integer(v) ||
 		    (k = json_integer_value(id)) < 0 ||
 		    (size_t)k >= run->idcap || run->idmap[k] < 0)
-			return bad(run, err, "a column refers to a key with no "
-			                     "key record before it");
+			return bad(run, err,
+			    "a column refers to a key with no "
+			    "key record before it");
 		x = json_integer_value(v);
 		if ((rc = lp_series_add(run->s, run->idmap[k], &x, err)) < 0)
 			return rc;
@@ -712,27 +725,28 @@ take_column(struct run *run, json_t *rec, const char *src, struct lp_error *err)
 }
 
 static int
-take_record(struct run *run, json_t *rec, const char *unit,
-    struct lp_error *err)
+take_record(
+    struct run *run, json_t *rec, const char *unit, struct lp_error *err)
 {
 	const char *kind = str_member(rec, "kind", "");
 	const char *src = str_member(rec, "src", unit);
 	int partial = strcmp(kind, "partial") == 0 ||
 	              strcmp(kind, "key") == 0 || strcmp(kind, "column") == 0;
-	int evidence = strcmp(kind, "profile") == 0 ||
-	               strcmp(kind, "sample") == 0 ||
-	               strcmp(kind, "dump") == 0 ||
-	               strcmp(kind, "goroutine") == 0;
+	int evidence =
+	    strcmp(kind, "profile") == 0 || strcmp(kind, "sample") == 0 ||
+	    strcmp(kind, "dump") == 0 || strcmp(kind, "goroutine") == 0;
 
 	/* The wrong kind of input is said once, and the unit skipped. */
 	if (partial && !run->merge) {
 		run->reject_unit = 1;
-		return bad(run, err, "a heapdiff partial: read it with --merge");
+		return bad(
+		    run, err, "a heapdiff partial: read it with --merge");
 	}
 	if (evidence && run->merge) {
 		run->reject_unit = 1;
-		return bad(run, err, "not a heapdiff partial (--merge reads the "
-		                     "output of heapdiff --partial)");
+		return bad(run, err,
+		    "not a heapdiff partial (--merge reads the "
+		    "output of heapdiff --partial)");
 	}
 	if (strcmp(kind, "partial") == 0)
 		return take_partial_head(run, rec, err);
@@ -797,8 +811,8 @@ static long long
 number(const char *opt, const char *arg, long long max)
 {
 	const char *errstr = NULL;
-	unsigned long long v = lp_parse_uint(arg, 0, (unsigned long long)max,
-	    &errstr);
+	unsigned long long v =
+	    lp_parse_uint(arg, 0, (unsigned long long)max, &errstr);
 
 	if (errstr)
 		lp_cli_usage("--%s: '%s' is %s", opt, arg, errstr);
@@ -848,8 +862,8 @@ main(int argc, char **argv)
 			run.opts.top = (size_t)number("top", optarg, 1LL << 40);
 			break;
 		case OPT_MIN_DELTA:
-			run.opts.min_delta = number("min-delta", optarg,
-			    INT64_MAX);
+			run.opts.min_delta =
+			    number("min-delta", optarg, INT64_MAX);
 			break;
 		case OPT_MIN_PCT:
 			run.opts.min_pct = strtod(optarg, &end);
@@ -860,8 +874,8 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_POINTS:
-			run.opts.points = (unsigned)number("points", optarg,
-			    1000000);
+			run.opts.points =
+			    (unsigned)number("points", optarg, 1000000);
 			break;
 		default:
 			fprintf(stderr, "Try 'heapdiff --help' for more "
@@ -869,8 +883,8 @@ main(int argc, char **argv)
 			exit(LP_EXIT_USAGE);
 		}
 	}
-	if (run.partial && (run.opts.top || run.opts.min_delta ||
-	                       run.opts.min_pct >= 0))
+	if (run.partial &&
+	    (run.opts.top || run.opts.min_delta || run.opts.min_pct >= 0))
 		lp_cli_usage("--partial keeps every key: it cannot take --top, "
 		             "--min-delta or --min-pct");
 	run.opts.all_values = !run.series && !run.partial && !run.merge;

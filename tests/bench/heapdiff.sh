@@ -32,6 +32,7 @@ if [ ! -s "$series/night-10.tar.gz" ]; then
 	"$data/leakseries" -out "$series/raw" -n "$N" -gap 0 -sites "$SITES" || exit 1
 	rm -f "$series"/raw/goroutine-*
 	per=$(((N + 9) / 10))
+	# shellcheck disable=SC2012 # the names are ours: heap-NN.pb.gz
 	(cd "$series/raw" && ls heap-*.pb.gz | sort -V | split -l "$per" -d -a 2 - ../list.) || exit 1
 	i=0
 	for l in "$series"/list.*; do
