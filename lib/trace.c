@@ -50,12 +50,14 @@ lp_trace_open(const struct lp_byte_src *src, struct lp_error *err)
 		return lp_tracev2_open(&rest, v, err);
 	if (v >= 5)
 		return lp_tracev1_open(&rest, v, err);
-	lp_error_set(err, LP_EDATA, "unknown or unsupported version go 1.%d", v);
+	lp_error_set(
+	    err, LP_EDATA, "unknown or unsupported version go 1.%d", v);
 	return NULL;
 }
 
 int
-lp_trace_next(struct lp_trace *t, const struct lp_tev **ev, struct lp_error *err)
+lp_trace_next(
+    struct lp_trace *t, const struct lp_tev **ev, struct lp_error *err)
 {
 	return t->next(t, ev, err);
 }

@@ -51,7 +51,7 @@ enum lp_pstate { LP_P_UNDETERMINED, LP_P_NOTEXIST, LP_P_RUNNING, LP_P_IDLE };
 /* What a transition, range scope or label is about. */
 enum lp_tres { LP_RES_NONE, LP_RES_GOROUTINE, LP_RES_PROC, LP_RES_THREAD };
 
-#define LP_NO_ID (-1) /* no thread, proc or goroutine */
+#define LP_NO_ID   (-1) /* no thread, proc or goroutine */
 #define LP_NO_TASK UINT64_MAX
 
 struct lp_tframe {

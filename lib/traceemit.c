@@ -83,8 +83,8 @@ render(struct lp_tev_writer *w, struct lp_tstack *s, struct lp_arena *a)
 }
 
 void
-lp_tstack_write(struct lp_out *o, struct lp_tev_writer *w,
-    struct lp_tstack *s, struct lp_arena *a)
+lp_tstack_write(struct lp_out *o, struct lp_tev_writer *w, struct lp_tstack *s,
+    struct lp_arena *a)
 {
 	if (render(w, s, a))
 		lp_out_raw(o, s->json, s->jsonlen);
@@ -135,7 +135,10 @@ struct name {
 	const char *s;
 	size_t n;
 };
-#define N(x) { x, sizeof(x) - 1 }
+#define N(x)                     \
+	{                        \
+		x, sizeof(x) - 1 \
+	}
 static const struct name kinds[LP_TEV_NKINDS] = { N("Sync"), N("Metric"),
 	N("Label"), N("StackSample"), N("RangeBegin"), N("RangeActive"),
 	N("RangeEnd"), N("TaskBegin"), N("TaskEnd"), N("RegionBegin"),
@@ -176,8 +179,8 @@ wall(struct lp_out *o, uint64_t sec, uint64_t nsec)
 		return;
 	}
 	n = snprintf(buf, sizeof buf, "\"%04d-%02d-%02dT%02d:%02d:%02d.%09uZ\"",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (unsigned)(nsec % 1000000000u));
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (unsigned)(nsec % 1000000000u));
 	lp_out_raw(o, buf, (size_t)n);
 }
 
@@ -311,8 +314,7 @@ lp_tev_write(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tev *ev,
 		key(o, "name");
 		lp_out_lstr(o, ev->name);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (has_stack) {
 		if (w->flags & LP_EMIT_INTERN) {

@@ -25,9 +25,8 @@ struct lp_tev_writer {
 	struct lp_out head;    /* {"kind":"event","src":…,"t": */
 };
 
-void lp_tev_writer_init(
-    struct lp_tev_writer *w, const char *src, unsigned flags,
-    struct lp_intern *in);
+void lp_tev_writer_init(struct lp_tev_writer *w, const char *src,
+    unsigned flags, struct lp_intern *in);
 void lp_tev_writer_release(struct lp_tev_writer *w);
 
 /* The event's t as written: ns since the first event written. */

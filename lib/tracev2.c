@@ -85,18 +85,18 @@ enum {
 enum { GS_BAD, GS_RUNNABLE, GS_RUNNING, GS_SYSCALL, GS_WAITING };
 enum { PS_BAD, PS_RUNNING, PS_IDLE, PS_SYSCALL, PS_ABANDONED };
 
-#define MAX_BATCH     65536u
-#define MAX_FRAMES    128u
-#define MAX_STRING    1024u
-#define GEN_MEM_MAX   ((size_t)1 << 30)
+#define MAX_BATCH   65536u
+#define MAX_FRAMES  128u
+#define MAX_STRING  1024u
+#define GEN_MEM_MAX ((size_t)1 << 30)
 
 struct spec {
 	const char *name;
-	uint8_t nargs;   /* arguments after dt */
-	uint8_t timed;   /* may appear in an event batch */
-	uint8_t stack;   /* 1 + index of the event's stack argument; 0: none */
-	uint8_t str[2];  /* 1 + indexes of string arguments; 0: none */
-	uint8_t start;   /* a range end: the event that begins it */
+	uint8_t nargs;  /* arguments after dt */
+	uint8_t timed;  /* may appear in an event batch */
+	uint8_t stack;  /* 1 + index of the event's stack argument; 0: none */
+	uint8_t str[2]; /* 1 + indexes of string arguments; 0: none */
+	uint8_t start;  /* a range end: the event that begins it */
 };
 
 #define T(n, a) .name = n, .nargs = a, .timed = 1
@@ -207,7 +207,7 @@ struct gen {
 	struct lp_arena arena;
 	struct cursor *curs; /* one per thread, in first-seen order */
 	size_t ncurs, capcurs;
-	struct lp_u64map mindex; /* m -> index in curs */
+	struct lp_u64map mindex;  /* m -> index in curs */
 	struct lp_u64map strings; /* id -> index in strs */
 	struct lp_str *strs;
 	size_t nstrs, capstrs;
@@ -230,9 +230,9 @@ struct gen {
 /* A region or range a goroutine or proc is in. */
 struct span {
 	uint8_t typ;
-	uint64_t desc;        /* ranges: the STW reason string id */
-	uint64_t task;        /* regions */
-	const char *name;     /* regions: pooled */
+	uint64_t desc;    /* ranges: the STW reason string id */
+	uint64_t task;    /* regions */
+	const char *name; /* regions: pooled */
 	size_t namelen;
 };
 
@@ -265,15 +265,15 @@ struct task {
 /* An ordered event waiting to be returned. */
 struct qev {
 	uint8_t typ;
-	uint8_t old;    /* ProcStatus/GoStatus: old state; ProcSteal: old status */
+	uint8_t old; /* ProcStatus/GoStatus: old state; ProcSteal: old status */
 	int64_t time;
 	int64_t m, p, g;
 	uint64_t args[4];
-	uint64_t parent;      /* UserTaskEnd */
-	const char *tname;    /* UserTaskEnd: the task's type, pooled */
+	uint64_t parent;   /* UserTaskEnd */
+	const char *tname; /* UserTaskEnd: the task's type, pooled */
 	size_t tnamelen;
 	uint64_t sync_n;
-	struct gen *table;    /* Sync: the generation announced, or NULL */
+	struct gen *table; /* Sync: the generation announced, or NULL */
 };
 
 struct reader {
@@ -336,7 +336,7 @@ struct v2 {
 /* ---- errors ---------------------------------------------------------- */
 
 static int LP_PRINTF(3, 4)
-fail(struct v2 *t, struct lp_error *err, const char *fmt, ...)
+    fail(struct v2 *t, struct lp_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -377,7 +377,8 @@ reserve(void **p, size_t *cap, size_t need, size_t size)
 	*cap = c;
 	return 0;
 }
-#define RESERVE(arr, cap, need) reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
+#define RESERVE(arr, cap, need) \
+	reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 /* ---- reading bytes --------------------------------------------------- */
 
@@ -564,7 +565,7 @@ add_strings(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 			    (unsigned long long)at);
 		if (len > MAX_STRING)
 			return BAD("string of %llu bytes at byte %llu, the "
-				   "maximum is %u",
+			           "maximum is %u",
 			    (unsigned long long)len, (unsigned long long)at,
 			    MAX_STRING);
 		if (len > b->n - b->pos)
@@ -572,7 +573,7 @@ add_strings(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 			    (unsigned long long)at);
 		if (id == 0 || lp_u64map_get(&g->strings, id))
 			return BAD("multiple strings with the same ID: id=%llu "
-				   "(byte %llu)",
+			           "(byte %llu)",
 			    (unsigned long long)id, (unsigned long long)at);
 		if (RESERVE(g->strs, g->capstrs, g->nstrs + 1) < 0 ||
 		    lp_u64map_put(&g->strings, id, g->nstrs) < 0)
@@ -598,12 +599,12 @@ add_stacks(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 			    (unsigned long long)at);
 		if (nf > MAX_FRAMES)
 			return BAD("stack of %llu frames at byte %llu, the "
-				   "maximum is %u",
+			           "maximum is %u",
 			    (unsigned long long)nf, (unsigned long long)at,
 			    MAX_FRAMES);
 		if (id == 0 || lp_u64map_get(&g->stacks, id))
 			return BAD("multiple stacks with the same ID: id=%llu "
-				   "(byte %llu)",
+			           "(byte %llu)",
 			    (unsigned long long)id, (unsigned long long)at);
 		pcs = lp_arena_alloc(&g->arena, (nf ? nf : 1) * sizeof *pcs);
 		if (!pcs)
@@ -614,7 +615,7 @@ add_stacks(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 			if (!bp_uv(b, &pc) || !bp_uv(b, &f.fn) ||
 			    !bp_uv(b, &f.file) || !bp_uv(b, &f.line))
 				return BAD("bad frame %llu of stack %llu at "
-					   "byte %llu",
+				           "byte %llu",
 				    (unsigned long long)i + 1,
 				    (unsigned long long)id,
 				    (unsigned long long)at);
@@ -677,7 +678,7 @@ set_sync(struct v2 *t, struct gen *g, const struct batch *bt, struct bp *b,
 		if (e == EV_FREQUENCY) {
 			if (g->freq != 0)
 				return BAD("found multiple frequency events "
-					   "(byte %llu)",
+				           "(byte %llu)",
 				    (unsigned long long)at);
 			if (!bp_uv(b, &f))
 				return BAD("bad frequency event at byte %llu",
@@ -687,19 +688,18 @@ set_sync(struct v2 *t, struct gen *g, const struct batch *bt, struct bp *b,
 		} else if (e == EV_CLOCKSNAPSHOT && t->base.version >= 25) {
 			if (g->has_clock)
 				return BAD("found multiple clock snapshot "
-					   "events (byte %llu)",
+				           "events (byte %llu)",
 				    (unsigned long long)at);
 			g->has_clock = 1;
 			if (!bp_uv(b, &dt) || !bp_uv(b, &g->snap_mono) ||
-			    !bp_uv(b, &g->snap_sec) ||
-			    !bp_uv(b, &g->snap_nsec))
+			    !bp_uv(b, &g->snap_sec) || !bp_uv(b, &g->snap_nsec))
 				return BAD("bad clock snapshot at byte %llu",
 				    (unsigned long long)at);
 			last += dt;
 			g->snap_ts = last;
 		} else {
 			return BAD("expected frequency or clock snapshot "
-				   "event, got %u (byte %llu)",
+			           "event, got %u (byte %llu)",
 			    e, (unsigned long long)at);
 		}
 	}
@@ -761,8 +761,8 @@ process_batch(struct v2 *t, struct gen *g, struct batch *bt, int exp,
  * EndOfGeneration byte; 0 at a clean end; negative on error.
  */
 static int
-read_batch(struct v2 *t, struct gen *g, struct batch **out,
-    uint64_t *gen_num, int *exp, struct lp_error *err)
+read_batch(struct v2 *t, struct gen *g, struct batch **out, uint64_t *gen_num,
+    int *exp, struct lp_error *err)
 {
 	struct reader *r = &t->rd;
 	uint64_t at = rd_off(r), m, ts, size;
@@ -804,7 +804,7 @@ read_batch(struct v2 *t, struct gen *g, struct batch **out,
 		goto trunc;
 	if (size > MAX_BATCH)
 		return BAD("invalid batch size %llu, maximum is %u (batch at "
-			   "byte %llu)",
+		           "byte %llu)",
 		    (unsigned long long)size, MAX_BATCH,
 		    (unsigned long long)at);
 	if (!(bt = lp_arena_alloc(&g->arena, sizeof *bt)))
@@ -814,7 +814,7 @@ read_batch(struct v2 *t, struct gen *g, struct batch **out,
 	if (!bt->data) {
 		if (shortr)
 			return BAD("failed to read full batch: wanted %llu "
-				   "bytes at byte %llu, the trace ends first",
+			           "bytes at byte %llu, the trace ends first",
 			    (unsigned long long)size,
 			    (unsigned long long)bt->off);
 		if (r->failed)
@@ -833,7 +833,7 @@ trunc:
 		return BAD("invalid varint in batch %s at byte %llu", what,
 		    (unsigned long long)at);
 	return BAD("error reading batch %s: the trace ends at byte %llu "
-		   "(batch at byte %llu)",
+	           "(batch at byte %llu)",
 	    what, (unsigned long long)rd_off(r), (unsigned long long)at);
 readerr:
 	t->failed = 1;
@@ -868,14 +868,14 @@ finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 	if (t->base.version >= 25 && !g->has_clock)
 		return BAD("no clock snapshot event found in generation %llu",
 		    (unsigned long long)g->num);
-	g->stks = lp_arena_calloc(&g->arena, g->nstks ? g->nstks : 1,
-	    sizeof *g->stks);
+	g->stks = lp_arena_calloc(
+	    &g->arena, g->nstks ? g->nstks : 1, sizeof *g->stks);
 	if (!g->stks)
 		return nomem(t, err);
 	for (size_t i = 0; i < g->nstks; i++) {
 		const struct rawstack *rs = &g->rstks[i];
-		struct lp_tframe *f = lp_arena_alloc(
-		    &g->arena, (rs->n ? rs->n : 1) * sizeof *f);
+		struct lp_tframe *f =
+		    lp_arena_alloc(&g->arena, (rs->n ? rs->n : 1) * sizeof *f);
 		if (!f)
 			return nomem(t, err);
 		for (uint32_t k = 0; k < rs->n; k++) {
@@ -883,7 +883,8 @@ finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 			const struct pcframe *pf;
 			uint64_t *s1, *s2;
 			if (!fx)
-				return BAD("found unknown pc %llx for stack %llu",
+				return BAD(
+				    "found unknown pc %llx for stack %llu",
 				    (unsigned long long)rs->pcs[k],
 				    (unsigned long long)rs->id);
 			pf = &g->frames[*fx];
@@ -892,12 +893,12 @@ finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 			              : NULL;
 			if (pf->fn && !s1)
 				return BAD("found invalid func string ID %llu "
-					   "for stack %llu",
+				           "for stack %llu",
 				    (unsigned long long)pf->fn,
 				    (unsigned long long)rs->id);
 			if (pf->file && !s2)
 				return BAD("found invalid file string ID %llu "
-					   "for stack %llu",
+				           "for stack %llu",
 				    (unsigned long long)pf->file,
 				    (unsigned long long)rs->id);
 			f[k].pc = rs->pcs[k];
@@ -990,7 +991,7 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 				break;
 			if (any) {
 				rc = BAD("incomplete generation found at byte "
-					 "%llu; trace likely truncated",
+				         "%llu; trace likely truncated",
 				    (unsigned long long)at);
 				goto bad;
 			}
@@ -1018,24 +1019,26 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 			if (g->num == 0)
 				g->num = gnum;
 			if (gnum == 0) {
-				rc = BAD("invalid generation number 0 (batch at "
-					 "byte %llu)",
-				    (unsigned long long)at);
+				rc =
+				    BAD("invalid generation number 0 (batch at "
+				        "byte %llu)",
+				        (unsigned long long)at);
 				goto bad;
 			}
 			if (gnum != g->num) {
 				rc = BAD("broken trace: missing "
-					 "end-of-generation event, or "
-					 "generations are interleaved (batch "
-					 "at byte %llu)",
+				         "end-of-generation event, or "
+				         "generations are interleaved (batch "
+				         "at byte %llu)",
 				    (unsigned long long)at);
 				goto bad;
 			}
 		} else {
 			if (gnum == 0) {
-				rc = BAD("invalid generation number 0 (batch at "
-					 "byte %llu)",
-				    (unsigned long long)at);
+				rc =
+				    BAD("invalid generation number 0 (batch at "
+				        "byte %llu)",
+				        (unsigned long long)at);
 				goto bad;
 			}
 			if (g->num == 0)
@@ -1047,7 +1050,7 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 			}
 			if (gnum != g->num) {
 				rc = BAD("generations out of order (batch at "
-					 "byte %llu)",
+				         "byte %llu)",
 				    (unsigned long long)at);
 				goto bad;
 			}
@@ -1096,7 +1099,7 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 	s = &specs[c->typ];
 	if (!s->timed)
 		return BAD("found event without a timestamp: type=%u (byte "
-			   "%llu)",
+		           "%llu)",
 		    c->typ, (unsigned long long)c->off);
 	if (lp_uvarint(c->cur->data, c->cur->len, &pos, &dt) <= 0)
 		return BAD("found invalid uvarint for timestamp (byte %llu)",
@@ -1105,7 +1108,7 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 		if (lp_uvarint(c->cur->data, c->cur->len, &pos, &c->args[i]) <=
 		    0)
 			return BAD("found invalid uvarint in %s event (byte "
-				   "%llu)",
+			           "%llu)",
 			    s->name, (unsigned long long)c->off);
 	c->time = lp_tadd(ticks_to_ns(freq, dt), c->last_t);
 	c->last_t = c->time;
@@ -1334,8 +1337,8 @@ succeeds(uint64_t gen, uint64_t seq, uint64_t sgen, uint64_t sseq)
 enum { MUST_NOT, MAY, MUST };
 
 static int
-need(struct v2 *t, struct lp_error *err, const struct cursor *c,
-    struct ctx x, int m, int p, int g)
+need(struct v2 *t, struct lp_error *err, const struct cursor *c, struct ctx x,
+    int m, int p, int g)
 {
 	const char *what = NULL;
 
@@ -1356,13 +1359,13 @@ need(struct v2 *t, struct lp_error *err, const struct cursor *c,
 	return BAD("%s event at byte %llu: %s", specs[c->typ].name,
 	    (unsigned long long)c->off, what);
 }
-#define NEED(m, p, g) \
-	do { \
+#define NEED(m, p, g)                                        \
+	do {                                                 \
 		if (need(t, err, c, cur, (m), (p), (g)) < 0) \
-			return -LP_EDATA; \
+			return -LP_EDATA;                    \
 	} while (0)
 #define USER() NEED(MUST, MUST, MUST)
-#define AT (unsigned long long)c->off
+#define AT     (unsigned long long)c->off
 
 static int
 has_range(const struct span *r, size_t n, uint8_t typ, uint64_t desc)
@@ -1379,7 +1382,7 @@ range_begin(struct v2 *t, struct lp_error *err, const struct cursor *c,
 {
 	if (has_range(*r, *n, typ, desc))
 		return BAD("discovered event already in-flight when starting "
-			   "event %s (byte %llu)",
+		           "event %s (byte %llu)",
 		    specs[typ].name, AT);
 	if (reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
 		return nomem(t, err);
@@ -1394,7 +1397,7 @@ range_active(struct v2 *t, struct lp_error *err, const struct cursor *c,
 	if (initial) {
 		if (has_range(*r, *n, typ, 0))
 			return BAD("found named active range already in first "
-				   "gen (byte %llu)",
+			           "gen (byte %llu)",
 			    AT);
 		if (reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
 			return nomem(t, err);
@@ -1475,7 +1478,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		uint8_t old;
 		if (st >= 5)
 			return BAD("invalid status for proc %lld: %llu (byte "
-				   "%llu)",
+			           "%llu)",
 			    (long long)pid, (unsigned long long)st, AT);
 		old = p2state[st];
 		if ((ps = pget(t, pid))) {
@@ -1487,7 +1490,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 				old = LP_P_IDLE;
 			} else if (ps->status != st) {
 				return BAD("inconsistent status for proc %lld: "
-					   "old %s vs. new %s (byte %llu)",
+				           "old %s vs. new %s (byte %llu)",
 				    (long long)pid, pname[ps->status],
 				    pname[st], AT);
 			}
@@ -1509,8 +1512,8 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 					found = 1;
 			if (!found)
 				return BAD("failed to find sched context for "
-					   "proc %lld that's about to be "
-					   "stolen (byte %llu)",
+				           "proc %lld that's about to be "
+				           "stolen (byte %llu)",
 				    (long long)pid, AT);
 		}
 		if (!(e = queue_ev(t, c, cur)))
@@ -1536,12 +1539,13 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 	case EV_PROCSTOP:
 		ps = pget(t, cur.p);
 		if (!ps)
-			return BAD("event ProcStop for proc (%lld) that doesn't "
-				   "exist (byte %llu)",
+			return BAD(
+			    "event ProcStop for proc (%lld) that doesn't "
+			    "exist (byte %llu)",
 			    (long long)cur.p, AT);
 		if (ps->status != PS_RUNNING && ps->status != PS_SYSCALL)
 			return BAD("ProcStop event for proc that's not running "
-				   "or syscall (byte %llu)",
+			           "or syscall (byte %llu)",
 			    AT);
 		NEED(MUST, MUST, MAY);
 		ps->status = PS_IDLE;
@@ -1563,10 +1567,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		if (old != PS_ABANDONED) {
 			if (mid == cur.m) {
 				if (cur.p != pid)
-					return BAD("tried to self-steal proc "
-						   "%lld (thread %lld), but got "
-						   "proc %lld instead (byte "
-						   "%llu)",
+					return BAD(
+					    "tried to self-steal proc "
+					    "%lld (thread %lld), but got "
+					    "proc %lld instead (byte "
+					    "%llu)",
 					    (long long)pid, (long long)mid,
 					    (long long)cur.p, AT);
 				newc->p = LP_NO_ID;
@@ -1574,14 +1579,14 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 				ms = mget(t, mid);
 				if (!ms)
 					return BAD("stole proc from "
-						   "non-existent thread %lld "
-						   "(byte %llu)",
+					           "non-existent thread %lld "
+					           "(byte %llu)",
 					    (long long)mid, AT);
 				if (ms->p != pid)
 					return BAD("tried to steal proc %lld "
-						   "from thread %lld, but got "
-						   "proc %lld instead (byte "
-						   "%llu)",
+					           "from thread %lld, but got "
+					           "proc %lld instead (byte "
+					           "%llu)",
 					    (long long)pid, (long long)mid,
 					    (long long)ms->p, AT);
 				ms->p = LP_NO_ID;
@@ -1600,14 +1605,14 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		struct ctx ectx = cur;
 		if (st >= 5)
 			return BAD("invalid status for goroutine %lld: %llu "
-				   "(byte %llu)",
+			           "(byte %llu)",
 			    (long long)gid, (unsigned long long)st, AT);
 		old = g2state[st];
 		if ((gs = gget(t, gid))) {
 			if (gs->status != st)
 				return BAD("inconsistent status for goroutine "
-					   "%lld: old %s vs. new %s (byte "
-					   "%llu)",
+				           "%lld: old %s vs. new %s (byte "
+				           "%llu)",
 				    (long long)gid, gname[gs->status],
 				    gname[st], AT);
 			gs->seq_gen = gen;
@@ -1618,8 +1623,8 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 			old = LP_G_UNDETERMINED;
 		} else {
 			return BAD("found goroutine status for new goroutine "
-				   "after the first generation: id=%lld "
-				   "status=%s (byte %llu)",
+			           "after the first generation: id=%lld "
+			           "status=%s (byte %llu)",
 			    (long long)gid, gname[st], AT);
 		}
 		if (st == GS_RUNNING) {
@@ -1627,26 +1632,27 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		} else if (st == GS_SYSCALL) {
 			if (mid == LP_NO_ID)
 				return BAD("found goroutine %lld in syscall "
-					   "without a thread (byte %llu)",
+				           "without a thread (byte %llu)",
 				    (long long)gid, AT);
 			if (mid == cur.m) {
 				if (!initial && cur.g != gid)
 					return BAD("inconsistent thread for "
-						   "syscalling goroutine %lld: "
-						   "thread has goroutine %lld "
-						   "(byte %llu)",
+					           "syscalling goroutine %lld: "
+					           "thread has goroutine %lld "
+					           "(byte %llu)",
 					    (long long)gid, (long long)cur.g,
 					    AT);
 				newc->g = gid;
 			} else {
 				if ((ms = mget(t, mid))) {
 					if (ms->g != gid)
-						return BAD("inconsistent thread "
-							   "for syscalling "
-							   "goroutine %lld: "
-							   "thread has "
-							   "goroutine %lld "
-							   "(byte %llu)",
+						return BAD(
+						    "inconsistent thread "
+						    "for syscalling "
+						    "goroutine %lld: "
+						    "thread has "
+						    "goroutine %lld "
+						    "(byte %llu)",
 						    (long long)gid,
 						    (long long)ms->g, AT);
 					ectx.g = ms->g;
@@ -1667,15 +1673,14 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		NEED(MUST, MUST, MAY);
 		if ((gs = gget(t, cur.g)) && gs->status != GS_RUNNING)
 			return BAD("%s event for goroutine that's not Running "
-				   "(byte %llu)",
+			           "(byte %llu)",
 			    specs[c->typ].name, AT);
 		if (gget(t, ng))
 			return BAD("tried to create goroutine (%lld) that "
-				   "already exists (byte %llu)",
+			           "already exists (byte %llu)",
 			    (long long)ng, AT);
 		if (!gnew(t, ng,
-		        c->typ == EV_GOCREATEBLOCKED ? GS_WAITING
-		                                     : GS_RUNNABLE,
+		        c->typ == EV_GOCREATEBLOCKED ? GS_WAITING : GS_RUNNABLE,
 		        gen))
 			return nomem(t, err);
 		break;
@@ -1712,11 +1717,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		USER();
 		if (!(gs = gget(t, cur.g)))
 			return BAD("event %s for goroutine (%lld) that doesn't "
-				   "exist (byte %llu)",
+			           "exist (byte %llu)",
 			    specs[c->typ].name, (long long)cur.g, AT);
 		if (gs->status != GS_RUNNING)
 			return BAD("%s event for goroutine that's not Running "
-				   "(byte %llu)",
+			           "(byte %llu)",
 			    specs[c->typ].name, AT);
 		ns = gget(t, next);
 		if (!ns || ns->status != GS_WAITING ||
@@ -1761,11 +1766,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		USER();
 		if (!(gs = gget(t, cur.g)))
 			return BAD("event %s for goroutine (%lld) that doesn't "
-				   "exist (byte %llu)",
+			           "exist (byte %llu)",
 			    specs[c->typ].name, (long long)cur.g, AT);
 		if (gs->status != GS_RUNNING)
 			return BAD("%s event for goroutine that's not Running "
-				   "(byte %llu)",
+			           "(byte %llu)",
 			    specs[c->typ].name, AT);
 		if (c->typ == EV_GODESTROY) {
 			if (gdel(t, cur.g) < 0)
@@ -1780,26 +1785,26 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		USER();
 		if (!(gs = gget(t, cur.g)))
 			return BAD("event GoSyscallBegin for goroutine (%lld) "
-				   "that doesn't exist (byte %llu)",
+			           "that doesn't exist (byte %llu)",
 			    (long long)cur.g, AT);
 		if (gs->status != GS_RUNNING)
 			return BAD("GoSyscallBegin event for goroutine that's "
-				   "not Running (byte %llu)",
+			           "not Running (byte %llu)",
 			    AT);
 		gs->status = GS_SYSCALL;
 		if (!(ps = pget(t, cur.p)))
 			return BAD("uninitialized proc %lld found during "
-				   "GoSyscallBegin (byte %llu)",
+			           "GoSyscallBegin (byte %llu)",
 			    (long long)cur.p, AT);
 		ps->status = PS_SYSCALL;
 		if (!succeeds(gen, a[0], ps->seq_gen, ps->seq))
 			return BAD("failed to advance GoSyscallBegin: can't "
-				   "make sequence: %llu (gen=%llu) -> %llu "
-				   "(gen=%llu) (byte %llu)",
+			           "make sequence: %llu (gen=%llu) -> %llu "
+			           "(gen=%llu) (byte %llu)",
 			    (unsigned long long)ps->seq,
 			    (unsigned long long)ps->seq_gen,
-			    (unsigned long long)a[0],
-			    (unsigned long long)gen, AT);
+			    (unsigned long long)a[0], (unsigned long long)gen,
+			    AT);
 		ps->seq_gen = gen;
 		ps->seq = a[0];
 		break;
@@ -1807,20 +1812,21 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		USER();
 		if (!(gs = gget(t, cur.g)))
 			return BAD("event GoSyscallEnd for goroutine (%lld) "
-				   "that doesn't exist (byte %llu)",
+			           "that doesn't exist (byte %llu)",
 			    (long long)cur.g, AT);
 		if (gs->status != GS_SYSCALL)
-			return BAD("GoSyscallEnd event for goroutine that's not "
-				   "in a syscall (byte %llu)",
+			return BAD(
+			    "GoSyscallEnd event for goroutine that's not "
+			    "in a syscall (byte %llu)",
 			    AT);
 		gs->status = GS_RUNNING;
 		if (!(ps = pget(t, cur.p)))
 			return BAD("uninitialized proc %lld found during "
-				   "GoSyscallEnd (byte %llu)",
+			           "GoSyscallEnd (byte %llu)",
 			    (long long)cur.p, AT);
 		if (ps->status != PS_SYSCALL)
 			return BAD("expected proc %lld in state syscall, but "
-				   "got %s instead (byte %llu)",
+			           "got %s instead (byte %llu)",
 			    (long long)cur.p, pname[ps->status], AT);
 		ps->status = PS_RUNNING;
 		break;
@@ -1828,8 +1834,8 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		if (cur.p != LP_NO_ID) {
 			if (!(ps = pget(t, cur.p)))
 				return BAD("uninitialized proc %lld found "
-					   "during GoSyscallEndBlocked (byte "
-					   "%llu)",
+				           "during GoSyscallEndBlocked (byte "
+				           "%llu)",
 				    (long long)cur.p, AT);
 			if (ps->status == PS_SYSCALL)
 				return 0; /* wait for the steal */
@@ -1837,11 +1843,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		NEED(MUST, MAY, MUST);
 		if (!(gs = gget(t, cur.g)))
 			return BAD("event GoSyscallEndBlocked for goroutine "
-				   "(%lld) that doesn't exist (byte %llu)",
+			           "(%lld) that doesn't exist (byte %llu)",
 			    (long long)cur.g, AT);
 		if (gs->status != GS_SYSCALL)
 			return BAD("GoSyscallEndBlocked event for goroutine "
-				   "that's not in a syscall (byte %llu)",
+			           "that's not in a syscall (byte %llu)",
 			    AT);
 		newc->g = LP_NO_ID;
 		gs->status = GS_RUNNABLE;
@@ -1850,8 +1856,9 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		int64_t ng = (int64_t)a[0];
 		NEED(MUST, MAY, MUST_NOT);
 		if (gget(t, ng))
-			return BAD("tried to create goroutine (%lld) in syscall "
-				   "that already exists (byte %llu)",
+			return BAD(
+			    "tried to create goroutine (%lld) in syscall "
+			    "that already exists (byte %llu)",
 			    (long long)ng, AT);
 		if (!gnew(t, ng, GS_SYSCALL, gen))
 			return nomem(t, err);
@@ -1862,11 +1869,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		NEED(MUST, MAY, MUST);
 		if (!(gs = gget(t, cur.g)))
 			return BAD("event GoDestroySyscall for goroutine "
-				   "(%lld) that doesn't exist (byte %llu)",
+			           "(%lld) that doesn't exist (byte %llu)",
 			    (long long)cur.g, AT);
 		if (gs->status != GS_SYSCALL)
 			return BAD("GoDestroySyscall event for goroutine "
-				   "that's not Syscall (byte %llu)",
+			           "that's not Syscall (byte %llu)",
 			    AT);
 		if (gdel(t, cur.g) < 0)
 			return nomem(t, err);
@@ -1874,12 +1881,12 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		if (cur.p != LP_NO_ID) {
 			if (!(ps = pget(t, cur.p)))
 				return BAD("found invalid proc %lld during "
-					   "GoDestroySyscall (byte %llu)",
+				           "GoDestroySyscall (byte %llu)",
 				    (long long)cur.p, AT);
 			if (ps->status != PS_SYSCALL)
 				return BAD("proc %lld in unexpected state %s "
-					   "during GoDestroySyscall (byte "
-					   "%llu)",
+				           "during GoDestroySyscall (byte "
+				           "%llu)",
 				    (long long)cur.p, pname[ps->status], AT);
 			ps->status = PS_ABANDONED;
 			newc->p = LP_NO_ID;
@@ -1907,7 +1914,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		name = gen_string(t->gen, a[2], &ok);
 		if (!ok)
 			return BAD("invalid string ID %llu for UserTaskBegin "
-				   "event (byte %llu)",
+			           "event (byte %llu)",
 			    (unsigned long long)a[2], AT);
 		if (!(pn = lp_strpool_get(&t->names, name.p, name.n)))
 			return nomem(t, err);
@@ -1959,11 +1966,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		name = gen_string(t->gen, a[1], &ok);
 		if (!ok)
 			return BAD("invalid string ID %llu for %s event (byte "
-				   "%llu)",
+			           "%llu)",
 			    (unsigned long long)a[1], specs[c->typ].name, AT);
 		if (!(gs = gget(t, cur.g)))
 			return BAD("encountered %s without known state for "
-				   "current goroutine %lld (byte %llu)",
+			           "current goroutine %lld (byte %llu)",
 			    specs[c->typ].name, (long long)cur.g, AT);
 		if (!(pn = lp_strpool_get(&t->names, name.p, name.n)))
 			return nomem(t, err);
@@ -1978,9 +1985,9 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 			struct span *top = &gs->regions[gs->nregions - 1];
 			if (top->task != a[0] || top->name != pn)
 				return BAD("misuse of region in goroutine "
-					   "%lld: region end \"%s\" when the "
-					   "inner-most active region start "
-					   "event is \"%s\" (byte %llu)",
+				           "%lld: region end \"%s\" when the "
+				           "inner-most active region start "
+				           "event is \"%s\" (byte %llu)",
 				    (long long)cur.g, pn, top->name, AT);
 			gs->nregions--;
 		}
@@ -1990,7 +1997,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		if (initial) {
 			if (t->gc_state != 0)
 				return BAD("GCActive in the first generation "
-					   "isn't first GC event (byte %llu)",
+				           "isn't first GC event (byte %llu)",
 				    AT);
 			t->gc_seq = a[0];
 			t->gc_state = 2;
@@ -2000,7 +2007,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 			return 0;
 		if (t->gc_state != 2)
 			return BAD("encountered GCActive while GC was not in "
-				   "progress (byte %llu)",
+			           "progress (byte %llu)",
 			    AT);
 		t->gc_seq = a[0];
 		USER();
@@ -2014,8 +2021,9 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		if (a[0] != t->gc_seq + 1)
 			return 0;
 		if (t->gc_state == 2)
-			return BAD("encountered GCBegin while GC was already in "
-				   "progress (byte %llu)",
+			return BAD(
+			    "encountered GCBegin while GC was already in "
+			    "progress (byte %llu)",
 			    AT);
 		t->gc_seq = a[0];
 		t->gc_state = 2;
@@ -2026,11 +2034,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 			return 0;
 		if (t->gc_state == 1)
 			return BAD("encountered GCEnd when GC was not in "
-				   "progress (byte %llu)",
+			           "progress (byte %llu)",
 			    AT);
 		if (t->gc_state == 0)
 			return BAD("encountered GCEnd when GC was in an "
-				   "undetermined state (byte %llu)",
+			           "undetermined state (byte %llu)",
 			    AT);
 		t->gc_seq = a[0];
 		t->gc_state = 1;
@@ -2038,18 +2046,14 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		break;
 	case EV_PROCSCHANGE:
 	case EV_GOLABEL:
-	case EV_USERLOG:
-		USER();
-		break;
+	case EV_USERLOG: USER(); break;
 	case EV_HEAPALLOC:
-	case EV_HEAPGOAL:
-		NEED(MUST, MUST, MAY);
-		break;
+	case EV_HEAPGOAL: NEED(MUST, MUST, MAY); break;
 	case EV_GCSWEEPBEGIN:
 		NEED(MUST, MUST, MAY);
 		if (!(ps = pget(t, cur.p)))
 			return BAD("GCSweepBegin on unknown proc %lld (byte "
-				   "%llu)",
+			           "%llu)",
 			    (long long)cur.p, AT);
 		if (range_begin(t, err, c, &ps->ranges, &ps->nranges,
 		        &ps->capranges, EV_GCSWEEPBEGIN, 0) < 0)
@@ -2058,7 +2062,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 	case EV_GCSWEEPACTIVE:
 		if (!(ps = pget(t, (int64_t)a[0])))
 			return BAD("encountered GCSweepActive for unknown proc "
-				   "%llu (byte %llu)",
+			           "%llu (byte %llu)",
 			    (unsigned long long)a[0], AT);
 		if (range_active(t, err, c, &ps->ranges, &ps->nranges,
 		        &ps->capranges, EV_GCSWEEPBEGIN, initial) < 0)
@@ -2067,10 +2071,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 	case EV_GCSWEEPEND:
 		NEED(MUST, MUST, MAY);
 		if (!(ps = pget(t, cur.p)))
-			return BAD("GCSweepEnd on unknown proc %lld (byte %llu)",
+			return BAD(
+			    "GCSweepEnd on unknown proc %lld (byte %llu)",
 			    (long long)cur.p, AT);
-		if (range_end(t, err, c, ps->ranges, &ps->nranges, c->typ,
-		        &desc) < 0)
+		if (range_end(
+		        t, err, c, ps->ranges, &ps->nranges, c->typ, &desc) < 0)
 			return -LP_EDATA;
 		break;
 	case EV_STWBEGIN:
@@ -2078,8 +2083,8 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		USER();
 		if (!(gs = gget(t, cur.g)))
 			return BAD("encountered event of type %u without known "
-				   "state for current goroutine %lld (byte "
-				   "%llu)",
+			           "state for current goroutine %lld (byte "
+			           "%llu)",
 			    c->typ, (long long)cur.g, AT);
 		if (range_begin(t, err, c, &gs->ranges, &gs->nranges,
 		        &gs->capranges, c->typ,
@@ -2089,7 +2094,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 	case EV_GCMARKASSISTACTIVE:
 		if (!(gs = gget(t, (int64_t)a[0])))
 			return BAD("uninitialized goroutine %llu found during "
-				   "GCMarkAssistActive (byte %llu)",
+			           "GCMarkAssistActive (byte %llu)",
 			    (unsigned long long)a[0], AT);
 		if (range_active(t, err, c, &gs->ranges, &gs->nranges,
 		        &gs->capranges, EV_GCMARKASSISTBEGIN, initial) < 0)
@@ -2100,11 +2105,11 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		USER();
 		if (!(gs = gget(t, cur.g)))
 			return BAD("encountered event of type %u without known "
-				   "state for current goroutine %lld (byte "
-				   "%llu)",
+			           "state for current goroutine %lld (byte "
+			           "%llu)",
 			    c->typ, (long long)cur.g, AT);
-		if (range_end(t, err, c, gs->ranges, &gs->nranges, c->typ,
-		        &desc) < 0)
+		if (range_end(
+		        t, err, c, gs->ranges, &gs->nranges, c->typ, &desc) < 0)
 			return -LP_EDATA;
 		if (c->typ == EV_STWEND) {
 			if (!(e = queue_ev(t, c, cur)))
@@ -2119,7 +2124,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 			break;
 		}
 		return BAD("bad event type found while ordering: %u (byte "
-			   "%llu)",
+		           "%llu)",
 		    c->typ, AT);
 	}
 	if (!queue_ev(t, c, cur))
@@ -2233,7 +2238,8 @@ next_gen(struct v2 *t, struct lp_error *err)
 				*err = t->deferred;
 			t->failed = 1;
 			t->fail = t->deferred;
-			return -(t->deferred.code ? t->deferred.code : LP_EDATA);
+			return -(
+			    t->deferred.code ? t->deferred.code : LP_EDATA);
 		}
 		rc = read_gen(t, &g, &t->deferred);
 		if (rc < 0) {
@@ -2253,7 +2259,8 @@ next_gen(struct v2 *t, struct lp_error *err)
 			t->fail = t->deferred;
 			if (err)
 				*err = t->deferred;
-			return -(t->deferred.code ? t->deferred.code : LP_EDATA);
+			return -(
+			    t->deferred.code ? t->deferred.code : LP_EDATA);
 		}
 		t->spill_err_sync = 1;
 		return push_sync(t, NULL, t->last_ts, err);
@@ -2270,8 +2277,8 @@ next_gen(struct v2 *t, struct lp_error *err)
 		t->spill_err = 1;
 		t->spill_err_sync = 1;
 		if (rc == 0)
-			lp_error_set(&t->deferred, LP_EDATA,
-			    "no frequency event found");
+			lp_error_set(
+			    &t->deferred, LP_EDATA, "no frequency event found");
 		return push_sync(t, NULL, t->last_ts, err);
 	}
 	t->have_first = 1;
@@ -2299,7 +2306,8 @@ validate(struct v2 *t, const struct qev *q, struct lp_error *err)
 		(void)gen_string(t->gen, q->args[s->str[i] - 1], &ok);
 		if (!ok)
 			return BAD("found invalid string ID %llu for event %s",
-			    (unsigned long long)q->args[s->str[i] - 1], s->name);
+			    (unsigned long long)q->args[s->str[i] - 1],
+			    s->name);
 	}
 	return 0;
 }
@@ -2469,11 +2477,12 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 	case EV_HEAPGOAL:
 		ev->kind = LP_TEV_METRIC;
 		ev->res = LP_RES_NONE;
-		ev->name = q->typ == EV_PROCSCHANGE
-		               ? LP_STR_LIT("/sched/gomaxprocs:threads")
-		           : q->typ == EV_HEAPALLOC
-		               ? LP_STR_LIT("/memory/classes/heap/objects:bytes")
-		               : LP_STR_LIT("/gc/heap/goal:bytes");
+		ev->name =
+		    q->typ == EV_PROCSCHANGE
+		        ? LP_STR_LIT("/sched/gomaxprocs:threads")
+		    : q->typ == EV_HEAPALLOC
+		        ? LP_STR_LIT("/memory/classes/heap/objects:bytes")
+		        : LP_STR_LIT("/gc/heap/goal:bytes");
 		ev->value = a[0];
 		break;
 	case EV_GOLABEL:
@@ -2603,9 +2612,8 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 			continue;
 		}
 		if (t->gen && t->sample_pos < t->gen->nsamples &&
-		    (t->nheap == 0 ||
-		        t->gen->samples[t->sample_pos].time <
-		            t->heap[0]->time)) {
+		    (t->nheap == 0 || t->gen->samples[t->sample_pos].time <
+		                          t->heap[0]->time)) {
 			const struct cpusample *s =
 			    &t->gen->samples[t->sample_pos++];
 			struct qev *e = push(t);
@@ -2679,7 +2687,8 @@ v2_free(struct lp_trace *base)
 }
 
 struct lp_trace *
-lp_tracev2_open(const struct lp_byte_src *src, int version, struct lp_error *err)
+lp_tracev2_open(
+    const struct lp_byte_src *src, int version, struct lp_error *err)
 {
 	struct v2 *t;
 

@@ -16,17 +16,17 @@ struct why {
 
 struct gsum {
 	int64_t id;
-	int64_t created;     /* ns since the start; -1: there at the start */
-	int64_t creator;     /* goroutine id, or LP_NO_ID */
+	int64_t created;        /* ns since the start; -1: there at the start */
+	int64_t creator;        /* goroutine id, or LP_NO_ID */
 	const char *created_by; /* pooled frame members of the go statement */
-	const char *start;   /* pooled frames array: its start function */
-	const char *stack;   /* pooled frames array: where it last stopped */
-	const char *reason;  /* pooled: why it waits */
-	const char *label;   /* pooled: GC worker label */
-	uint8_t state;       /* lp_gstate */
-	int64_t since;       /* when it entered state */
-	int64_t charged;     /* time is counted in ns[] up to here */
-	int64_t ns[6];       /* time per lp_gstate */
+	const char *start;      /* pooled frames array: its start function */
+	const char *stack;      /* pooled frames array: where it last stopped */
+	const char *reason;     /* pooled: why it waits */
+	const char *label;      /* pooled: GC worker label */
+	uint8_t state;          /* lp_gstate */
+	int64_t since;          /* when it entered state */
+	int64_t charged;        /* time is counted in ns[] up to here */
+	int64_t ns[6];          /* time per lp_gstate */
 	struct why *whys;
 	size_t nwhys;
 };
@@ -37,12 +37,13 @@ struct stw {
 };
 
 struct cycle {
-	int open;     /* a mark phase began and its record is not out */
-	int ended;    /* the mark phase ended */
-	int partial;  /* it began before the trace */
+	int open;    /* a mark phase began and its record is not out */
+	int ended;   /* the mark phase ended */
+	int partial; /* it began before the trace */
 	uint64_t n;
 	int64_t start, end;
 	uint64_t heap_start, heap_end;
+	int have_heap_start; /* a heap metric came before the mark phase */
 	struct stw *stw;
 	size_t nstw, capstw;
 };
@@ -189,8 +190,8 @@ charge(struct gsum *g, int64_t now)
 			if (g->whys[i].reason == r)
 				break;
 		if (i == g->nwhys) {
-			struct why *nw = realloc(
-			    g->whys, (g->nwhys + 1) * sizeof *nw);
+			struct why *nw =
+			    realloc(g->whys, (g->nwhys + 1) * sizeof *nw);
 			if (!nw)
 				return -1;
 			g->whys = nw;
@@ -218,8 +219,8 @@ state_text(const struct gsum *g, int alive)
 }
 
 static void
-write_goroutine(struct lp_out *o, struct lp_tev_writer *w,
-    const struct gsum *g, int alive, int64_t now)
+write_goroutine(struct lp_out *o, struct lp_tev_writer *w, const struct gsum *g,
+    int alive, int64_t now)
 {
 	static const char *const names[] = { NULL, NULL, "runnable_ns",
 		"running_ns", "waiting_ns", "syscall_ns" };
@@ -276,8 +277,8 @@ write_goroutine(struct lp_out *o, struct lp_tev_writer *w,
 		for (size_t i = 0; i < g->nwhys; i++) {
 			if (i)
 				lp_out_ch(o, ',');
-			lp_out_cstr(o, *g->whys[i].reason ? g->whys[i].reason
-			                                  : "unspecified");
+			lp_out_cstr(o,
+			    *g->whys[i].reason ? g->whys[i].reason : "waiting");
 			lp_out_ch(o, ':');
 			lp_out_int(o, g->whys[i].ns);
 		}
@@ -299,7 +300,8 @@ goroutine_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 	int64_t now = v->now;
 
 	if (ev->kind == LP_TEV_LABEL) {
-		if ((g = gfind(v, ev->id, 0)) && !(g->label = pool(v, ev->name)))
+		if ((g = gfind(v, ev->id, 0)) &&
+		    !(g->label = pool(v, ev->name)))
 			return -LP_ENOMEM;
 		return 0;
 	}
@@ -342,10 +344,15 @@ goroutine_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 	if (ev->to == LP_G_WAITING && ev->reason.n &&
 	    !(g->reason = pool(v, ev->reason)))
 		return -LP_ENOMEM;
-	/* The transition's own stack is where this goroutine stands (an
-	 * unblock's stack is the waker's, and is not one). */
-	if (ev->tstack && ev->tstack->n && ev->from != LP_G_NOTEXIST &&
-	    !(g->stack = pool_stack(v, w, ev->tstack, a)))
+	/* Where this goroutine stands: the transition's own stack, or the
+	 * event's when the goroutine moved itself (the legacy converter
+	 * leaves the transition stack out there).  An unblock's stack is
+	 * the waker's, and is not one. */
+	struct lp_tstack *st = ev->tstack;
+	if (!st && ev->g == ev->id)
+		st = ev->stack;
+	if (st && st->n && ev->from != LP_G_NOTEXIST &&
+	    !(g->stack = pool_stack(v, w, st, a)))
 		return -LP_ENOMEM;
 	if (ev->from == LP_G_NOTEXIST && !g->stack)
 		g->stack = g->start;
@@ -430,9 +437,11 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 	}
 	lp_out_lit(o, "],\"stw_ns\":");
 	lp_out_int(o, total);
-	if (v->have_heap) {
+	if (c->have_heap_start) {
 		lp_out_lit(o, ",\"heap_start\":");
 		lp_out_uint(o, c->heap_start);
+	}
+	if (v->have_heap) {
 		if (c->ended) {
 			lp_out_lit(o, ",\"heap_end\":");
 			lp_out_uint(o, c->heap_end);
@@ -442,7 +451,7 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 		lp_out_lit(o, ",\"heap_goal\":");
 		lp_out_uint(o, v->goal);
 	}
-	if (v->have_prev && !c->partial) {
+	if (v->have_prev && !c->partial && c->have_heap_start) {
 		lp_out_lit(o, ",\"since_prev_ns\":");
 		lp_out_int(o, lp_tsub(c->start, v->prev_end));
 		lp_out_lit(o, ",\"heap_growth\":");
@@ -501,13 +510,18 @@ gc_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 		struct stw s = { v->stw_reason, v->stw_start,
 			lp_tsub(v->now, v->stw_start) };
 		v->in_stw = 0;
+		/* Only the collector's own pauses belong to a cycle ("start
+		 * trace" or "read mem stats" may fall inside one). */
+		if (!strstr(s.reason, "termination"))
+			return 0;
 		if (c->open && !c->ended)
 			return add_stw(c, s);
 		if (c->open && strstr(s.reason, "mark termination"))
 			return add_stw(c, s);
 		/* Pauses outside a cycle are not the GC's, but for the
 		 * sweep termination that starts the next one. */
-		v->have_sweep_term = strstr(s.reason, "sweep termination") != NULL;
+		v->have_sweep_term =
+		    strstr(s.reason, "sweep termination") != NULL;
 		v->sweep_term = s;
 		return 0;
 	}
@@ -522,6 +536,7 @@ gc_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 		c->n = ++v->cycles;
 		c->start = v->now;
 		c->heap_start = v->heap;
+		c->have_heap_start = v->have_heap;
 		c->nstw = 0;
 		/* The pause just before the mark phase (sweep termination)
 		 * belongs to this cycle. */

@@ -31,8 +31,8 @@ void lp_tview_free(struct lp_tview *v);
 
 /* Feed one event (in order); records that are complete are written.
  * Returns 0, or -LP_ENOMEM. */
-int lp_tview_add(struct lp_tview *v, struct lp_out *o,
-    struct lp_tev_writer *w, const struct lp_tev *ev, struct lp_arena *a);
+int lp_tview_add(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
+    const struct lp_tev *ev, struct lp_arena *a);
 
 /* The trace ended (at its last event): write what is still open. */
 int lp_tview_finish(

@@ -146,7 +146,8 @@ decode_trace(struct run *run, struct lp_input *in, const struct lp_unit *u)
 			lp_cli_check_output();
 	}
 	/* Summaries of a broken trace are still true up to the damage. */
-	if (view && rc != -LP_ENOMEM && lp_tview_finish(view, &lp_cli.out, &w) < 0)
+	if (view && rc != -LP_ENOMEM &&
+	    lp_tview_finish(view, &lp_cli.out, &w) < 0)
 		lp_error_set(&err, LP_ENOMEM, "out of memory");
 out:
 	lp_cli_check_output();
@@ -197,7 +198,8 @@ parse_kinds(struct run *run, char *list)
 				bits |= 1u << k;
 		}
 		if (!bits)
-			lp_cli_usage("--events: unknown kind of event '%s'", tok);
+			lp_cli_usage(
+			    "--events: unknown kind of event '%s'", tok);
 		run->kinds |= bits;
 	}
 	if (!run->kinds)
@@ -238,8 +240,8 @@ parse_time(const char *opt, const char *s)
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
 		if (strcmp(end, units[i].unit) == 0 && v * units[i].ns < 9e18)
 			return (int64_t)(v * units[i].ns);
-	lp_cli_usage("%s: '%s' is not a time (units: ns, us, ms, s, m, h)",
-	    opt, s);
+	lp_cli_usage(
+	    "%s: '%s' is not a time (units: ns, us, ms, s, m, h)", opt, s);
 }
 
 int

@@ -37,8 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* The first byte picks the header version and the writer's options,
 	 * so the fuzzer need not find the 16-byte header itself. */
-	static const int versions[] = { 5, 7, 9, 10, 11, 19, 21, 22, 23, 25,
-		26, 0 };
+	static const int versions[] = { 5, 7, 9, 10, 11, 19, 21, 22, 23, 25, 26,
+		0 };
 	unsigned char hdr[4096];
 	size_t h;
 	struct feed f;
