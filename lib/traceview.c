@@ -1,4 +1,5 @@
 /* traceview.c - per-goroutine and per-GC-cycle summaries of a trace */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,10 @@ struct lp_tview {
 	size_t nfree, capfree;
 	int64_t now;
 	struct lp_out scratch;
+	/* Stacks pooled in this generation: lp_tstack address -> pooled
+	 * text, so each is rendered and hashed once.  Stacks die with their
+	 * generation, and a new one starts with a Sync: cleared there. */
+	struct lp_u64map seen;
 
 	/* GC */
 	struct cycle cy;
@@ -117,6 +122,7 @@ lp_tview_free(struct lp_tview *v)
 	free(v->free);
 	free(v->cy.stw);
 	lp_u64map_free(&v->index);
+	lp_u64map_free(&v->seen);
 	lp_strpool_free(&v->pool);
 	lp_out_release(&v->scratch);
 	free(v);
@@ -133,11 +139,20 @@ static const char *
 pool_stack(struct lp_tview *v, struct lp_tev_writer *w, struct lp_tstack *s,
     struct lp_arena *a)
 {
+	uint64_t *hit = lp_u64map_get(&v->seen, (uint64_t)(uintptr_t)s);
+	const char *p;
+
+	if (hit)
+		return (const char *)(uintptr_t)*hit;
 	v->scratch.len = 0;
 	lp_tstack_write(&v->scratch, w, s, a);
 	if (v->scratch.err)
 		return NULL;
-	return lp_strpool_get(&v->pool, v->scratch.buf, v->scratch.len);
+	p = lp_strpool_get(&v->pool, v->scratch.buf, v->scratch.len);
+	if (p && lp_u64map_put(&v->seen, (uint64_t)(uintptr_t)s,
+	             (uint64_t)(uintptr_t)p) < 0)
+		return NULL;
+	return p;
 }
 
 /* ---- goroutines ------------------------------------------------------ */
@@ -559,6 +574,8 @@ lp_tview_add(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 	int rc = 0;
 
 	v->now = lp_tev_rel(w, ev);
+	if (ev->kind == LP_TEV_SYNC)
+		lp_u64map_clear(&v->seen);
 	if (v->views & LP_VIEW_GOROUTINES)
 		rc = goroutine_event(v, o, w, ev, a);
 	if (rc == 0 && (v->views & LP_VIEW_GC))
