@@ -151,6 +151,9 @@ demo: all
 	  --arg src $(SAMPLE):nightly/heap-04.pb.gz -f share/recipes/top-inuse.jq
 	@echo "== goroutines by state in the dump (share/recipes/goroutines-by-state.jq)"
 	$(Q)$(BUILD)/bin/pprof2ndjson $(SAMPLE) | jq -n -r -f share/recipes/goroutines-by-state.jq
+	@echo "== what kept growing through the night (heapdiff --series)"
+	$(Q)$(BUILD)/bin/heapdiff --series --top 5 $(SAMPLE) | \
+	  jq -r 'select(.kind == "trend") | [.verdict, .fn, .first, .last] | @tsv'
 
 ## lint: clang-format, shellcheck and mandoc, where installed
 lint:
