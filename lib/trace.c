@@ -56,6 +56,29 @@ lp_trace_open(const struct lp_byte_src *src, struct lp_error *err)
 }
 
 int
+lp_trace_raw(const struct lp_byte_src *src,
+    int (*each)(const struct lp_traw *r, void *ctx), void *ctx,
+    struct lp_error *err)
+{
+	struct lp_byte_src rest = *src;
+	int v = header_version(src->head, src->headlen);
+
+	if (v == 0)
+		return lp_error_set(err, LP_EDATA,
+		    src->headlen < 16 ? "not a Go execution trace: shorter "
+		                        "than its 16-byte header"
+		                      : "not a Go execution trace header");
+	rest.head += 16;
+	rest.headlen -= 16;
+	if (v >= 22)
+		return lp_tracev2_raw(&rest, v, each, ctx, err);
+	if (v >= 5)
+		return lp_tracev1_raw(&rest, v, each, ctx, err);
+	return lp_error_set(
+	    err, LP_EDATA, "unknown or unsupported version go 1.%d", v);
+}
+
+int
 lp_trace_next(
     struct lp_trace *t, const struct lp_tev **ev, struct lp_error *err)
 {

@@ -176,6 +176,41 @@ struct lp_arena *lp_trace_arena(struct lp_trace *t);
 
 void lp_trace_free(struct lp_trace *t);
 
+/*
+ * One event as it stands on the wire, for debugging a decoder: no
+ * ordering, no state, ids not resolved.  off is the event's byte offset
+ * in the trace (the header counts); argn[i] names argv[i] as the format's
+ * spec does.  data (has_data) is a String's bytes or a UserLog's message;
+ * frames (has_frames) a Stack's frames as ids, fn/file/line 0 and
+ * pc_only set where the format has only pcs (Go 1.5).  Everything lives
+ * until the callback returns.
+ */
+struct lp_traw_frame {
+	uint64_t pc, fn, file, line;
+};
+struct lp_traw {
+	const char *name;
+	uint64_t off;
+	unsigned nargs;
+	const char *const *argn;
+	const uint64_t *argv;
+	int has_data;
+	struct lp_str data;
+	int has_frames, pc_only;
+	size_t nframes;
+	const struct lp_traw_frame *frames;
+};
+
+/*
+ * Walk the trace in file order, calling each(r, ctx) per wire event.
+ * Returns 0 at the end, a nonzero value each returned (the walk stops),
+ * or a negative LP_E* with err saying what is wrong and at which byte,
+ * after every event before the damage went to each.
+ */
+int lp_trace_raw(const struct lp_byte_src *src,
+    int (*each)(const struct lp_traw *r, void *ctx), void *ctx,
+    struct lp_error *err);
+
 /* Names for output: "StateTransition", "Running", "goroutine", ... */
 const char *lp_tev_kind_name(enum lp_tev_kind k);
 const char *lp_gstate_name(unsigned s);

@@ -328,3 +328,49 @@ lp_tev_write(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tev *ev,
 	lp_out_ch(o, '}');
 	lp_out_end(o);
 }
+
+void
+lp_traw_write(struct lp_out *o, const char *src, const struct lp_traw *r)
+{
+	lp_out_lit(o, "{\"kind\":\"raw\",\"src\":");
+	lp_out_cstr(o, src);
+	lp_out_lit(o, ",\"off\":");
+	lp_out_uint(o, r->off);
+	lp_out_lit(o, ",\"ev\":");
+	lp_out_cstr(o, r->name);
+	lp_out_lit(o, ",\"args\":{");
+	for (unsigned i = 0; i < r->nargs; i++) {
+		if (i)
+			lp_out_ch(o, ',');
+		lp_out_cstr(o, r->argn[i]);
+		lp_out_ch(o, ':');
+		lp_out_uint(o, r->argv[i]);
+	}
+	lp_out_ch(o, '}');
+	if (r->has_data) {
+		lp_out_lit(o, ",\"data\":");
+		lp_out_lstr(o, r->data);
+	}
+	if (r->has_frames) {
+		lp_out_lit(o, ",\"frames\":[");
+		for (size_t i = 0; i < r->nframes; i++) {
+			const struct lp_traw_frame *f = &r->frames[i];
+			if (i)
+				lp_out_ch(o, ',');
+			lp_out_lit(o, "{\"pc\":");
+			lp_out_uint(o, f->pc);
+			if (!r->pc_only) {
+				lp_out_lit(o, ",\"func\":");
+				lp_out_uint(o, f->fn);
+				lp_out_lit(o, ",\"file\":");
+				lp_out_uint(o, f->file);
+				lp_out_lit(o, ",\"line\":");
+				lp_out_uint(o, f->line);
+			}
+			lp_out_ch(o, '}');
+		}
+		lp_out_ch(o, ']');
+	}
+	lp_out_ch(o, '}');
+	lp_out_end(o);
+}

@@ -40,4 +40,11 @@ void lp_tev_write(struct lp_out *o, struct lp_tev_writer *w,
 void lp_tstack_write(struct lp_out *o, struct lp_tev_writer *w,
     struct lp_tstack *s, struct lp_arena *a);
 
+/*
+ * Write one wire event (--raw) as a "raw" record:
+ * {"kind":"raw","src":…,"off":N,"ev":NAME,"args":{…}} with "data" and
+ * "frames" where the event has them.
+ */
+void lp_traw_write(struct lp_out *o, const char *src, const struct lp_traw *r);
+
 #endif

@@ -22,6 +22,14 @@ struct lp_trace *lp_tracev1_open(
 struct lp_trace *lp_tracev2_open(
     const struct lp_byte_src *src, int version, struct lp_error *err);
 
+/* lp_trace_raw for each format; src->head starts after the header. */
+int lp_tracev1_raw(const struct lp_byte_src *src, int version,
+    int (*each)(const struct lp_traw *r, void *ctx), void *ctx,
+    struct lp_error *err);
+int lp_tracev2_raw(const struct lp_byte_src *src, int version,
+    int (*each)(const struct lp_traw *r, void *ctx), void *ctx,
+    struct lp_error *err);
+
 /*
  * An unsigned LEB128 value at p[*pos..n): 1 with *v and *pos advanced,
  * 0 when the bytes end first, -1 when longer than 10 bytes or over 64

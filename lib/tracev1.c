@@ -87,61 +87,66 @@ enum {
 	EV_COUNT
 };
 
-/* Name, first format version, arguments (1.7+ layout), stack id last. */
+/* Name, first format version, arguments (1.7+ layout), stack id last;
+ * the arguments' names (spec A.3) for --raw. */
 static const struct {
 	const char *name;
 	uint8_t minver, nargs, stack;
+	const char *argn[3];
 } evdesc[EV_COUNT] = {
-	[EV_NONE] = { "None", 5, 0, 0 },
-	[EV_BATCH] = { "Batch", 5, 2, 0 },
-	[EV_FREQUENCY] = { "Frequency", 5, 1, 0 },
-	[EV_STACK] = { "Stack", 5, 2, 0 },
-	[EV_GOMAXPROCS] = { "Gomaxprocs", 5, 1, 1 },
-	[EV_PROC_START] = { "ProcStart", 5, 1, 0 },
-	[EV_PROC_STOP] = { "ProcStop", 5, 0, 0 },
-	[EV_GC_START] = { "GCStart", 5, 1, 1 },
-	[EV_GC_DONE] = { "GCDone", 5, 0, 0 },
-	[EV_STW_START] = { "GCSTWStart", 5, 1, 0 },
-	[EV_STW_DONE] = { "GCSTWDone", 5, 0, 0 },
-	[EV_SWEEP_START] = { "GCSweepStart", 5, 0, 1 },
-	[EV_SWEEP_DONE] = { "GCSweepDone", 5, 2, 0 },
-	[EV_GO_CREATE] = { "GoCreate", 5, 2, 1 },
-	[EV_GO_START] = { "GoStart", 5, 2, 0 },
-	[EV_GO_END] = { "GoEnd", 5, 0, 0 },
-	[EV_GO_STOP] = { "GoStop", 5, 0, 1 },
-	[EV_GO_SCHED] = { "GoSched", 5, 0, 1 },
-	[EV_GO_PREEMPT] = { "GoPreempt", 5, 0, 1 },
-	[EV_GO_SLEEP] = { "GoSleep", 5, 0, 1 },
-	[EV_GO_BLOCK] = { "GoBlock", 5, 0, 1 },
-	[EV_GO_UNBLOCK] = { "GoUnblock", 5, 2, 1 },
-	[EV_GO_BLOCK_SEND] = { "GoBlockSend", 5, 0, 1 },
-	[EV_GO_BLOCK_RECV] = { "GoBlockRecv", 5, 0, 1 },
-	[EV_GO_BLOCK_SELECT] = { "GoBlockSelect", 5, 0, 1 },
-	[EV_GO_BLOCK_SYNC] = { "GoBlockSync", 5, 0, 1 },
-	[EV_GO_BLOCK_COND] = { "GoBlockCond", 5, 0, 1 },
-	[EV_GO_BLOCK_NET] = { "GoBlockNet", 5, 0, 1 },
-	[EV_GO_SYSCALL] = { "GoSysCall", 5, 0, 1 },
-	[EV_GO_SYSEXIT] = { "GoSysExit", 5, 3, 0 },
-	[EV_GO_SYSBLOCK] = { "GoSysBlock", 5, 0, 0 },
-	[EV_GO_WAITING] = { "GoWaiting", 5, 1, 0 },
-	[EV_GO_INSYSCALL] = { "GoInSyscall", 5, 1, 0 },
-	[EV_HEAP_ALLOC] = { "HeapAlloc", 5, 1, 0 },
-	[EV_HEAP_GOAL] = { "HeapGoal", 5, 1, 0 },
-	[EV_TIMER_GOROUTINE] = { "TimerGoroutine", 5, 1, 0 },
-	[EV_FUTILE_WAKEUP] = { "FutileWakeup", 5, 0, 0 },
-	[EV_STRING] = { "String", 7, 0, 0 },
-	[EV_GO_START_LOCAL] = { "GoStartLocal", 7, 1, 0 },
-	[EV_GO_UNBLOCK_LOCAL] = { "GoUnblockLocal", 7, 1, 1 },
-	[EV_GO_SYSEXIT_LOCAL] = { "GoSysExitLocal", 7, 2, 0 },
-	[EV_GO_START_LABEL] = { "GoStartLabel", 8, 3, 0 },
-	[EV_GO_BLOCK_GC] = { "GoBlockGC", 8, 0, 1 },
-	[EV_ASSIST_START] = { "GCMarkAssistStart", 9, 0, 1 },
-	[EV_ASSIST_DONE] = { "GCMarkAssistDone", 9, 0, 0 },
-	[EV_TASK_CREATE] = { "UserTaskCreate", 11, 3, 1 },
-	[EV_TASK_END] = { "UserTaskEnd", 11, 1, 1 },
-	[EV_REGION] = { "UserRegion", 11, 3, 1 },
-	[EV_LOG] = { "UserLog", 11, 2, 1 },
-	[EV_CPU_SAMPLE] = { "CPUSample", 19, 3, 1 },
+	[EV_NONE] = { "None", 5, 0, 0, { NULL } },
+	[EV_BATCH] = { "Batch", 5, 2, 0, { "p", "ticks" } },
+	[EV_FREQUENCY] = { "Frequency", 5, 1, 0, { "freq" } },
+	[EV_STACK] = { "Stack", 5, 2, 0, { "id", "nframes" } },
+	[EV_GOMAXPROCS] = { "Gomaxprocs", 5, 1, 1, { "procs" } },
+	[EV_PROC_START] = { "ProcStart", 5, 1, 0, { "thread" } },
+	[EV_PROC_STOP] = { "ProcStop", 5, 0, 0, { NULL } },
+	[EV_GC_START] = { "GCStart", 5, 1, 1, { "seq" } },
+	[EV_GC_DONE] = { "GCDone", 5, 0, 0, { NULL } },
+	[EV_STW_START] = { "GCSTWStart", 5, 1, 0, { "kind" } },
+	[EV_STW_DONE] = { "GCSTWDone", 5, 0, 0, { NULL } },
+	[EV_SWEEP_START] = { "GCSweepStart", 5, 0, 1, { NULL } },
+	[EV_SWEEP_DONE] = { "GCSweepDone", 5, 2, 0, { "swept", "reclaimed" } },
+	[EV_GO_CREATE] = { "GoCreate", 5, 2, 1, { "new_g", "new_stack" } },
+	[EV_GO_START] = { "GoStart", 5, 2, 0, { "g", "seq" } },
+	[EV_GO_END] = { "GoEnd", 5, 0, 0, { NULL } },
+	[EV_GO_STOP] = { "GoStop", 5, 0, 1, { NULL } },
+	[EV_GO_SCHED] = { "GoSched", 5, 0, 1, { NULL } },
+	[EV_GO_PREEMPT] = { "GoPreempt", 5, 0, 1, { NULL } },
+	[EV_GO_SLEEP] = { "GoSleep", 5, 0, 1, { NULL } },
+	[EV_GO_BLOCK] = { "GoBlock", 5, 0, 1, { NULL } },
+	[EV_GO_UNBLOCK] = { "GoUnblock", 5, 2, 1, { "g", "seq" } },
+	[EV_GO_BLOCK_SEND] = { "GoBlockSend", 5, 0, 1, { NULL } },
+	[EV_GO_BLOCK_RECV] = { "GoBlockRecv", 5, 0, 1, { NULL } },
+	[EV_GO_BLOCK_SELECT] = { "GoBlockSelect", 5, 0, 1, { NULL } },
+	[EV_GO_BLOCK_SYNC] = { "GoBlockSync", 5, 0, 1, { NULL } },
+	[EV_GO_BLOCK_COND] = { "GoBlockCond", 5, 0, 1, { NULL } },
+	[EV_GO_BLOCK_NET] = { "GoBlockNet", 5, 0, 1, { NULL } },
+	[EV_GO_SYSCALL] = { "GoSysCall", 5, 0, 1, { NULL } },
+	[EV_GO_SYSEXIT] = { "GoSysExit", 5, 3, 0, { "g", "seq", "real_ts" } },
+	[EV_GO_SYSBLOCK] = { "GoSysBlock", 5, 0, 0, { NULL } },
+	[EV_GO_WAITING] = { "GoWaiting", 5, 1, 0, { "g" } },
+	[EV_GO_INSYSCALL] = { "GoInSyscall", 5, 1, 0, { "g" } },
+	[EV_HEAP_ALLOC] = { "HeapAlloc", 5, 1, 0, { "bytes" } },
+	[EV_HEAP_GOAL] = { "HeapGoal", 5, 1, 0, { "bytes" } },
+	[EV_TIMER_GOROUTINE] = { "TimerGoroutine", 5, 1, 0, { "g" } },
+	[EV_FUTILE_WAKEUP] = { "FutileWakeup", 5, 0, 0, { NULL } },
+	[EV_STRING] = { "String", 7, 0, 0, { "id" } },
+	[EV_GO_START_LOCAL] = { "GoStartLocal", 7, 1, 0, { "g" } },
+	[EV_GO_UNBLOCK_LOCAL] = { "GoUnblockLocal", 7, 1, 1, { "g" } },
+	[EV_GO_SYSEXIT_LOCAL] = { "GoSysExitLocal", 7, 2, 0,
+	    { "g", "real_ts" } },
+	[EV_GO_START_LABEL] = { "GoStartLabel", 8, 3, 0,
+	    { "g", "seq", "label" } },
+	[EV_GO_BLOCK_GC] = { "GoBlockGC", 8, 0, 1, { NULL } },
+	[EV_ASSIST_START] = { "GCMarkAssistStart", 9, 0, 1, { NULL } },
+	[EV_ASSIST_DONE] = { "GCMarkAssistDone", 9, 0, 0, { NULL } },
+	[EV_TASK_CREATE] = { "UserTaskCreate", 11, 3, 1,
+	    { "task", "parent", "name" } },
+	[EV_TASK_END] = { "UserTaskEnd", 11, 1, 1, { "task" } },
+	[EV_REGION] = { "UserRegion", 11, 3, 1, { "task", "mode", "name" } },
+	[EV_LOG] = { "UserLog", 11, 2, 1, { "task", "key" } },
+	[EV_CPU_SAMPLE] = { "CPUSample", 19, 3, 1, { "real_ts", "p", "g" } },
 };
 
 /* Go's pseudo Ps for events that belong to no real P. */
@@ -2525,4 +2530,147 @@ lp_tracev1_open(
 		return NULL;
 	}
 	return &t->base;
+}
+
+/* ---- raw: the wire events in file order ---- */
+
+static int
+raw_walk(struct v1 *t, int (*each)(const struct lp_traw *r, void *ctx),
+    void *ctx, struct lp_error *err)
+{
+	size_t pos = 0;
+	int typ, r, batched = 0;
+
+	while (pos < t->len) {
+		size_t at = pos, k = 0, nargs;
+		const char *argn[8];
+		struct lp_traw raw = { .off = FOFF(at), .argn = argn };
+
+		if ((r = read_event(t, &pos, &typ, err)))
+			return r;
+		raw.name = evdesc[typ].name;
+		raw.argv = t->vals;
+		if (typ == EV_STRING) {
+			raw.nargs = 1;
+			argn[0] = "id";
+			raw.has_data = 1;
+			raw.data = lp_str_make(
+			    (const char *)t->data + (size_t)t->vals[1],
+			    (size_t)t->vals[2]);
+			if ((r = each(&raw, ctx)))
+				return r;
+			continue;
+		}
+		if (typ == EV_STACK) {
+			size_t per = t->ver < 7 ? 1 : 4;
+			struct lp_traw_frame *f;
+			uint64_t n = t->vals[1];
+
+			if (!batched)
+				return bad(
+				    err, at, "event before the first batch");
+			if (t->nvals < 2)
+				return bad(err, at, "stack has too few values");
+			if (n > FRAMES_MAX)
+				return bad(
+				    err, at, "stack has more than 1000 frames");
+			if (t->nvals != 2 + per * n)
+				return bad(err, at,
+				    "stack has wrong number of values");
+			lp_arena_release(&t->arena);
+			f = lp_arena_alloc(&t->arena, (n ? n : 1) * sizeof *f);
+			if (!f)
+				return nomem(err);
+			for (size_t i = 0; i < n; i++) {
+				const uint64_t *v = &t->vals[2 + per * i];
+				f[i].pc = v[0];
+				f[i].fn = per == 4 ? v[1] : 0;
+				f[i].file = per == 4 ? v[2] : 0;
+				f[i].line = per == 4 ? v[3] : 0;
+			}
+			raw.nargs = 2;
+			argn[0] = "id";
+			argn[1] = "nframes";
+			raw.has_frames = 1;
+			raw.pc_only = per == 1;
+			raw.nframes = (size_t)n;
+			raw.frames = f;
+			if ((r = each(&raw, ctx)))
+				return r;
+			continue;
+		}
+		/* The same count check as scan. */
+		nargs = arg_count(typ, t->ver);
+		if (t->nvals != nargs + (typ == EV_LOG)) {
+			char m[80];
+
+			snprintf(m, sizeof(m),
+			    "%s has wrong number of arguments: want %zu, got "
+			    "%zu",
+			    evdesc[typ].name, nargs,
+			    t->nvals - (typ == EV_LOG));
+			return bad(err, at, m);
+		}
+		if (typ != EV_BATCH && !batched)
+			return bad(err, at, "event before the first batch");
+		if (typ == EV_BATCH) {
+			batched = 1;
+			argn[k++] = "p";
+			if (t->ver < 7)
+				argn[k++] = "gseq";
+			argn[k++] = "ticks";
+		} else if (typ == EV_FREQUENCY || typ == EV_TIMER_GOROUTINE) {
+			argn[k++] = evdesc[typ].argn[0];
+			if (t->ver < 7)
+				argn[k++] = "unused";
+		} else {
+			size_t own =
+			    nargs - 1 - (t->ver < 7) - evdesc[typ].stack;
+
+			if (t->ver < 7)
+				argn[k++] = "gseq";
+			argn[k++] = "ts";
+			for (size_t i = 0; i < own; i++)
+				argn[k++] = evdesc[typ].argn[i];
+			if (evdesc[typ].stack)
+				argn[k++] = "stack";
+		}
+		raw.nargs = (unsigned)k;
+		if (typ == EV_LOG) {
+			size_t p = (size_t)t->vals[nargs];
+			uint64_t len = 0;
+
+			/* read_event checked the message's bounds. */
+			lp_uvarint(t->data, t->len, &p, &len);
+			raw.has_data = 1;
+			raw.data =
+			    lp_str_make((const char *)t->data + p, (size_t)len);
+		}
+		if ((r = each(&raw, ctx)))
+			return r;
+	}
+	return 0;
+}
+
+int
+lp_tracev1_raw(const struct lp_byte_src *src, int version,
+    int (*each)(const struct lp_traw *r, void *ctx), void *ctx,
+    struct lp_error *err)
+{
+	struct v1 *t;
+	int r;
+
+	if (version < 5 || version > 21)
+		return lp_error_set(
+		    err, LP_EDATA, "unsupported trace version 1.%d", version);
+	if (!(t = calloc(1, sizeof(*t))))
+		return nomem(err);
+	t->base.version = version;
+	t->ver = version;
+	lp_arena_init(&t->arena, 0);
+	r = read_all(t, src, err);
+	if (r == 0)
+		r = raw_walk(t, each, ctx, err);
+	v1_free(&t->base);
+	return r;
 }

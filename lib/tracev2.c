@@ -97,68 +97,96 @@ struct spec {
 	uint8_t stack;  /* 1 + index of the event's stack argument; 0: none */
 	uint8_t str[2]; /* 1 + indexes of string arguments; 0: none */
 	uint8_t start;  /* a range end: the event that begins it */
+	const char *argn[4]; /* the arguments' names (spec B.5, C.2) */
 };
 
-#define T(n, a) .name = n, .nargs = a, .timed = 1
+#define A(...)              \
+	{                   \
+		__VA_ARGS__ \
+	}
+#define T(n, a, x) .name = n, .nargs = a, .timed = 1, .argn = x
 static const struct spec specs[EV_NTYPES] = {
-	[EV_PROCSCHANGE] = { T("ProcsChange", 2), .stack = 2 },
-	[EV_PROCSTART] = { T("ProcStart", 2) },
-	[EV_PROCSTOP] = { T("ProcStop", 0) },
-	[EV_PROCSTEAL] = { T("ProcSteal", 3) },
-	[EV_PROCSTATUS] = { T("ProcStatus", 2) },
-	[EV_GOCREATE] = { T("GoCreate", 3), .stack = 3 },
-	[EV_GOCREATESYSCALL] = { T("GoCreateSyscall", 1) },
-	[EV_GOSTART] = { T("GoStart", 2) },
-	[EV_GODESTROY] = { T("GoDestroy", 0) },
-	[EV_GODESTROYSYSCALL] = { T("GoDestroySyscall", 0) },
-	[EV_GOSTOP] = { T("GoStop", 2), .stack = 2, .str = { 1, 0 } },
-	[EV_GOBLOCK] = { T("GoBlock", 2), .stack = 2, .str = { 1, 0 } },
-	[EV_GOUNBLOCK] = { T("GoUnblock", 3), .stack = 3 },
-	[EV_GOSYSCALLBEGIN] = { T("GoSyscallBegin", 2), .stack = 2 },
-	[EV_GOSYSCALLEND] = { T("GoSyscallEnd", 0) },
-	[EV_GOSYSCALLENDBLOCKED] = { T("GoSyscallEndBlocked", 0) },
-	[EV_GOSTATUS] = { T("GoStatus", 3) },
-	[EV_STWBEGIN] = { T("STWBegin", 2), .stack = 2, .str = { 1, 0 } },
-	[EV_STWEND] = { T("STWEnd", 0), .start = EV_STWBEGIN },
-	[EV_GCACTIVE] = { T("GCActive", 1), .start = EV_GCBEGIN },
-	[EV_GCBEGIN] = { T("GCBegin", 2), .stack = 2 },
-	[EV_GCEND] = { T("GCEnd", 1), .start = EV_GCBEGIN },
-	[EV_GCSWEEPACTIVE] = { T("GCSweepActive", 1),
+	[EV_PROCSCHANGE] = { T("ProcsChange", 2, A("procs_value", "stack")),
+	    .stack = 2 },
+	[EV_PROCSTART] = { T("ProcStart", 2, A("p", "p_seq")) },
+	[EV_PROCSTOP] = { T("ProcStop", 0, A(NULL)) },
+	[EV_PROCSTEAL] = { T("ProcSteal", 3, A("p", "p_seq", "m")) },
+	[EV_PROCSTATUS] = { T("ProcStatus", 2, A("p", "pstatus")) },
+	[EV_GOCREATE] = { T("GoCreate", 3, A("new_g", "new_stack", "stack")),
+	    .stack = 3 },
+	[EV_GOCREATESYSCALL] = { T("GoCreateSyscall", 1, A("new_g")) },
+	[EV_GOSTART] = { T("GoStart", 2, A("g", "g_seq")) },
+	[EV_GODESTROY] = { T("GoDestroy", 0, A(NULL)) },
+	[EV_GODESTROYSYSCALL] = { T("GoDestroySyscall", 0, A(NULL)) },
+	[EV_GOSTOP] = { T("GoStop", 2, A("reason_string", "stack")), .stack = 2,
+	    .str = { 1, 0 } },
+	[EV_GOBLOCK] = { T("GoBlock", 2, A("reason_string", "stack")),
+	    .stack = 2, .str = { 1, 0 } },
+	[EV_GOUNBLOCK] = { T("GoUnblock", 3, A("g", "g_seq", "stack")),
+	    .stack = 3 },
+	[EV_GOSYSCALLBEGIN] = { T("GoSyscallBegin", 2, A("p_seq", "stack")),
+	    .stack = 2 },
+	[EV_GOSYSCALLEND] = { T("GoSyscallEnd", 0, A(NULL)) },
+	[EV_GOSYSCALLENDBLOCKED] = { T("GoSyscallEndBlocked", 0, A(NULL)) },
+	[EV_GOSTATUS] = { T("GoStatus", 3, A("g", "m", "gstatus")) },
+	[EV_STWBEGIN] = { T("STWBegin", 2, A("kind_string", "stack")),
+	    .stack = 2, .str = { 1, 0 } },
+	[EV_STWEND] = { T("STWEnd", 0, A(NULL)), .start = EV_STWBEGIN },
+	[EV_GCACTIVE] = { T("GCActive", 1, A("gc_seq")), .start = EV_GCBEGIN },
+	[EV_GCBEGIN] = { T("GCBegin", 2, A("gc_seq", "stack")), .stack = 2 },
+	[EV_GCEND] = { T("GCEnd", 1, A("gc_seq")), .start = EV_GCBEGIN },
+	[EV_GCSWEEPACTIVE] = { T("GCSweepActive", 1, A("p")),
 	    .start = EV_GCSWEEPBEGIN },
-	[EV_GCSWEEPBEGIN] = { T("GCSweepBegin", 1), .stack = 1 },
-	[EV_GCSWEEPEND] = { T("GCSweepEnd", 2), .start = EV_GCSWEEPBEGIN },
-	[EV_GCMARKASSISTACTIVE] = { T("GCMarkAssistActive", 1),
+	[EV_GCSWEEPBEGIN] = { T("GCSweepBegin", 1, A("stack")), .stack = 1 },
+	[EV_GCSWEEPEND] = { T("GCSweepEnd", 2,
+	                        A("swept_value", "reclaimed_value")),
+	    .start = EV_GCSWEEPBEGIN },
+	[EV_GCMARKASSISTACTIVE] = { T("GCMarkAssistActive", 1, A("g")),
 	    .start = EV_GCMARKASSISTBEGIN },
-	[EV_GCMARKASSISTBEGIN] = { T("GCMarkAssistBegin", 1), .stack = 1 },
-	[EV_GCMARKASSISTEND] = { T("GCMarkAssistEnd", 0),
+	[EV_GCMARKASSISTBEGIN] = { T("GCMarkAssistBegin", 1, A("stack")),
+	    .stack = 1 },
+	[EV_GCMARKASSISTEND] = { T("GCMarkAssistEnd", 0, A(NULL)),
 	    .start = EV_GCMARKASSISTBEGIN },
-	[EV_HEAPALLOC] = { T("HeapAlloc", 1) },
-	[EV_HEAPGOAL] = { T("HeapGoal", 1) },
-	[EV_GOLABEL] = { T("GoLabel", 1), .str = { 1, 0 } },
-	[EV_USERTASKBEGIN] = { T("UserTaskBegin", 4), .stack = 4,
-	    .str = { 3, 0 } },
-	[EV_USERTASKEND] = { T("UserTaskEnd", 2), .stack = 2 },
-	[EV_USERREGIONBEGIN] = { T("UserRegionBegin", 3), .stack = 3,
-	    .str = { 2, 0 } },
-	[EV_USERREGIONEND] = { T("UserRegionEnd", 3), .stack = 3,
-	    .str = { 2, 0 }, .start = EV_USERREGIONBEGIN },
-	[EV_USERLOG] = { T("UserLog", 4), .stack = 4, .str = { 2, 3 } },
-	[EV_GOSWITCH] = { T("GoSwitch", 2) },
-	[EV_GOSWITCHDESTROY] = { T("GoSwitchDestroy", 2) },
-	[EV_GOCREATEBLOCKED] = { T("GoCreateBlocked", 3), .stack = 3 },
-	[EV_GOSTATUSSTACK] = { T("GoStatusStack", 4), .stack = 4 },
-	[EV_CLOCKSNAPSHOT] = { T("ClockSnapshot", 3) },
-	[128] = { T("Span", 3) },
-	[129] = { T("SpanAlloc", 3) },
-	[130] = { T("SpanFree", 1) },
-	[131] = { T("HeapObject", 2) },
-	[132] = { T("HeapObjectAlloc", 2) },
-	[133] = { T("HeapObjectFree", 1) },
-	[134] = { T("GoroutineStack", 2) },
-	[135] = { T("GoroutineStackAlloc", 2) },
-	[136] = { T("GoroutineStackFree", 1) },
+	[EV_HEAPALLOC] = { T("HeapAlloc", 1, A("heapalloc_value")) },
+	[EV_HEAPGOAL] = { T("HeapGoal", 1, A("heapgoal_value")) },
+	[EV_GOLABEL] = { T("GoLabel", 1, A("label_string")), .str = { 1, 0 } },
+	[EV_USERTASKBEGIN] = { T("UserTaskBegin", 4,
+	                           A("task", "parent_task", "name_string",
+	                               "stack")),
+	    .stack = 4, .str = { 3, 0 } },
+	[EV_USERTASKEND] = { T("UserTaskEnd", 2, A("task", "stack")),
+	    .stack = 2 },
+	[EV_USERREGIONBEGIN] = { T("UserRegionBegin", 3,
+	                             A("task", "name_string", "stack")),
+	    .stack = 3, .str = { 2, 0 } },
+	[EV_USERREGIONEND] = { T("UserRegionEnd", 3,
+	                           A("task", "name_string", "stack")),
+	    .stack = 3, .str = { 2, 0 }, .start = EV_USERREGIONBEGIN },
+	[EV_USERLOG] = { T("UserLog", 4,
+	                     A("task", "key_string", "value_string", "stack")),
+	    .stack = 4, .str = { 2, 3 } },
+	[EV_GOSWITCH] = { T("GoSwitch", 2, A("g", "g_seq")) },
+	[EV_GOSWITCHDESTROY] = { T("GoSwitchDestroy", 2, A("g", "g_seq")) },
+	[EV_GOCREATEBLOCKED] = { T("GoCreateBlocked", 3,
+	                             A("new_g", "new_stack", "stack")),
+	    .stack = 3 },
+	[EV_GOSTATUSSTACK] = { T("GoStatusStack", 4,
+	                           A("g", "m", "gstatus", "stack")),
+	    .stack = 4 },
+	[EV_CLOCKSNAPSHOT] = { T(
+	    "ClockSnapshot", 3, A("mono", "sec", "nsec")) },
+	[128] = { T("Span", 3, A("id", "npages", "kindclass")) },
+	[129] = { T("SpanAlloc", 3, A("id", "npages", "kindclass")) },
+	[130] = { T("SpanFree", 1, A("id")) },
+	[131] = { T("HeapObject", 2, A("id", "type")) },
+	[132] = { T("HeapObjectAlloc", 2, A("id", "type")) },
+	[133] = { T("HeapObjectFree", 1, A("id")) },
+	[134] = { T("GoroutineStack", 2, A("id", "order")) },
+	[135] = { T("GoroutineStackAlloc", 2, A("id", "order")) },
+	[136] = { T("GoroutineStackFree", 1, A("id")) },
 };
 #undef T
+#undef A
 
 /* One batch of one thread, its payload in the generation's memory. */
 struct batch {
@@ -757,7 +785,8 @@ process_batch(struct v2 *t, struct gen *g, struct batch *bt, int exp,
 
 /*
  * Read one batch header and payload.  Returns 1 with *out (payload in the
- * generation arena or the head), *gen_num and *exp; 2 for an
+ * generation arena or the head), *gen_num and *exp (0, or 1 + the
+ * experiment of an experimental batch); 2 for an
  * EndOfGeneration byte; 0 at a clean end; negative on error.
  */
 static int
@@ -788,7 +817,7 @@ read_batch(struct v2 *t, struct gen *g, struct batch **out, uint64_t *gen_num,
 			what = "experiment";
 			goto trunc;
 		}
-		*exp = 1;
+		*exp = 1 + e; /* nonzero: experimental, and which */
 	}
 	what = "gen";
 	if ((rc = rd_uvarint(r, gen_num)) <= 0)
@@ -2711,4 +2740,241 @@ lp_tracev2_open(
 	t->rd.base = 16;
 	t->rd.in_head = 1;
 	return &t->base;
+}
+
+/* ---- raw: the wire events in file order ------------------------------ */
+
+struct rawwalk {
+	struct v2 *t;
+	int (*each)(const struct lp_traw *r, void *ctx);
+	void *ctx;
+	struct lp_arena *a;
+};
+
+static int
+raw_emit(struct rawwalk *w, const char *name, uint64_t off, unsigned n,
+    const char *const *argn, const uint64_t *argv)
+{
+	struct lp_traw r = {
+		.name = name, .off = off, .nargs = n, .argn = argn, .argv = argv
+	};
+
+	return w->each(&r, w->ctx);
+}
+
+/* One Strings, Stacks or CPUSamples section; b->pos after its marker. */
+static int
+raw_table(
+    struct rawwalk *w, struct bp *b, unsigned char what, struct lp_error *err)
+{
+	static const char *const n_str[] = { "id" },
+	                         *const n_stk[] = { "id", "nframes" },
+	                         *const n_cpu[] = { "time", "m", "p", "g",
+		                         "stack" };
+	struct v2 *t = w->t;
+	int rc;
+
+	while (b->pos < b->n) {
+		uint64_t v[5], at = b->off + b->pos;
+		struct lp_traw r = { .off = at, .argv = v };
+		if (b->p[b->pos++] != what)
+			return BAD("expected a %s event at byte %llu",
+			    what == EV_STRING  ? "string"
+			    : what == EV_STACK ? "stack"
+			                       : "CPU sample",
+			    (unsigned long long)at);
+		if (what == EV_CPUSAMPLE) {
+			for (int i = 0; i < 5; i++)
+				if (!bp_uv(b, &v[i]))
+					return BAD("bad CPU sample at byte "
+					           "%llu",
+					    (unsigned long long)at);
+			r.name = "CPUSample";
+			r.nargs = 5;
+			r.argn = n_cpu;
+		} else if (!bp_uv(b, &v[0]) || !bp_uv(b, &v[1])) {
+			return BAD("bad %s event at byte %llu",
+			    what == EV_STRING ? "string" : "stack",
+			    (unsigned long long)at);
+		} else if (what == EV_STRING) {
+			if (v[1] > MAX_STRING)
+				return BAD("string of %llu bytes at byte %llu, "
+				           "the maximum is %u",
+				    (unsigned long long)v[1],
+				    (unsigned long long)at, MAX_STRING);
+			if (v[1] > b->n - b->pos)
+				return BAD("string at byte %llu runs past its "
+				           "batch",
+				    (unsigned long long)at);
+			r.name = "String";
+			r.nargs = 1;
+			r.argn = n_str;
+			r.has_data = 1;
+			r.data = lp_str_make(
+			    (const char *)b->p + b->pos, (size_t)v[1]);
+			b->pos += (size_t)v[1];
+		} else {
+			struct lp_traw_frame *f;
+			if (v[1] > MAX_FRAMES)
+				return BAD("stack of %llu frames at byte %llu, "
+				           "the maximum is %u",
+				    (unsigned long long)v[1],
+				    (unsigned long long)at, MAX_FRAMES);
+			lp_arena_release(w->a);
+			f = lp_arena_alloc(w->a, (v[1] ? v[1] : 1) * sizeof *f);
+			if (!f)
+				return nomem(t, err);
+			for (uint64_t i = 0; i < v[1]; i++)
+				if (!bp_uv(b, &f[i].pc) ||
+				    !bp_uv(b, &f[i].fn) ||
+				    !bp_uv(b, &f[i].file) ||
+				    !bp_uv(b, &f[i].line))
+					return BAD("bad frame %llu of stack "
+					           "%llu at byte %llu",
+					    (unsigned long long)i + 1,
+					    (unsigned long long)v[0],
+					    (unsigned long long)at);
+			r.name = "Stack";
+			r.nargs = 2;
+			r.argn = n_stk;
+			r.has_frames = 1;
+			r.nframes = (size_t)v[1];
+			r.frames = f;
+		}
+		if ((rc = w->each(&r, w->ctx)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Timed events, as cursor_next reads them; Sync sections use this too. */
+static int
+raw_timed(struct rawwalk *w, struct bp *b, int sync, struct lp_error *err)
+{
+	static const char *const n_freq[] = { "freq" };
+	struct v2 *t = w->t;
+	int rc;
+
+	while (b->pos < b->n) {
+		uint64_t at = b->off + b->pos, v[5];
+		const char *argn[5] = { "dt" };
+		unsigned typ = b->p[b->pos++];
+		const struct spec *s;
+		if (sync && typ != EV_FREQUENCY &&
+		    !(typ == EV_CLOCKSNAPSHOT && t->base.version >= 25))
+			return BAD("expected frequency or clock snapshot "
+			           "event, got %u (byte %llu)",
+			    typ, (unsigned long long)at);
+		if (sync && typ == EV_FREQUENCY) {
+			if (!bp_uv(b, &v[0]))
+				return BAD("bad frequency event at byte %llu",
+				    (unsigned long long)at);
+			rc = raw_emit(w, "Frequency", at, 1, n_freq, v);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (typ >= EV_NTYPES)
+			return BAD("found invalid event type: %u (byte %llu)",
+			    typ, (unsigned long long)at);
+		s = &specs[typ];
+		if (!s->timed)
+			return BAD("found event without a timestamp: type=%u "
+			           "(byte %llu)",
+			    typ, (unsigned long long)at);
+		if (!bp_uv(b, &v[0]))
+			return BAD("found invalid uvarint for timestamp (byte "
+			           "%llu)",
+			    (unsigned long long)at);
+		for (unsigned i = 0; i < s->nargs; i++) {
+			argn[i + 1] = s->argn[i];
+			if (!bp_uv(b, &v[i + 1]))
+				return BAD("found invalid uvarint in %s event "
+				           "(byte %llu)",
+				    s->name, (unsigned long long)at);
+		}
+		if ((rc = raw_emit(w, s->name, at, 1u + s->nargs, argn, v)))
+			return rc;
+	}
+	return 0;
+}
+
+static int
+raw_batch(struct rawwalk *w, const struct batch *bt, uint64_t at, uint64_t gen,
+    int exp, struct lp_error *err)
+{
+	static const char *const n_batch[] = { "gen", "m", "time", "size" },
+	                         *const n_exp[] = { "exp", "gen", "m", "time",
+		                         "size" };
+	uint64_t v[5] = { (uint64_t)(exp - 1), gen, (uint64_t)bt->m, bt->time,
+		bt->len };
+	struct bp b = { bt->data, bt->len, 0, bt->off };
+	unsigned first = bt->len ? bt->data[0] : 0;
+	int v25 = w->t->base.version >= 25, rc;
+
+	rc = exp ? raw_emit(w, "ExperimentalBatch", at, 5, n_exp, v)
+	         : raw_emit(w, "EventBatch", at, 4, n_batch, v + 1);
+	if (rc || exp) /* experimental payloads stay opaque, as decoded */
+		return rc;
+	if (bt->len &&
+	    (first == EV_STRINGS || first == EV_STACKS ||
+	        first == EV_CPUSAMPLES || (first == EV_SYNC && v25))) {
+		static const char *const sect[] = { [EV_STRINGS] = "Strings",
+			[EV_STACKS] = "Stacks",
+			[EV_CPUSAMPLES] = "CPUSamples",
+			[EV_SYNC] = "Sync" };
+		if ((rc = raw_emit(w, sect[first], b.off, 0, NULL, NULL)))
+			return rc;
+		b.pos = 1;
+		if (first == EV_SYNC)
+			return raw_timed(w, &b, 1, err);
+		return raw_table(w, &b,
+		    first == EV_STRINGS  ? EV_STRING
+		    : first == EV_STACKS ? EV_STACK
+		                         : EV_CPUSAMPLE,
+		    err);
+	}
+	return raw_timed(w, &b, first == EV_FREQUENCY && !v25, err);
+}
+
+int
+lp_tracev2_raw(const struct lp_byte_src *src, int version,
+    int (*each)(const struct lp_traw *r, void *ctx), void *ctx,
+    struct lp_error *err)
+{
+	struct lp_trace *base = lp_tracev2_open(src, version, err);
+	struct v2 *t = (struct v2 *)base;
+	struct gen *g;
+	struct rawwalk w;
+	struct lp_arena frames;
+	int rc = 0;
+
+	if (!base)
+		return -(err && err->code ? err->code : LP_EDATA);
+	if (!(g = new_gen(t))) {
+		v2_free(base);
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	}
+	t->gen = g;
+	lp_arena_init(&frames, 0);
+	w = (struct rawwalk){ t, each, ctx, &frames };
+	for (;;) {
+		struct batch *bt;
+		uint64_t at = rd_off(&t->rd), gnum;
+		int exp;
+		lp_arena_release(&g->arena);
+		rc = read_batch(t, g, &bt, &gnum, &exp, err);
+		if (rc == 2) {
+			rc = raw_emit(&w, "EndOfGeneration", at, 0, NULL, NULL);
+		} else if (rc == 1) {
+			rc = raw_batch(&w, bt, at, gnum, exp, err);
+		} else {
+			break; /* the end, or bad bytes */
+		}
+		if (rc != 0)
+			break;
+	}
+	lp_arena_release(&frames);
+	v2_free(base);
+	return rc;
 }

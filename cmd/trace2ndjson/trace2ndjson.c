@@ -13,7 +13,7 @@ static const char usage[] =
     "usage: trace2ndjson [-hu] [--version] [--strict] [--events=LIST]\n"
     "                    [--goroutine=LIST] [--from=TIME] [--to=TIME]\n"
     "                    [--goroutines] [--gc] [--drop-runtime]\n"
-    "                    [--addresses] [--intern] [FILE ...]\n"
+    "                    [--addresses] [--intern] [--raw] [FILE ...]\n"
     "\n"
     "Decode Go execution traces (runtime/trace, go test -trace,\n"
     "/debug/pprof/trace; Go 1.5 to 1.26, gzip or not, or tar/zip archives\n"
@@ -42,7 +42,10 @@ static const char usage[] =
     "      --drop-runtime     leave out frames of the Go runtime\n"
     "      --addresses        add \"addr\" (the pc) to frames\n"
     "      --intern           write each stack once, as a \"stack\" record,\n"
-    "                         and refer to it by \"stack_id\"\n";
+    "                         and refer to it by \"stack_id\"\n"
+    "      --raw              instead of events, one \"raw\" record per event\n"
+    "                         as it stands in the file, in file order\n"
+    "                         (for debugging the decoder)\n";
 
 enum {
 	OPT_EVENTS = LP_OPT_FIRST_PRIVATE,
@@ -54,6 +57,7 @@ enum {
 	OPT_DROP_RUNTIME,
 	OPT_ADDRESSES,
 	OPT_INTERN,
+	OPT_RAW,
 };
 
 static const struct option longopts[] = {
@@ -67,6 +71,7 @@ static const struct option longopts[] = {
 	{ "drop-runtime", no_argument, NULL, OPT_DROP_RUNTIME },
 	{ "addresses", no_argument, NULL, OPT_ADDRESSES },
 	{ "intern", no_argument, NULL, OPT_INTERN },
+	{ "raw", no_argument, NULL, OPT_RAW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -78,6 +83,7 @@ struct run {
 	size_t ngs;
 	int64_t from, to; /* window in ns since the start; to < 0: none */
 	unsigned views;   /* LP_VIEW_*: summaries instead of events */
+	int raw;          /* --raw: wire events instead */
 };
 
 /* The rest of a unit after its head, for the trace decoder. */
@@ -107,6 +113,34 @@ selected(const struct run *run, const struct lp_tev *ev, int64_t rel)
 	    !(ev->res == LP_RES_GOROUTINE && has_g(run, ev->id)))
 		return 0;
 	return 1;
+}
+
+static int
+raw_one(const struct lp_traw *r, void *ctx)
+{
+	const char *const *src = ctx;
+	static unsigned long n;
+
+	lp_traw_write(&lp_cli.out, *src, r);
+	/* A reader that left (| head) ends a long trace early. */
+	if (++n % 4096 == 0 && lp_cli.out.err)
+		lp_cli_check_output();
+	return 0;
+}
+
+static void
+decode_raw(struct lp_input *in, const struct lp_unit *u)
+{
+	struct lp_error err = { 0, "" };
+	struct lp_byte_src src = { u->data, u->len, more, in };
+	const char *name = u->src;
+
+	if (lp_trace_raw(&src, raw_one, &name, &err) < 0) {
+		lp_cli_check_output();
+		lp_cli_fail(u->src, &err);
+	}
+	lp_out_flush(&lp_cli.out);
+	lp_cli_check_output();
 }
 
 static void
@@ -175,6 +209,8 @@ decode_path(struct run *run, const char *path)
 	while ((rc = lp_input_begin(in, &u, &err)) != 0) {
 		if (rc < 0)
 			lp_cli_fail(u.src, &err);
+		else if (run->raw)
+			decode_raw(in, &u);
 		else
 			decode_trace(run, in, &u);
 	}
@@ -266,12 +302,16 @@ main(int argc, char **argv)
 		case OPT_DROP_RUNTIME: run.flags |= LP_EMIT_DROP_RUNTIME; break;
 		case OPT_ADDRESSES: run.flags |= LP_EMIT_ADDR; break;
 		case OPT_INTERN: run.flags |= LP_EMIT_INTERN; break;
+		case OPT_RAW: run.raw = 1; break;
 		default:
 			fprintf(stderr, "Try 'trace2ndjson --help' for more "
 			                "information.\n");
 			exit(LP_EXIT_USAGE);
 		}
 	}
+	if (run.raw && (run.views || run.kinds))
+		lp_cli_usage("--raw goes with neither --goroutines, --gc nor "
+		             "--events");
 	if (run.flags & LP_EMIT_INTERN) {
 		run.intern = lp_intern_new();
 		if (!run.intern) {

@@ -28,5 +28,6 @@ complete -c trace2ndjson -l gc -d 'One record per GC cycle instead of events'
 complete -c trace2ndjson -l drop-runtime -d 'Leave out frames of the Go runtime'
 complete -c trace2ndjson -l addresses -d 'Give frames their addresses'
 complete -c trace2ndjson -l intern -d 'Write each stack once, refer to it by id'
+complete -c trace2ndjson -l raw -d 'One record per wire event, in file order'
 # Traces and archives of any name: complete files.
 complete -c trace2ndjson -F
