@@ -20,6 +20,7 @@
 #include "strpool.h"
 #include "traceimpl.h"
 #include "u64map.h"
+#include "util.h"
 
 /* Wire event types (spec B.5). */
 enum {
@@ -388,25 +389,8 @@ nomem(struct v2 *t, struct lp_error *err)
 	return -LP_ENOMEM;
 }
 
-/* Grow a malloc'd array to hold at least need elements. */
-static int
-reserve(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 8;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (c > SIZE_MAX / size || !(q = realloc(*p, c * size)))
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
 #define RESERVE(arr, cap, need) \
-	reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
+	lp_reserve((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 /* ---- reading bytes --------------------------------------------------- */
 
@@ -1413,7 +1397,7 @@ range_begin(struct v2 *t, struct lp_error *err, const struct cursor *c,
 		return BAD("discovered event already in-flight when starting "
 		           "event %s (byte %llu)",
 		    specs[typ].name, AT);
-	if (reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
+	if (lp_reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
 		return nomem(t, err);
 	(*r)[(*n)++] = (struct span){ .typ = typ, .desc = desc };
 	return 0;
@@ -1428,7 +1412,7 @@ range_active(struct v2 *t, struct lp_error *err, const struct cursor *c,
 			return BAD("found named active range already in first "
 			           "gen (byte %llu)",
 			    AT);
-		if (reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
+		if (lp_reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
 			return nomem(t, err);
 		(*r)[(*n)++] = (struct span){ .typ = typ };
 	} else if (!has_range(*r, *n, typ, 0)) {

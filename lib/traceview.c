@@ -8,6 +8,7 @@
 #include "strpool.h"
 #include "traceview.h"
 #include "u64map.h"
+#include "util.h"
 
 /* Time blocked for one reason. */
 struct why {
@@ -78,23 +79,6 @@ struct lp_tview {
 	int64_t stw_start;
 	int in_stw;
 };
-
-static int
-reserve(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 8;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (!(q = realloc(*p, c * size)))
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
 
 struct lp_tview *
 lp_tview_new(unsigned views)
@@ -171,7 +155,7 @@ gfind(struct lp_tview *v, int64_t id, int create)
 	if (v->nfree) {
 		slot = v->free[--v->nfree];
 	} else {
-		if (reserve((void **)&v->gs, &v->capgs, v->ngs + 1,
+		if (lp_reserve((void **)&v->gs, &v->capgs, v->ngs + 1,
 		        sizeof *v->gs) < 0)
 			return NULL;
 		slot = v->ngs++;
@@ -374,7 +358,7 @@ goroutine_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 	if (ev->to == LP_G_NOTEXIST) {
 		uint64_t *ix = lp_u64map_get(&v->index, (uint64_t)g->id);
 		write_goroutine(o, w, g, 0, now);
-		if (reserve((void **)&v->free, &v->capfree, v->nfree + 1,
+		if (lp_reserve((void **)&v->free, &v->capfree, v->nfree + 1,
 		        sizeof *v->free) < 0)
 			return -LP_ENOMEM;
 		v->free[v->nfree++] = (size_t)*ix;
@@ -485,8 +469,8 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 static int
 add_stw(struct cycle *c, struct stw s)
 {
-	if (reserve((void **)&c->stw, &c->capstw, c->nstw + 1, sizeof *c->stw) <
-	    0)
+	if (lp_reserve(
+	        (void **)&c->stw, &c->capstw, c->nstw + 1, sizeof *c->stw) < 0)
 		return -LP_ENOMEM;
 	c->stw[c->nstw++] = s;
 	return 0;

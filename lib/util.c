@@ -56,3 +56,23 @@ lp_hash(const void *p, size_t n, uint64_t seed)
 	h ^= h >> 31;
 	return h;
 }
+
+int
+lp_reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 8;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			return -1;
+		c *= 2;
+	}
+	if (c > SIZE_MAX / size || !(q = realloc(*p, c * size)))
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}

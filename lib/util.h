@@ -13,6 +13,13 @@
 unsigned long long lp_parse_uint(const char *s, unsigned long long min,
     unsigned long long max, const char **errstr);
 
+/*
+ * Grow the malloc'd array *p of *cap elements of size bytes so it holds
+ * at least need, doubling; returns 0, or -1 when out of memory (the
+ * array is then as it was).
+ */
+int lp_reserve(void **p, size_t *cap, size_t need, size_t size);
+
 /* a * b into *r; returns 0 on overflow. */
 static inline int
 lp_mul(size_t a, size_t b, size_t *r)
