@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "input.h"
 
 struct lp_cli lp_cli;
 
@@ -168,4 +169,27 @@ lp_cli_diag_init(struct lp_diag *d, const char *src)
 	d->fn = diag_print;
 	d->ctx = (void *)(uintptr_t)src;
 	d->count = 0;
+}
+
+void
+lp_cli_each_unit(const char *path,
+    void (*each)(struct lp_input *in, const struct lp_unit *u, void *ctx),
+    void *ctx)
+{
+	struct lp_error err = { 0, "" };
+	struct lp_input *in = lp_input_open(path, &err);
+	struct lp_unit u;
+	int rc;
+
+	if (!in) {
+		lp_cli_fail(path, &err);
+		return;
+	}
+	while ((rc = lp_input_begin(in, &u, &err)) != 0) {
+		if (rc < 0)
+			lp_cli_fail(u.src, &err);
+		else
+			each(in, &u, ctx);
+	}
+	lp_input_free(in);
 }

@@ -80,6 +80,19 @@ void lp_cli_check_output(void);
 /* Flush, close stdout, and exit with the worst status seen. */
 LP_NORETURN void lp_cli_exit(void);
 
+/*
+ * Every input unit of path ("-" = stdin) in turn: each(in, u, ctx) gets
+ * the unit begun with lp_input_begin, and reads the rest itself, whole
+ * (lp_input_slurp) or streamed (lp_input_read).  A path that cannot be
+ * opened, or a unit that cannot be begun, is reported with lp_cli_fail
+ * and the others still go through.
+ */
+struct lp_input;
+struct lp_unit;
+void lp_cli_each_unit(const char *path,
+    void (*each)(struct lp_input *in, const struct lp_unit *u, void *ctx),
+    void *ctx);
+
 /* A diag hook that prints "PROG: SRC: msg" and marks the run as bad data. */
 #include "diag.h"
 void lp_cli_diag_init(struct lp_diag *d, const char *src);

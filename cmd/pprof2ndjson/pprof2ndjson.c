@@ -50,43 +50,29 @@ struct run {
 	struct lp_intern *intern;
 };
 
+/* One unit, read whole: every format here needs all of it. */
 static void
-decode_unit(struct run *run, const struct lp_unit *u)
+decode_unit(struct lp_input *in, const struct lp_unit *begun, void *ctx)
 {
+	struct run *run = ctx;
 	struct lp_error err = { 0, "" };
+	struct lp_unit u = *begun;
 	struct lp_diag diag;
 	int rc;
 
-	lp_cli_diag_init(&diag, u->src);
+	if (lp_input_slurp(in, &u, &err) < 0) {
+		lp_cli_fail(u.src, &err);
+		return;
+	}
+	lp_cli_diag_init(&diag, u.src);
 	rc = lp_decode_unit(
-	    &lp_cli.out, u, &run->opts, run->intern, &diag, &err);
+	    &lp_cli.out, &u, &run->opts, run->intern, &diag, &err);
 	lp_cli_check_output();
 	if (rc < 0)
-		lp_cli_fail(u->src, &err);
+		lp_cli_fail(u.src, &err);
 	/* Out before the next read, which may block (tail -f, a slow pipe). */
 	lp_out_flush(&lp_cli.out);
 	lp_cli_check_output();
-}
-
-static void
-decode_path(struct run *run, const char *path)
-{
-	struct lp_error err = { 0, "" };
-	struct lp_input *in = lp_input_open(path, &err);
-	struct lp_unit u;
-	int rc;
-
-	if (!in) {
-		lp_cli_fail(path, &err);
-		return;
-	}
-	while ((rc = lp_input_next(in, &u, &err)) != 0) {
-		if (rc < 0)
-			lp_cli_fail(u.src, &err);
-		else
-			decode_unit(run, &u);
-	}
-	lp_input_free(in);
 }
 
 /* Split LIST at commas into opts->values (pointers into list). */
@@ -150,9 +136,9 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind == argc)
-		decode_path(&run, "-");
+		lp_cli_each_unit("-", decode_unit, &run);
 	for (i = optind; i < argc; i++)
-		decode_path(&run, argv[i]);
+		lp_cli_each_unit(argv[i], decode_unit, &run);
 	/* A typo in --values would silently give empty "values": say so,
 	 * without failing the run (other inputs may lack the type too). */
 	for (i = 0; i < (int)run.opts.nvalues; i++)

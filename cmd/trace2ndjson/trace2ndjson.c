@@ -194,27 +194,16 @@ out:
 	lp_cli_check_output();
 }
 
+/* One unit, streamed to the decoder after its head. */
 static void
-decode_path(struct run *run, const char *path)
+decode_unit(struct lp_input *in, const struct lp_unit *u, void *ctx)
 {
-	struct lp_error err = { 0, "" };
-	struct lp_input *in = lp_input_open(path, &err);
-	struct lp_unit u;
-	int rc;
+	struct run *run = ctx;
 
-	if (!in) {
-		lp_cli_fail(path, &err);
-		return;
-	}
-	while ((rc = lp_input_begin(in, &u, &err)) != 0) {
-		if (rc < 0)
-			lp_cli_fail(u.src, &err);
-		else if (run->raw)
-			decode_raw(in, &u);
-		else
-			decode_trace(run, in, &u);
-	}
-	lp_input_free(in);
+	if (run->raw)
+		decode_raw(in, u);
+	else
+		decode_trace(run, in, u);
 }
 
 static void
@@ -320,9 +309,9 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind == argc)
-		decode_path(&run, "-");
+		lp_cli_each_unit("-", decode_unit, &run);
 	for (i = optind; i < argc; i++)
-		decode_path(&run, argv[i]);
+		lp_cli_each_unit(argv[i], decode_unit, &run);
 	lp_intern_free(run.intern);
 	free(run.gs);
 	lp_cli_exit();
