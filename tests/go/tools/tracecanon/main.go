@@ -20,9 +20,10 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"unicode/utf8"
 
 	"golang.org/x/exp/trace"
+
+	"leakpipe/tests/go/tools/internal/jsonw"
 )
 
 func main() {
@@ -81,7 +82,7 @@ func run(w *bufio.Writer, r io.Reader, src string) error {
 	}
 	e := &emitter{w: w, first: true, stacks: make(map[trace.Stack][]byte)}
 	e.prefix = append(e.prefix, `{"kind":"event","src":`...)
-	e.prefix = appendString(e.prefix, src)
+	e.prefix = jsonw.String(e.prefix, src)
 	e.prefix = append(e.prefix, `,"t":`...)
 	for {
 		ev, err := tr.ReadEvent()
@@ -140,19 +141,19 @@ func (e *emitter) event(ev *trace.Event) {
 	case trace.EventMetric:
 		m := ev.Metric()
 		b = append(b, `,"name":`...)
-		b = appendString(b, m.Name)
+		b = jsonw.String(b, m.Name)
 		b = append(b, `,"value":`...)
 		b = strconv.AppendUint(b, m.Value.Uint64(), 10)
 	case trace.EventLabel:
 		l := ev.Label()
 		b = append(b, `,"label":`...)
-		b = appendString(b, l.Label)
+		b = jsonw.String(b, l.Label)
 		b = appendResource(b, "resource", l.Resource)
 	case trace.EventStackSample:
 	case trace.EventRangeBegin, trace.EventRangeActive, trace.EventRangeEnd:
 		r := ev.Range()
 		b = append(b, `,"name":`...)
-		b = appendString(b, r.Name)
+		b = jsonw.String(b, r.Name)
 		b = appendResource(b, "scope", r.Scope)
 		if kind == trace.EventRangeEnd {
 			if attrs := ev.RangeAttributes(); len(attrs) > 0 {
@@ -161,7 +162,7 @@ func (e *emitter) event(ev *trace.Event) {
 					if i > 0 {
 						b = append(b, ',')
 					}
-					b = appendString(b, a.Name)
+					b = jsonw.String(b, a.Name)
 					b = append(b, ':')
 					b = strconv.AppendUint(b, a.Value.Uint64(), 10)
 				}
@@ -177,21 +178,21 @@ func (e *emitter) event(ev *trace.Event) {
 			b = strconv.AppendUint(b, uint64(t.Parent), 10)
 		}
 		b = append(b, `,"type":`...)
-		b = appendString(b, t.Type)
+		b = jsonw.String(b, t.Type)
 	case trace.EventRegionBegin, trace.EventRegionEnd:
 		r := ev.Region()
 		b = append(b, `,"task":`...)
 		b = strconv.AppendUint(b, uint64(r.Task), 10)
 		b = append(b, `,"type":`...)
-		b = appendString(b, r.Type)
+		b = jsonw.String(b, r.Type)
 	case trace.EventLog:
 		l := ev.Log()
 		b = append(b, `,"task":`...)
 		b = strconv.AppendUint(b, uint64(l.Task), 10)
 		b = append(b, `,"category":`...)
-		b = appendString(b, l.Category)
+		b = jsonw.String(b, l.Category)
 		b = append(b, `,"message":`...)
-		b = appendString(b, l.Message)
+		b = jsonw.String(b, l.Message)
 	case trace.EventStateTransition:
 		st := ev.StateTransition()
 		var from, to string
@@ -211,7 +212,7 @@ func (e *emitter) event(ev *trace.Event) {
 		b = append(b, '"')
 		if st.Reason != "" {
 			b = append(b, `,"reason":`...)
-			b = appendString(b, st.Reason)
+			b = jsonw.String(b, st.Reason)
 		}
 		if st.Stack != trace.NoStack && st.Stack != stk && !sameFrames(st.Stack, stk) {
 			if frames := e.frames(st.Stack); len(frames) > 0 {
@@ -221,7 +222,7 @@ func (e *emitter) event(ev *trace.Event) {
 		}
 	case trace.EventExperimental:
 		b = append(b, `,"name":`...)
-		b = appendString(b, ev.Experimental().Name)
+		b = jsonw.String(b, ev.Experimental().Name)
 	}
 	if stk != trace.NoStack {
 		if frames := e.frames(stk); len(frames) > 0 {
@@ -248,9 +249,9 @@ func (e *emitter) frames(s trace.Stack) []byte {
 			r = append(r, ',')
 		}
 		r = append(r, `{"fn":`...)
-		r = appendString(r, f.Func)
+		r = jsonw.String(r, f.Func)
 		r = append(r, `,"file":`...)
-		r = appendString(r, f.File)
+		r = jsonw.String(r, f.File)
 		r = append(r, `,"line":`...)
 		r = strconv.AppendUint(r, f.Line, 10)
 		r = append(r, '}')
@@ -305,54 +306,4 @@ func appendResource(b []byte, key string, r trace.ResourceID) []byte {
 	}
 	b = append(b, `,"id":`...)
 	return strconv.AppendInt(b, id, 10)
-}
-
-const hex = "0123456789abcdef"
-
-// appendString writes s as a JSON string: '"', '\\' and control bytes
-// escaped (\n \t \r \b \f by name, others \u00XX), each byte of invalid
-// UTF-8 replaced by U+FFFD, everything else copied.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, "\uFFFD"...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

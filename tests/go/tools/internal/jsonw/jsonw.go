@@ -9,8 +9,10 @@ import (
 
 const hex = "0123456789abcdef"
 
-// String appends s as a JSON string.  Invalid UTF-8 becomes U+FFFD, as with
-// encoding/json; '<', '>' and '&' are left alone.
+// String appends s as a JSON string, escaped as leakpipe's own writer does
+// (so the oracles compare byte for byte): '"', '\\' and control bytes
+// escaped (\n \t \r \b \f by name, others \u00XX), each byte of invalid
+// UTF-8 replaced by U+FFFD, everything else ('<', '>', '&' too) as is.
 func String(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -31,6 +33,10 @@ func String(b []byte, s string) []byte {
 				b = append(b, '\\', 'r')
 			case '\t':
 				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
 			default:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			}
@@ -41,7 +47,7 @@ func String(b []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
+			b = append(b, "\uFFFD"...)
 			i += size
 			start = i
 			continue
