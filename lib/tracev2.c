@@ -282,6 +282,7 @@ struct pstate {
 };
 
 struct mstate {
+	int64_t id; /* the thread */
 	int64_t g, p;
 };
 
@@ -1336,6 +1337,7 @@ mnew(struct v2 *t, int64_t m, int64_t g, int64_t p)
 	    lp_u64map_put(&t->midx, (uint64_t)m, t->nms) < 0)
 		return NULL;
 	s = &t->ms[t->nms++];
+	s->id = m;
 	s->g = g;
 	s->p = p;
 	return s;
@@ -1487,8 +1489,9 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 	switch (c->typ) {
 	case EV_PROCSTATUS: {
 		int64_t pid = (int64_t)a[0];
-		uint64_t st = a[1];
+		uint64_t st = a[1], out = a[1];
 		uint8_t old;
+		struct ctx ectx = cur;
 		if (st >= 5)
 			return BAD("invalid status for proc %lld: %llu (byte "
 			           "%llu)",
@@ -1497,7 +1500,7 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		if ((ps = pget(t, pid))) {
 			if (st == PS_ABANDONED && ps->status == PS_SYSCALL) {
 				old = LP_P_RUNNING;
-				st = PS_SYSCALL;
+				out = PS_SYSCALL;
 			} else if (st == PS_ABANDONED &&
 			           ps->status == PS_ABANDONED) {
 				old = LP_P_IDLE;
@@ -1516,22 +1519,29 @@ advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
 		}
 		if (st == PS_RUNNING || st == PS_SYSCALL)
 			newc->p = pid;
+		/* Promoted from syscall-abandoned: the P is still bound to
+		 * the thread that left it in the syscall, and the event is
+		 * that thread's (the wire status, not the promoted one,
+		 * decides, as in Go's reader). */
 		if (st == PS_ABANDONED && old == LP_P_RUNNING) {
-			/* Unreachable as written (st was rewritten above),
-			 * kept for parity with Go's reader. */
 			int found = 0;
-			for (size_t i = 0; i < t->nms; i++)
-				if (t->ms[i].p == pid)
-					found = 1;
+			for (size_t i = 0; i < t->nms; i++) {
+				if (t->ms[i].p != pid)
+					continue;
+				ectx.m = t->ms[i].id;
+				ectx.p = pid;
+				ectx.g = t->ms[i].g;
+				found = 1;
+			}
 			if (!found)
 				return BAD("failed to find sched context for "
 				           "proc %lld that's about to be "
 				           "stolen (byte %llu)",
 				    (long long)pid, AT);
 		}
-		if (!(e = queue_ev(t, c, cur)))
+		if (!(e = queue_ev(t, c, ectx)))
 			return nomem(t, err);
-		e->args[1] = st;
+		e->args[1] = out;
 		e->old = old;
 		return 1;
 	}

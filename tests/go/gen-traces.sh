@@ -11,6 +11,9 @@
 #                                              a Go program) bundling a
 #                                              generated TypeScript tree with
 #                                              --trace; esbuild-version.txt
+#   tests/fixtures/trace/synth/NAME.trace     synth/NAME.test (hand-written,
+#                                              Go's txtar text form) converted
+#                                              by tests/tracetxt2bin.py
 #   tests/fixtures/trace/DIR/NAME.oracle.ndjson.gz
 #       tracecanon's output (golang.org/x/exp/trace) for every committed
 #       DIR/NAME.trace, src = the path relative to the repository
@@ -136,6 +139,10 @@ if [ $only = 0 ]; then
 fi
 
 cd "$top" || die "no $top"
+for t in tests/fixtures/trace/synth/*.test; do
+	[ -e "$t" ] || continue
+	python3 tests/tracetxt2bin.py "$t" "${t%.test}.trace" || die "tracetxt2bin.py $t failed"
+done
 for f in tests/fixtures/trace/*/*.trace; do
 	[ -e "$f" ] || continue
 	store "$f" "$f" "${f%.trace}" 100000000

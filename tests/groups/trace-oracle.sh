@@ -6,6 +6,9 @@
 # Both must agree line for line:
 #   DIR/NAME            committed tests/fixtures/trace/DIR/NAME.trace vs its
 #                       committed NAME.oracle.ndjson.gz (or .oracle.sha256)
+#   synth/NAME: text    a hand-written trace, synth/NAME.test (Go's txtar
+#                       text form), converts by tests/tracetxt2bin.py to the
+#                       committed synth/NAME.trace that the line above reads
 #   shared/PATH         $SHARED/testdata/go-trace/PATH vs the committed
 #                       tests/fixtures/trace/oracle-shared/PATH.oracle.*
 #   fresh-go1.X         a trace written just now by tests/go/fixtures/tracer
@@ -164,6 +167,19 @@ for f in "$fix"/*/*.trace; do
 	esac
 done
 [ $found = 1 ] || echo "skip - trace fixtures (none committed under tests/fixtures/trace)"
+
+for t in "$fix"/synth/*.test; do
+	[ -e "$t" ] || continue
+	name=synth/$(basename "$t" .test)
+	if python3 "$top/tests/tracetxt2bin.py" "$t" "$tmp/synth.trace" 2>"$tmp/conv.err" &&
+		cmp -s "$tmp/synth.trace" "${t%.test}.trace"; then
+		echo "ok - $name: the .trace is tracetxt2bin.py's conversion of the .test"
+	else
+		echo "not ok - $name: the .trace is tracetxt2bin.py's conversion of the .test"
+		indent <"$tmp/conv.err"
+		echo "  (regenerate: tests/go/gen-traces.sh --oracles-only)"
+	fi
+done
 
 # (b) the shared pool, run from $SHARED/testdata so that src is go-trace/PATH.
 oshared=$fix/oracle-shared
