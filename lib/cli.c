@@ -193,3 +193,34 @@ lp_cli_each_unit(const char *path,
 	}
 	lp_input_free(in);
 }
+
+enum lp_view
+lp_cli_view_opt(const char *arg)
+{
+	struct lp_error err = { 0, "" };
+	enum lp_view v = LP_VIEW_AUTO;
+
+	if (lp_view_parse(arg, &v, &err) < 0)
+		lp_cli_usage("%s", err.msg);
+	return v;
+}
+
+enum lp_view
+lp_cli_view(enum lp_view asked)
+{
+	return lp_view_resolve(asked, 1);
+}
+
+void
+lp_cli_table(struct lp_table *t)
+{
+	struct lp_term term;
+
+	lp_term_probe(&term, 1);
+	if (lp_table_write(t, &lp_cli.out, &term) < 0) {
+		lp_cli_warn(NULL, "out of memory");
+		lp_cli.status = LP_EXIT_OSERR;
+		lp_cli_exit();
+	}
+	lp_cli_check_output();
+}

@@ -93,6 +93,21 @@ void lp_cli_each_unit(const char *path,
     void (*each)(struct lp_input *in, const struct lp_unit *u, void *ctx),
     void *ctx);
 
+/*
+ * --format: the view a --format=VALUE asks for (a bad value is misuse,
+ * exit 64), and the view to use (lp_view_resolve on stdout: a table on a
+ * terminal, NDJSON otherwise).
+ */
+#include "table.h"
+enum lp_view lp_cli_view_opt(const char *arg);
+enum lp_view lp_cli_view(enum lp_view asked);
+
+/*
+ * Write table t to stdout, laid out for it (lp_term_probe on fd 1: width,
+ * colour).  Out of memory is reported and exits 71.
+ */
+void lp_cli_table(struct lp_table *t);
+
 /* A diag hook that prints "PROG: SRC: msg" and marks the run as bad data. */
 #include "diag.h"
 void lp_cli_diag_init(struct lp_diag *d, const char *src);

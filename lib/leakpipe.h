@@ -21,6 +21,7 @@
 #include "profile.h"
 #include "reader.h"
 #include "str.h"
+#include "table.h"
 #include "threadz.h"
 #include "util.h"
 
