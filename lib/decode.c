@@ -17,8 +17,6 @@ struct dump_ctx {
 	int started; /* the dump record is written */
 };
 
-/* Text before the first goroutine kept on the dump record, at most. */
-#define PREAMBLE_MAX 4096
 
 /* Does line p[0..n) say why the program died ("panic: …", "SIGQUIT: …")? */
 static int
@@ -44,13 +42,14 @@ is_reason(const char *p, size_t n)
  * that no goroutine record carries.  first_line is where the first
  * goroutine's header is.
  */
-static void
-write_dump_record(struct lp_out *o, const struct lp_unit *u, size_t first_line)
+void
+lp_dump_head(const struct lp_unit *u, size_t first_line, struct lp_str *reason,
+    struct lp_str *preamble)
 {
 	const char *p = (const char *)u->data, *end = p + u->len, *q = p;
-	const char *reason = NULL, *rend = NULL;
 	size_t line = 1, n;
 
+	*reason = lp_str_make(NULL, 0);
 	/* The preamble: every line before the first goroutine's header. */
 	while (q < end && line < first_line) {
 		const char *nl = memchr(q, '\n', (size_t)(end - q));
@@ -58,31 +57,46 @@ write_dump_record(struct lp_out *o, const struct lp_unit *u, size_t first_line)
 		n = (size_t)(le - q);
 		if (n && q[n - 1] == '\r')
 			n--;
-		if (!reason && is_reason(q, n)) {
-			reason = q;
-			rend = q + n;
-		}
+		if (!reason->p && is_reason(q, n))
+			*reason = lp_str_make(q, n);
 		q = nl ? nl + 1 : end;
 		line++;
 	}
 	n = (size_t)(q - p);
 	while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
 		n--;
+	/* The end matters most: the message right before the goroutines,
+	 * not the start of a long log. */
+	if (n > LP_DUMP_PREAMBLE_MAX)
+		*preamble = lp_str_make(p + n - LP_DUMP_PREAMBLE_MAX,
+		    LP_DUMP_PREAMBLE_MAX);
+	else
+		*preamble = lp_str_make(p, n);
+}
+
+/*
+ * One record per dump, before its goroutines, as a profile record is
+ * before its samples: it names the unit for --headers-only, and keeps what
+ * a crash log says before the goroutines (the panic message, the signal)
+ * that no goroutine record carries.  first_line is where the first
+ * goroutine's header is.
+ */
+static void
+write_dump_record(struct lp_out *o, const struct lp_unit *u, size_t first_line)
+{
+	struct lp_str reason, preamble;
+
+	lp_dump_head(u, first_line, &reason, &preamble);
 	lp_out_lit(o, "{\"kind\":\"dump\",\"src\":");
 	lp_out_cstr(o, u->src);
 	lp_out_lit(o, ",\"format\":\"goroutine-dump\"");
-	if (reason) {
+	if (reason.p) {
 		lp_out_lit(o, ",\"reason\":");
-		lp_out_str(o, reason, (size_t)(rend - reason));
+		lp_out_lstr(o, reason);
 	}
-	if (n) {
-		/* The end matters most: the message right before the
-		 * goroutines, not the start of a long log. */
+	if (preamble.n) {
 		lp_out_lit(o, ",\"preamble\":");
-		if (n > PREAMBLE_MAX)
-			lp_out_str(o, p + n - PREAMBLE_MAX, PREAMBLE_MAX);
-		else
-			lp_out_str(o, p, n);
+		lp_out_lstr(o, preamble);
 	}
 	lp_out_ch(o, '}');
 	lp_out_end(o);

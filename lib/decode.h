@@ -35,4 +35,15 @@ int lp_decode_is_profile(const unsigned char *p, size_t n);
 int lp_decode_profile(const struct lp_unit *u, struct lp_profile *prof,
     struct lp_diag *d, struct lp_error *err);
 
+/*
+ * What a dump says before its first goroutine (whose header is on line
+ * first_line): the line saying why the program died ("panic: …",
+ * "fatal error: …", "SIGQUIT: quit"; p NULL when none), and the text
+ * before the goroutines, its last LP_DUMP_PREAMBLE_MAX bytes at most.
+ * Both point into u->data.
+ */
+#define LP_DUMP_PREAMBLE_MAX 4096
+void lp_dump_head(const struct lp_unit *u, size_t first_line,
+    struct lp_str *reason, struct lp_str *preamble);
+
 #endif

@@ -20,6 +20,7 @@
 #include "pprof.h"
 #include "profile.h"
 #include "reader.h"
+#include "record.h"
 #include "str.h"
 #include "table.h"
 #include "threadz.h"

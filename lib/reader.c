@@ -10,7 +10,7 @@
 #include "limits.h"
 #include "reader.h"
 
-enum mode { M_NONE, M_NDJSON, M_RENDERED };
+enum mode { M_NONE, M_NDJSON, M_RENDERED, M_UNIT };
 
 struct lp_reader {
 	unsigned flags;
@@ -29,6 +29,8 @@ struct lp_reader {
 	json_t *stacks;                  /* "id" -> frames, for this unit */
 	lp_reader_profile_fn profile_fn; /* takes decoded profiles, or NULL */
 	void *profile_ctx;
+	unsigned long unit_no; /* units begun */
+	struct lp_unit unit;   /* LP_READ_UNITS: the evidence unit */
 };
 
 struct lp_reader *
@@ -75,6 +77,24 @@ lp_reader_line(const struct lp_reader *r)
 	return r->lineno;
 }
 
+unsigned long
+lp_reader_unit_no(const struct lp_reader *r)
+{
+	return r->unit_no;
+}
+
+const struct lp_unit *
+lp_reader_unit(const struct lp_reader *r)
+{
+	return &r->unit;
+}
+
+struct lp_input *
+lp_reader_input(struct lp_reader *r)
+{
+	return r->in;
+}
+
 int
 lp_reader_open(struct lp_reader *r, const char *path, struct lp_error *err)
 {
@@ -101,6 +121,7 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 	if (!r->src)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	json_object_clear(r->stacks);
+	r->unit_no++;
 	r->lineno = 0;
 	r->skipping = 0;
 	/* An empty pipe is an empty NDJSON stream ("empty in, empty out",
@@ -123,6 +144,12 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 		r->pos = 0;
 		r->eof = 0;
 		r->mode = M_NDJSON;
+		return 1;
+	}
+	if (r->flags & LP_READ_UNITS) {
+		r->unit = u;
+		r->unit.src = r->src;
+		r->mode = M_UNIT;
 		return 1;
 	}
 	if (r->profile_fn && lp_decode_is_profile(u.data, u.len)) {
@@ -292,6 +319,10 @@ lp_reader_next(
 			*src = r->src ? r->src : "?";
 			if (rc <= 0)
 				return rc;
+			if (r->mode == M_UNIT) {
+				r->mode = M_NONE; /* the caller reads it */
+				return 2;
+			}
 		}
 		rc = next_line(r, &line, &n, err);
 		if (rc < 0)
@@ -340,12 +371,14 @@ lp_reader_next(
 			}
 			snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT,
 			    json_integer_value(id));
-			json_object_set(r->stacks, key, frames);
-			if (!(r->flags & LP_READ_STACKS)) {
+			if (!(r->flags & LP_READ_STACK_IDS))
+				json_object_set(r->stacks, key, frames);
+			if (!(r->flags & (LP_READ_STACKS | LP_READ_STACK_IDS))) {
 				json_decref(v);
 				continue;
 			}
-		} else if ((rc = resolve(r, v, err)) < 0) {
+		} else if (!(r->flags & LP_READ_STACK_IDS) &&
+		    (rc = resolve(r, v, err)) < 0) {
 			json_decref(v);
 			return rc;
 		}

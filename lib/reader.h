@@ -24,6 +24,15 @@ struct lp_reader;
 
 /* lp_reader_new flags */
 #define LP_READ_STACKS 0x1u /* also return the "stack" records themselves */
+/*
+ * For the typed layer (record.c), which decodes evidence and resolves
+ * stacks itself: with LP_READ_UNITS an evidence unit is not rendered but
+ * handed over, begun and unread (lp_reader_next returns 2, *rec NULL;
+ * lp_reader_unit and lp_reader_input give it); with LP_READ_STACK_IDS the
+ * "stack" records come out and "stack_id" is left as it is.
+ */
+#define LP_READ_UNITS     0x2u
+#define LP_READ_STACK_IDS 0x4u
 
 struct lp_reader *lp_reader_new(unsigned flags);
 void lp_reader_free(struct lp_reader *r);
@@ -61,5 +70,16 @@ int lp_reader_next(
 /* The line number, in its unit, of the record last returned (for the
  * evidence decoded in process: of its rendered records). */
 unsigned long lp_reader_line(const struct lp_reader *r);
+
+/* How many units have begun so far (a new number: a new unit). */
+unsigned long lp_reader_unit_no(const struct lp_reader *r);
+
+/* With LP_READ_UNITS, after lp_reader_next returned 2: the unit, begun
+ * (its head in u->data), and the input to slurp or read the rest from.
+ * Both are valid until the next call of lp_reader_next. */
+struct lp_unit;
+struct lp_input;
+const struct lp_unit *lp_reader_unit(const struct lp_reader *r);
+struct lp_input *lp_reader_input(struct lp_reader *r);
 
 #endif

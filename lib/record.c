@@ -1,0 +1,1043 @@
+/* record.c - typed records from any input, for every analysis program */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "decode.h"
+#include "detect.h"
+#include "input.h"
+#include "limits.h"
+#include "reader.h"
+#include "record.h"
+#include "u64map.h"
+#include "util.h"
+
+/* Sample types of a profile implied from a sample's values, at most. */
+#define IMPLIED_TYPES_MAX 32
+
+enum ev { EV_NONE, EV_PROFILE, EV_DUMP };
+
+struct lp_records {
+	unsigned long want;
+	unsigned flags;
+	struct lp_reader *rd;
+	unsigned long unit_no;
+	const char *unit; /* the unit's name (the lp_reader's) */
+	struct lp_record rec;
+	json_t *json; /* the record handed out */
+	/* A record put off while an implied profile or dump went first. */
+	json_t *pending;
+	unsigned long pending_line;
+
+	/* Stacks: by content hash (chained through next), and by the
+	 * unit's stack ids. */
+	struct lp_u64map pool, ids;
+	struct lp_arena stacks;
+	struct lp_frame *scratch; /* frames being parsed */
+	size_t scap;
+
+	/* The open profile or dump of the unit. */
+	struct lp_rprofile prof;
+	struct lp_valuetype *types;
+	size_t tcap;
+	json_t *prof_json; /* holds prof's strings */
+	const char *prof_src;
+	struct lp_rdump dump;
+	json_t *dump_json;
+	const char *dump_src;
+	char *implied_src[2]; /* copies for implied ones (profile, dump) */
+	int64_t *values;
+	size_t vcap;
+	struct lp_label *labels;
+	size_t lcap;
+	struct lp_rsample sample;
+	struct lp_goroutine g;
+
+	/* Evidence decoded in process. */
+	enum ev ev;
+	int ev_started;
+	size_t ev_next;
+	unsigned long skipped; /* lines a text decoder stepped over */
+	struct lp_profile decoded;
+	int has_decoded;
+	struct lp_u64map locseqs; /* hash of a sample's locations -> sample */
+	struct lp_stack **sstack; /* per sample of decoded: its stack */
+	size_t sscap;
+	struct lp_arena unit_mem; /* a dump's goroutines */
+	struct lp_goroutine *gs;
+	size_t ng, gcap;
+	int dump_failed;
+	struct lp_error dump_err;
+};
+
+static const char *const kind_names[LP_REC_NKINDS] = {
+	[LP_REC_OTHER] = "?",
+	[LP_REC_PROFILE] = "profile",
+	[LP_REC_SAMPLE] = "sample",
+	[LP_REC_DUMP] = "dump",
+	[LP_REC_GOROUTINE] = "goroutine",
+	[LP_REC_EVENT] = "event",
+	[LP_REC_GC] = "gc",
+	[LP_REC_HEAPDIFF] = "heapdiff",
+	[LP_REC_DIFF] = "diff",
+	[LP_REC_TREND] = "trend",
+	[LP_REC_PARTIAL] = "partial",
+	[LP_REC_KEY] = "key",
+	[LP_REC_COLUMN] = "column",
+	[LP_REC_CLUSTER] = "cluster",
+	[LP_REC_EDGE] = "edge",
+	[LP_REC_CYCLE] = "cycle",
+	[LP_REC_STUCK] = "stuck",
+};
+
+const char *
+lp_rkind_name(enum lp_rkind k)
+{
+	return (unsigned)k < LP_REC_NKINDS ? kind_names[k] : "?";
+}
+
+static enum lp_rkind
+kind_of(const char *s)
+{
+	int k;
+
+	for (k = 1; k < LP_REC_NKINDS; k++)
+		if (strcmp(s, kind_names[k]) == 0)
+			return (enum lp_rkind)k;
+	return LP_REC_OTHER;
+}
+
+struct lp_records *
+lp_records_new(unsigned long want, unsigned flags)
+{
+	struct lp_records *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->want = want;
+	r->flags = flags;
+	r->rd = lp_reader_new(LP_READ_UNITS | LP_READ_STACK_IDS);
+	if (!r->rd) {
+		free(r);
+		return NULL;
+	}
+	lp_arena_init(&r->stacks, 0);
+	lp_arena_init(&r->unit_mem, 0);
+	return r;
+}
+
+/* Drop what belongs to the evidence unit being read. */
+static void
+end_evidence(struct lp_records *r)
+{
+	if (r->has_decoded)
+		lp_profile_release(&r->decoded);
+	r->has_decoded = 0;
+	lp_u64map_clear(&r->locseqs);
+	lp_arena_release(&r->unit_mem);
+	free(r->gs);
+	r->ng = r->gcap = 0;
+	r->gs = NULL;
+	r->ev = EV_NONE;
+	r->skipped = 0;
+}
+
+static void
+close_profile(struct lp_records *r)
+{
+	json_decref(r->prof_json);
+	r->prof_json = NULL;
+	r->prof_src = NULL;
+	json_decref(r->dump_json);
+	r->dump_json = NULL;
+	r->dump_src = NULL;
+}
+
+/* A new unit: its stack ids, and (unless kept) its stacks, are gone. */
+static void
+new_unit(struct lp_records *r)
+{
+	close_profile(r);
+	lp_u64map_clear(&r->ids);
+	if (!(r->flags & LP_RECORDS_KEEP_STACKS)) {
+		lp_u64map_clear(&r->pool);
+		lp_arena_release(&r->stacks);
+	}
+	json_decref(r->pending);
+	r->pending = NULL;
+}
+
+void
+lp_records_free(struct lp_records *r)
+{
+	if (!r)
+		return;
+	end_evidence(r);
+	close_profile(r);
+	json_decref(r->json);
+	json_decref(r->pending);
+	lp_reader_free(r->rd);
+	lp_u64map_free(&r->pool);
+	lp_u64map_free(&r->ids);
+	lp_u64map_free(&r->locseqs);
+	lp_arena_release(&r->stacks);
+	free(r->scratch);
+	free(r->types);
+	free(r->values);
+	free(r->labels);
+	free(r->sstack);
+	free(r->implied_src[0]);
+	free(r->implied_src[1]);
+	free(r);
+}
+
+const char *
+lp_records_unit(const struct lp_records *r)
+{
+	return r->unit ? r->unit : "?";
+}
+
+unsigned long
+lp_records_unit_no(const struct lp_records *r)
+{
+	return r->unit_no;
+}
+
+int
+lp_records_open(struct lp_records *r, const char *path, struct lp_error *err)
+{
+	end_evidence(r);
+	new_unit(r);
+	return lp_reader_open(r->rd, path, err);
+}
+
+/* Stacks */
+
+static uint64_t
+hash_str(uint64_t h, struct lp_str s)
+{
+	return lp_hash(s.p ? s.p : "", s.n, h);
+}
+
+static uint64_t
+frames_hash(const struct lp_frame *f, size_t n)
+{
+	uint64_t h = n;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t w[4] = { (uint64_t)f[i].line, f[i].flags,
+			f[i].flags & LP_FRAME_HAS_ADDR ? f[i].addr : 0,
+			f[i].flags & LP_FRAME_HAS_OFFSET ? f[i].offset : 0 };
+		h = hash_str(h, f[i].fn);
+		h = hash_str(h, f[i].file);
+		if (f[i].flags & LP_FRAME_HAS_ARGS)
+			h = hash_str(h, f[i].args);
+		h = lp_hash(w, sizeof(w), h);
+	}
+	return h;
+}
+
+static int
+str_same(struct lp_str a, struct lp_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static int
+frame_same(const struct lp_frame *a, const struct lp_frame *b)
+{
+	return a->line == b->line && a->flags == b->flags &&
+	       (!(a->flags & LP_FRAME_HAS_ADDR) || a->addr == b->addr) &&
+	       (!(a->flags & LP_FRAME_HAS_OFFSET) || a->offset == b->offset) &&
+	       str_same(a->fn, b->fn) && str_same(a->file, b->file) &&
+	       (!(a->flags & LP_FRAME_HAS_ARGS) || str_same(a->args, b->args));
+}
+
+static int
+copy_str(struct lp_arena *a, struct lp_str *s)
+{
+	char *p;
+
+	if (!s->n) {
+		*s = lp_str_make("", 0);
+		return 0;
+	}
+	if (!(p = lp_arena_strdup(a, s->p, s->n)))
+		return -1;
+	s->p = p;
+	return 0;
+}
+
+/* The one stack object of frames f[0..n) (borrowed; copied when new). */
+static struct lp_stack *
+stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
+{
+	uint64_t h = frames_hash(f, n), *slot = lp_u64map_get(&r->pool, h);
+	struct lp_stack *s, *head = slot ? (struct lp_stack *)(uintptr_t)*slot
+	                                 : NULL;
+	struct lp_frame *c;
+	size_t i;
+
+	for (s = head; s; s = s->next) {
+		if (s->n != n)
+			continue;
+		for (i = 0; i < n && frame_same(&s->frames[i], &f[i]); i++)
+			;
+		if (i == n)
+			return s;
+	}
+	if (!(s = lp_arena_calloc(&r->stacks, 1, sizeof(*s))) ||
+	    !(c = lp_arena_calloc(&r->stacks, n + 1, sizeof(*c))))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		c[i] = f[i];
+		if (copy_str(&r->stacks, &c[i].fn) ||
+		    copy_str(&r->stacks, &c[i].file) ||
+		    copy_str(&r->stacks, &c[i].args))
+			return NULL;
+	}
+	s->frames = c;
+	s->n = n;
+	s->hash = h;
+	s->next = head;
+	if (lp_u64map_put(&r->pool, h, (uint64_t)(uintptr_t)s) < 0)
+		return NULL;
+	return s;
+}
+
+static int
+bad(struct lp_records *r, struct lp_error *err, const char *what)
+{
+	return lp_error_set(err, LP_EDATA, "line %lu: %s", r->rec.line, what);
+}
+
+static int
+oom(struct lp_error *err)
+{
+	return lp_error_set(err, LP_ENOMEM, "out of memory");
+}
+
+static struct lp_str
+jstr(json_t *v)
+{
+	if (!json_is_string(v))
+		return lp_str_make("", 0);
+	return lp_str_make(json_string_value(v), json_string_length(v));
+}
+
+/* A "0x…" string or an integer into *v; 0, or -1 when it is neither. */
+static int
+jaddr(json_t *j, uint64_t *v)
+{
+	if (json_is_integer(j)) {
+		*v = (uint64_t)json_integer_value(j);
+		return 0;
+	}
+	if (json_is_string(j))
+		return lp_parse_hex(json_string_value(j), json_string_length(j),
+		    v);
+	return -1;
+}
+
+/* One frame object into *fr (strings borrowed from j). */
+static int
+parse_frame(struct lp_records *r, json_t *j, struct lp_frame *fr,
+    struct lp_error *err)
+{
+	json_t *fn, *file, *line, *v;
+
+	if (!json_is_object(j))
+		return bad(r, err, "a stack frame is not an object");
+	fn = json_object_get(j, "fn");
+	file = json_object_get(j, "file");
+	line = json_object_get(j, "line");
+	if ((fn && !json_is_string(fn)) || (file && !json_is_string(file)) ||
+	    (line && !json_is_integer(line)))
+		return bad(r, err,
+		    "a stack frame's fn, file or line has the wrong type");
+	memset(fr, 0, sizeof(*fr));
+	fr->fn = jstr(fn);
+	fr->file = jstr(file);
+	fr->line = line ? json_integer_value(line) : 0;
+	if ((v = json_object_get(j, "addr")) && jaddr(v, &fr->addr) == 0)
+		fr->flags |= LP_FRAME_HAS_ADDR;
+	if (json_is_true(json_object_get(j, "inlined")))
+		fr->flags |= LP_FRAME_INLINED;
+	if (json_is_string(v = json_object_get(j, "args"))) {
+		fr->args = jstr(v);
+		fr->flags |= LP_FRAME_HAS_ARGS;
+	}
+	if ((v = json_object_get(j, "offset")) && jaddr(v, &fr->offset) == 0)
+		fr->flags |= LP_FRAME_HAS_OFFSET;
+	return 0;
+}
+
+/* A frames array into its stack object. */
+static int
+parse_stack(struct lp_records *r, json_t *a, const struct lp_stack **out,
+    struct lp_error *err)
+{
+	size_t i, n;
+	int rc;
+
+	if (!json_is_array(a))
+		return bad(r, err, "no stack array");
+	n = json_array_size(a);
+	if (n > LP_STACK_FRAMES_MAX)
+		return lp_error_set(err, LP_ELIMIT,
+		    "line %lu: more than %u frames", r->rec.line,
+		    LP_STACK_FRAMES_MAX);
+	if (lp_reserve((void **)&r->scratch, &r->scap, n + 1,
+	        sizeof(*r->scratch)))
+		return oom(err);
+	for (i = 0; i < n; i++)
+		if ((rc = parse_frame(r, json_array_get(a, i), &r->scratch[i],
+		         err)) < 0)
+			return rc;
+	if (!(*out = stack_of(r, r->scratch, n)))
+		return oom(err);
+	return 0;
+}
+
+/* A "stack" record: its frames under its id for the rest of the unit. */
+static int
+take_stack_record(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	json_t *id = json_object_get(v, "id");
+	json_t *frames = json_object_get(v, "frames");
+	const struct lp_stack *s;
+	int rc;
+
+	if (!json_is_integer(id) || !json_is_array(frames))
+		return lp_error_set(err, LP_EDATA,
+		    "line %lu: a stack record needs an integer id and a "
+		    "frames array",
+		    r->rec.line);
+	if ((rc = parse_stack(r, frames, &s, err)) < 0)
+		return rc;
+	if (lp_u64map_put(&r->ids, (uint64_t)json_integer_value(id),
+	        (uint64_t)(uintptr_t)s) < 0)
+		return oom(err);
+	return 0;
+}
+
+/* The record's stack, from "stack_id" or "stack"; NULL when neither. */
+static int
+record_stack(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	json_t *sid = json_object_get(v, "stack_id"), *st;
+	uint64_t *slot;
+
+	r->rec.stack = NULL;
+	if (sid) {
+		if (!json_is_integer(sid))
+			return bad(r, err, "stack_id is not an integer");
+		slot = lp_u64map_get(
+		    &r->ids, (uint64_t)json_integer_value(sid));
+		if (!slot)
+			return lp_error_set(err, LP_EDATA,
+			    "line %lu: stack_id %" JSON_INTEGER_FORMAT
+			    " has no stack record before it",
+			    r->rec.line, json_integer_value(sid));
+		r->rec.stack = (const struct lp_stack *)(uintptr_t)*slot;
+		return 0;
+	}
+	if ((st = json_object_get(v, "stack")) && !json_is_null(st))
+		return parse_stack(r, st, &r->rec.stack, err);
+	return 0;
+}
+
+/* NDJSON profiles, samples, dumps, goroutines */
+
+static const char *
+keep_src(struct lp_records *r, int which, const char *src)
+{
+	free(r->implied_src[which]);
+	r->implied_src[which] = strdup(src);
+	return r->implied_src[which];
+}
+
+static int
+take_profile(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	json_t *st = json_object_get(v, "sample_types"), *t, *tn, *dn;
+	struct lp_str d = jstr(json_object_get(v, "default_sample_type"));
+	int has_d = json_is_string(json_object_get(v, "default_sample_type"));
+	size_t i, n;
+
+	close_profile(r);
+	memset(&r->prof, 0, sizeof(r->prof));
+	if (!json_is_array(st))
+		return bad(r, err, "a profile record has no sample_types array");
+	n = json_array_size(st);
+	if (lp_reserve((void **)&r->types, &r->tcap, n + 1, sizeof(*r->types)))
+		return oom(err);
+	json_array_foreach(st, i, t)
+	{
+		json_t *ty = json_object_get(t, "type");
+		if (!json_is_string(ty))
+			return bad(r, err, "a sample type has no type name");
+		r->types[i].type = jstr(ty);
+		r->types[i].unit = jstr(json_object_get(t, "unit"));
+		if (!has_d || str_same(d, r->types[i].type))
+			r->prof.default_type = i; /* pprof: the last */
+	}
+	tn = json_object_get(v, "time_ns");
+	if (tn && !json_is_integer(tn))
+		return bad(r, err, "time_ns is not an integer");
+	r->prof.time_ns = tn ? json_integer_value(tn) : 0;
+	if (json_is_integer(dn = json_object_get(v, "duration_ns")))
+		r->prof.duration_ns = json_integer_value(dn);
+	if (json_is_integer(dn = json_object_get(v, "period")))
+		r->prof.period = json_integer_value(dn);
+	t = json_object_get(v, "period_type");
+	r->prof.period_type.type = jstr(json_object_get(t, "type"));
+	r->prof.period_type.unit = jstr(json_object_get(t, "unit"));
+	r->prof.format = jstr(json_object_get(v, "format"));
+	r->prof.types = r->types;
+	r->prof.ntypes = n;
+	r->prof_json = json_incref(v);
+	r->prof_src = r->rec.src;
+	r->rec.profile = &r->prof;
+	return 0;
+}
+
+/* A profile for samples of src that had none: named by their values. */
+static int
+imply_profile(
+    struct lp_records *r, json_t *values, const char *src, struct lp_error *err)
+{
+	const char *k;
+	json_t *x;
+	size_t n = 0;
+
+	close_profile(r);
+	memset(&r->prof, 0, sizeof(r->prof));
+	if (lp_reserve((void **)&r->types, &r->tcap, IMPLIED_TYPES_MAX,
+	        sizeof(*r->types)))
+		return oom(err);
+	json_object_foreach(values, k, x)
+	{
+		if (n == IMPLIED_TYPES_MAX)
+			break;
+		r->types[n].type = lp_str_make(k, strlen(k));
+		r->types[n].unit = lp_str_make("", 0);
+		r->prof.default_type = n++;
+	}
+	r->prof.types = r->types;
+	r->prof.ntypes = n;
+	r->prof.implied = 1;
+	r->prof_json = json_incref(values);
+	if (!(r->prof_src = keep_src(r, 0, src)))
+		return oom(err);
+	r->rec.profile = &r->prof;
+	return 0;
+}
+
+static int
+add_label(struct lp_records *r, size_t *n, struct lp_label *l,
+    struct lp_error *err)
+{
+	if (lp_reserve((void **)&r->labels, &r->lcap, *n + 1,
+	        sizeof(*r->labels)))
+		return oom(err);
+	r->labels[(*n)++] = *l;
+	return 0;
+}
+
+/* "labels": {"k": "v" | ["v", …]}, "num_labels": {"k": {"value": 1,
+ * "unit": "u"} | [{…}, …]} into r->labels. */
+static int
+parse_labels(struct lp_records *r, json_t *v, size_t *n, struct lp_error *err)
+{
+	json_t *ls = json_object_get(v, "labels");
+	json_t *nls = json_object_get(v, "num_labels"), *x, *e;
+	const char *k;
+	size_t i, m;
+	int rc;
+
+	*n = 0;
+	json_object_foreach(ls, k, x)
+	{
+		m = json_is_array(x) ? json_array_size(x) : 1;
+		for (i = 0; i < m; i++) {
+			struct lp_label l = { { k, strlen(k) }, { NULL, 0 }, 0,
+				{ NULL, 0 }, 0 };
+			e = json_is_array(x) ? json_array_get(x, i) : x;
+			if (!json_is_string(e))
+				continue;
+			l.str = jstr(e);
+			if ((rc = add_label(r, n, &l, err)) < 0)
+				return rc;
+		}
+	}
+	json_object_foreach(nls, k, x)
+	{
+		m = json_is_array(x) ? json_array_size(x) : 1;
+		for (i = 0; i < m; i++) {
+			struct lp_label l = { { k, strlen(k) }, { NULL, 0 }, 0,
+				{ NULL, 0 }, 1 };
+			json_t *val;
+			e = json_is_array(x) ? json_array_get(x, i) : x;
+			val = json_object_get(e, "value");
+			if (!json_is_integer(val))
+				continue;
+			l.num = json_integer_value(val);
+			l.unit = jstr(json_object_get(e, "unit"));
+			if ((rc = add_label(r, n, &l, err)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int
+take_sample(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	json_t *values = json_object_get(v, "values");
+	size_t i, n;
+	int rc;
+
+	if (lp_reserve((void **)&r->values, &r->vcap, r->prof.ntypes + 1,
+	        sizeof(*r->values)))
+		return oom(err);
+	for (i = 0; i < r->prof.ntypes; i++) {
+		/* Type names from jansson are NUL-terminated. */
+		json_t *x = json_object_get(values, r->types[i].type.p);
+		if (x && !json_is_integer(x))
+			return bad(r, err, "a sample value is not an integer");
+		r->values[i] = x ? json_integer_value(x) : 0;
+	}
+	if ((rc = parse_labels(r, v, &n, err)) < 0)
+		return rc;
+	memset(&r->sample, 0, sizeof(r->sample));
+	r->sample.profile = &r->prof;
+	r->sample.values = r->values;
+	r->sample.nvalues = r->prof.ntypes;
+	r->sample.labels = r->labels;
+	r->sample.nlabels = n;
+	r->rec.sample = &r->sample;
+	r->rec.profile = &r->prof;
+	return 0;
+}
+
+static int
+take_dump(struct lp_records *r, json_t *v, const char *src, int implied,
+    struct lp_error *err)
+{
+	close_profile(r);
+	memset(&r->dump, 0, sizeof(r->dump));
+	r->dump.implied = implied;
+	if (!implied) {
+		r->dump.format = jstr(json_object_get(v, "format"));
+		r->dump.reason = jstr(json_object_get(v, "reason"));
+		r->dump.preamble = jstr(json_object_get(v, "preamble"));
+		r->dump_json = json_incref(v);
+		r->dump_src = r->rec.src;
+	} else if (!(r->dump_src = keep_src(r, 1, src)))
+		return oom(err);
+	r->rec.dump = &r->dump;
+	return 0;
+}
+
+static void
+take_goroutine(struct lp_records *r, json_t *v)
+{
+	struct lp_goroutine *g = &r->g;
+	json_t *x, *cb;
+
+	memset(g, 0, sizeof(*g));
+	x = json_object_get(v, "id");
+	g->id = json_is_integer(x) ? (uint64_t)json_integer_value(x) : 0;
+	g->state = jstr(json_object_get(v, "state"));
+	x = json_object_get(v, "wait_ns");
+	g->wait_ns = json_is_integer(x) ? json_integer_value(x) : -1;
+	if (json_is_true(json_object_get(v, "locked")))
+		g->flags |= LP_G_LOCKED;
+	if (json_is_true(json_object_get(v, "leaked")))
+		g->flags |= LP_G_LEAKED;
+	if (json_is_true(json_object_get(v, "scan")))
+		g->flags |= LP_G_SCAN;
+	if (json_is_true(json_object_get(v, "durable")))
+		g->flags |= LP_G_DURABLE;
+	if (json_is_true(json_object_get(v, "partial")))
+		g->flags |= LP_G_PARTIAL;
+	if (json_is_true(json_object_get(v, "stack_unavailable")))
+		g->flags |= LP_G_UNAVAILABLE;
+	if (json_is_true(json_object_get(v, "frames_elided")))
+		g->flags |= LP_G_ELIDED;
+	cb = json_object_get(v, "created_by");
+	if (json_is_object(cb)) {
+		g->flags |= LP_G_CREATED;
+		g->created_by.fn = jstr(json_object_get(cb, "fn"));
+		g->created_by.file = jstr(json_object_get(cb, "file"));
+		x = json_object_get(cb, "line");
+		g->created_by.line = json_is_integer(x) ? json_integer_value(x)
+		                                        : 0;
+		x = json_object_get(cb, "goid");
+		if (json_is_integer(x)) {
+			g->flags |= LP_G_CREATOR_ID;
+			g->creator_id = (uint64_t)json_integer_value(x);
+		}
+	}
+	if (r->rec.stack) {
+		g->frames = r->rec.stack->frames;
+		g->nframes = r->rec.stack->n;
+	}
+	g->line = r->rec.line;
+	r->rec.goroutine = g;
+	r->rec.dump = &r->dump;
+}
+
+/*
+ * One NDJSON record into r->rec.  Returns 1 when it is handed out, 0 when
+ * skipped, 2 when an implied profile or dump is handed out first (the
+ * record waits in r->pending), or an error.
+ */
+static int
+take_json(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	json_t *kind = json_object_get(v, "kind"), *src, *sig;
+	const char *ks = json_is_string(kind) ? json_string_value(kind) : "";
+	enum lp_rkind k = kind_of(ks);
+	int rc;
+
+	if (strcmp(ks, "stack") == 0)
+		return take_stack_record(r, v, err) < 0 ? -err->code : 0;
+	if (!(r->want & LP_REC_WANT(k)) && k != LP_REC_PROFILE &&
+	    k != LP_REC_DUMP)
+		return 0;
+	src = json_object_get(v, "src");
+	r->rec.kind = k;
+	r->rec.kind_name = ks;
+	r->rec.src = json_is_string(src) ? json_string_value(src) : r->unit;
+	r->rec.json = v;
+	switch (k) {
+	case LP_REC_PROFILE:
+		if ((rc = take_profile(r, v, err)) < 0)
+			return rc;
+		return !!(r->want & LP_REC_WANT(k));
+	case LP_REC_DUMP:
+		if ((rc = take_dump(r, v, r->rec.src, 0, err)) < 0)
+			return rc;
+		return !!(r->want & LP_REC_WANT(k));
+	case LP_REC_SAMPLE:
+		if (!json_is_object(json_object_get(v, "values")))
+			return bad(r, err, "a sample record has no values object");
+		if (!r->prof_src || strcmp(r->prof_src, r->rec.src) != 0) {
+			rc = imply_profile(
+			    r, json_object_get(v, "values"), r->rec.src, err);
+			if (rc < 0)
+				return rc;
+			if (r->want & LP_REC_WANT(LP_REC_PROFILE)) {
+				r->rec.kind = LP_REC_PROFILE;
+				r->rec.kind_name = "profile";
+				r->rec.json = NULL;
+				return 2;
+			}
+		}
+		if ((rc = take_sample(r, v, err)) < 0)
+			return rc;
+		break;
+	case LP_REC_GOROUTINE:
+		if (!r->dump_src || strcmp(r->dump_src, r->rec.src) != 0) {
+			if ((rc = take_dump(r, v, r->rec.src, 1, err)) < 0)
+				return rc;
+			if (r->want & LP_REC_WANT(LP_REC_DUMP)) {
+				r->rec.kind = LP_REC_DUMP;
+				r->rec.kind_name = "dump";
+				r->rec.json = NULL;
+				return 2;
+			}
+		}
+		break;
+	default: break;
+	}
+	if ((rc = record_stack(r, v, err)) < 0)
+		return rc;
+	sig = json_object_get(v, "signature");
+	if (json_is_string(sig)) {
+		r->rec.signature = jstr(sig);
+		r->rec.has_signature = 1;
+	}
+	if (k == LP_REC_GOROUTINE)
+		take_goroutine(r, v);
+	return 1;
+}
+
+/* Evidence */
+
+static int
+copy_goroutine(const struct lp_goroutine *g, void *ctx)
+{
+	struct lp_records *r = ctx;
+	struct lp_goroutine *c;
+	const struct lp_stack *s;
+	size_t i;
+
+	if (lp_reserve((void **)&r->gs, &r->gcap, r->ng + 1, sizeof(*r->gs)) ||
+	    lp_reserve((void **)&r->sstack, &r->sscap, r->ng + 1,
+	        sizeof(*r->sstack)))
+		goto oom;
+	c = &r->gs[r->ng];
+	*c = *g;
+	if (!(s = stack_of(r, g->frames, g->nframes)))
+		goto oom;
+	c->frames = s->frames;
+	r->sstack[r->ng] = (struct lp_stack *)(uintptr_t)s;
+	if (g->nancestors) {
+		struct lp_ancestor *a = lp_arena_calloc(
+		    &r->unit_mem, g->nancestors, sizeof(*a));
+		if (!a)
+			goto oom;
+		for (i = 0; i < g->nancestors; i++) {
+			const struct lp_stack *as;
+			a[i] = g->ancestors[i];
+			as = stack_of(r, a[i].frames, a[i].nframes);
+			if (!as)
+				goto oom;
+			a[i].frames = as->frames;
+		}
+		c->ancestors = a;
+	}
+	r->ng++;
+	return 0;
+oom:
+	lp_error_set(&r->dump_err, LP_ENOMEM, "out of memory");
+	return -LP_ENOMEM;
+}
+
+/* The stack of sample i of the decoded profile. */
+static const struct lp_stack *
+sample_stack(struct lp_records *r, const struct lp_sample *sm)
+{
+	const struct lp_profile *p = &r->decoded;
+	uint64_t h = lp_hash(sm->locs, sm->nlocs * sizeof(*sm->locs), 7), *slot;
+	const struct lp_stack *s;
+	size_t i, n = 0;
+
+	slot = lp_u64map_get(&r->locseqs, h);
+	if (slot) {
+		const struct lp_sample *o = &p->samples[*slot];
+		if (o->nlocs == sm->nlocs &&
+		    (!sm->nlocs ||
+		        memcmp(o->locs, sm->locs,
+		            sm->nlocs * sizeof(*sm->locs)) == 0))
+			return r->sstack[*slot];
+	}
+	for (i = 0; i < sm->nlocs; i++)
+		n += p->locations[sm->locs[i]].nframes;
+	if (lp_reserve((void **)&r->scratch, &r->scap, n + 1,
+	        sizeof(*r->scratch)))
+		return NULL;
+	for (i = 0, n = 0; i < sm->nlocs; i++) {
+		const struct lp_location *l = &p->locations[sm->locs[i]];
+		memcpy(r->scratch + n, l->frames,
+		    l->nframes * sizeof(*r->scratch));
+		n += l->nframes;
+	}
+	if (!(s = stack_of(r, r->scratch, n)))
+		return NULL;
+	i = (size_t)(sm - p->samples);
+	r->sstack[i] = (struct lp_stack *)(uintptr_t)s;
+	if (!slot && lp_u64map_put(&r->locseqs, h, i) < 0)
+		return NULL;
+	return s;
+}
+
+/* Take the evidence unit the lp_reader handed over. */
+static int
+begin_evidence(struct lp_records *r, struct lp_error *err)
+{
+	struct lp_unit u = *lp_reader_unit(r->rd);
+	struct lp_input *in = lp_reader_input(r->rd);
+	struct lp_diag d = { NULL, NULL, 0 };
+	enum lp_format fmt = lp_detect(u.data, u.len);
+	int rc;
+
+	r->ev_started = 0;
+	r->ev_next = 0;
+	if (lp_decode_is_profile(u.data, u.len)) {
+		if ((rc = lp_input_slurp(in, &u, err)) < 0)
+			return rc;
+		lp_profile_init(&r->decoded, 0);
+		r->has_decoded = 1;
+		if ((rc = lp_decode_profile(&u, &r->decoded, &d, err)) < 0)
+			return rc;
+		if (lp_reserve((void **)&r->sstack, &r->sscap,
+		        r->decoded.nsamples + 1, sizeof(*r->sstack)))
+			return oom(err);
+		r->skipped = d.count;
+		r->ev = EV_PROFILE;
+		return 0;
+	}
+	if (fmt == LP_FMT_GODUMP) {
+		if ((rc = lp_input_slurp(in, &u, err)) < 0)
+			return rc;
+		r->ng = 0;
+		r->dump_err.code = 0;
+		rc = lp_godump_parse(u.data, u.len, copy_goroutine, r, &d, err);
+		if (rc < 0 && r->dump_err.code) {
+			*err = r->dump_err;
+			return -err->code;
+		}
+		if (rc < 0)
+			return rc;
+		memset(&r->dump, 0, sizeof(r->dump));
+		r->dump.format = LP_STR_LIT("goroutine-dump");
+		lp_dump_head(&u, r->ng ? r->gs[0].line : 1, &r->dump.reason,
+		    &r->dump.preamble);
+		r->skipped = d.count;
+		r->ev = EV_DUMP;
+		return 0;
+	}
+	/* Not evidence: the decoder's words for what it is. */
+	{
+		struct lp_out o;
+		if (lp_out_init(&o, -1, 64) < 0)
+			return oom(err);
+		rc = lp_decode_unit(&o, &u, NULL, NULL, NULL, err);
+		lp_out_release(&o);
+		return rc < 0 ? rc : lp_error_set(err, LP_EDATA, "not evidence");
+	}
+}
+
+/* The next record of the evidence unit: 1, 0 at its end, or an error. */
+static int
+next_evidence(struct lp_records *r, struct lp_error *err)
+{
+	struct lp_record *rec = &r->rec;
+
+	rec->src = r->unit;
+	rec->line = 0;
+	if (r->ev == EV_PROFILE) {
+		const struct lp_profile *p = &r->decoded;
+		const struct lp_sample *sm;
+		if (!r->ev_started) {
+			r->ev_started = 1;
+			memset(&r->prof, 0, sizeof(r->prof));
+			r->prof.format = lp_str_make(p->format, strlen(p->format));
+			r->prof.types = p->sample_types;
+			r->prof.ntypes = p->nsample_types;
+			r->prof.default_type = p->default_type;
+			r->prof.period_type = p->period_type;
+			r->prof.period = p->period;
+			r->prof.time_ns = p->time_ns;
+			r->prof.duration_ns = p->duration_ns;
+			r->prof.decoded = p;
+			rec->kind = LP_REC_PROFILE;
+			rec->profile = &r->prof;
+			if (r->want & LP_REC_WANT(LP_REC_PROFILE))
+				return 1;
+		}
+		if (!(r->want & LP_REC_WANT(LP_REC_SAMPLE)) ||
+		    r->ev_next == p->nsamples)
+			return 0;
+		sm = &p->samples[r->ev_next++];
+		rec->kind = LP_REC_SAMPLE;
+		rec->profile = &r->prof;
+		if (!(rec->stack = sample_stack(r, sm)))
+			return oom(err);
+		memset(&r->sample, 0, sizeof(r->sample));
+		r->sample.profile = &r->prof;
+		r->sample.values = sm->values;
+		r->sample.nvalues = p->nsample_types;
+		r->sample.labels = sm->labels;
+		r->sample.nlabels = sm->nlabels;
+		r->sample.decoded = sm;
+		rec->sample = &r->sample;
+		return 1;
+	}
+	if (r->ev == EV_DUMP) {
+		if (!r->ev_started) {
+			r->ev_started = 1;
+			rec->kind = LP_REC_DUMP;
+			rec->dump = &r->dump;
+			if (r->want & LP_REC_WANT(LP_REC_DUMP))
+				return 1;
+		}
+		if (!(r->want & LP_REC_WANT(LP_REC_GOROUTINE)) ||
+		    r->ev_next == r->ng)
+			return 0;
+		rec->stack = r->sstack[r->ev_next];
+		r->g = r->gs[r->ev_next++];
+		rec->kind = LP_REC_GOROUTINE;
+		rec->dump = &r->dump;
+		rec->goroutine = &r->g;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+clear_rec(struct lp_records *r)
+{
+	memset(&r->rec, 0, sizeof(r->rec));
+	json_decref(r->json);
+	r->json = NULL;
+}
+
+int
+lp_records_next(struct lp_records *r, const struct lp_record **rec,
+    struct lp_error *err)
+{
+	const char *src;
+	json_t *v;
+	int rc;
+
+	*rec = &r->rec;
+	for (;;) {
+		clear_rec(r);
+		if (r->ev != EV_NONE) {
+			if ((rc = next_evidence(r, err)) != 0) {
+				r->rec.kind_name = lp_rkind_name(r->rec.kind);
+				return rc;
+			}
+			rc = 0;
+			if (r->skipped)
+				rc = lp_error_set(err, LP_EDATA,
+				    "%lu lines not understood (pprof2ndjson "
+				    "names them)",
+				    r->skipped);
+			end_evidence(r);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (r->pending) {
+			v = r->pending;
+			r->pending = NULL;
+			r->rec.line = r->pending_line;
+		} else {
+			rc = lp_reader_next(r->rd, &v, &src, err);
+			if (lp_reader_unit_no(r->rd) != r->unit_no) {
+				r->unit_no = lp_reader_unit_no(r->rd);
+				new_unit(r);
+			}
+			r->unit = src;
+			if (rc <= 0)
+				return rc;
+			if (rc == 2) {
+				if ((rc = begin_evidence(r, err)) < 0) {
+					end_evidence(r);
+					return rc;
+				}
+				continue;
+			}
+			r->rec.line = lp_reader_line(r->rd);
+		}
+		r->json = v;
+		rc = take_json(r, v, err);
+		if (rc == 2) {
+			r->pending = json_incref(v);
+			r->pending_line = r->rec.line;
+			r->rec.line = r->pending_line;
+			return 1;
+		}
+		if (rc != 0)
+			return rc;
+	}
+}

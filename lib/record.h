@@ -1,0 +1,173 @@
+/* record.h - typed records from any input, for every analysis program */
+#ifndef LP_RECORD_H
+#define LP_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "error.h"
+#include "frame.h"
+#include "godump.h"
+#include "profile.h"
+#include "str.h"
+#include "trace.h"
+
+/*
+ * An analysis program opens a path and loops over typed records, whatever
+ * the path holds: leakpipe NDJSON (flat or interned stacks, parsed once
+ * through jansson into these structs) or the evidence itself (pprof and
+ * text profiles, goroutine dumps, archives of them), decoded in process
+ * with no JSON on the way.
+ *
+ *	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_SAMPLE));
+ *	const struct lp_record *rec;
+ *	lp_records_open(r, path, &err);
+ *	while ((rc = lp_records_next(r, &rec, &err)) != 0) {
+ *		if (rc < 0) { report(lp_records_unit(r), &err); continue; }
+ *		... rec->kind, rec->stack, rec->sample->values ...
+ *	}
+ *
+ * Stacks: every distinct stack of an input unit is one struct lp_stack,
+ * whether it came flat ("stack"), interned ("stack_id"), from a profile's
+ * locations or a dump's goroutine, so programs compare stacks by pointer.
+ * A stack lives until the unit ends (lp_records_unit_no changes) or, with
+ * LP_RECORDS_KEEP_STACKS, as long as the reader: then equal stacks of
+ * different units are one object too.
+ */
+
+enum lp_rkind {
+	LP_REC_OTHER, /* a kind not modelled here: see json and kind_name */
+	LP_REC_PROFILE,
+	LP_REC_SAMPLE,
+	LP_REC_DUMP,
+	LP_REC_GOROUTINE, /* from dumps, and trace2ndjson --goroutines */
+	LP_REC_EVENT,     /* trace events */
+	LP_REC_GC,        /* trace2ndjson --gc */
+	LP_REC_HEAPDIFF,  /* heapdiff's header */
+	LP_REC_DIFF,
+	LP_REC_TREND,
+	LP_REC_PARTIAL, /* heapdiff --partial: header, key, column */
+	LP_REC_KEY,
+	LP_REC_COLUMN,
+	LP_REC_CLUSTER, /* stackcluster */
+	LP_REC_EDGE,    /* gcycle */
+	LP_REC_CYCLE,
+	LP_REC_STUCK,
+	LP_REC_NKINDS
+};
+
+#define LP_REC_WANT(k) (1ul << (k))
+#define LP_REC_WANT_ALL (~0ul)
+
+/* lp_records_new flags */
+#define LP_RECORDS_KEEP_STACKS 0x1u /* stacks live as long as the reader */
+
+/*
+ * A stack, leaf first.  The frames and their strings belong to the
+ * reader.  aux is the program's: zero when the stack is made, free to
+ * cache what the program derives from the stack (a key id, say).
+ */
+struct lp_stack {
+	const struct lp_frame *frames;
+	size_t n;
+	uint64_t hash; /* of the frames' members */
+	uint64_t aux;
+	struct lp_stack *next; /* the reader's */
+};
+
+/*
+ * A profile: from a "profile" record, decoded evidence, or implied (a
+ * sample whose src had no profile record before it: its types are the
+ * sample's value names, its default the last).  Valid until the next
+ * profile or dump record, or the end of its unit.
+ */
+struct lp_rprofile {
+	struct lp_str format;
+	const struct lp_valuetype *types;
+	size_t ntypes;
+	size_t default_type; /* index into types (pprof: the last) */
+	struct lp_valuetype period_type;
+	int64_t period, time_ns, duration_ns; /* 0: not said */
+	int implied;
+	const struct lp_profile *decoded; /* evidence: all of it, else NULL */
+};
+
+/* A sample.  values has one per type of its profile (0 where the record
+ * had none). */
+struct lp_rsample {
+	const struct lp_rprofile *profile;
+	const int64_t *values;
+	size_t nvalues;
+	/* Evidence: as decoded.  NDJSON: "labels" (strings), then
+	 * "num_labels" (numbers), each key's values in order. */
+	const struct lp_label *labels;
+	size_t nlabels;
+	const struct lp_sample *decoded; /* evidence: its locations */
+};
+
+/* A dump's header record, from a "dump" record, the evidence, or implied
+ * (goroutines whose src had no dump record before them). */
+struct lp_rdump {
+	struct lp_str format, reason, preamble;
+	int implied;
+};
+
+/*
+ * The record.  Everything it points to is the reader's, valid until the
+ * next lp_records_next, except what is said otherwise (stacks, profiles).
+ */
+struct lp_record {
+	enum lp_rkind kind;
+	const char *kind_name; /* as written: "sample", or any other kind */
+	const char *src;       /* its "src", else its unit's name */
+	unsigned long line;    /* in its unit; evidence: 0 */
+	/* The record's stack: a sample's, a goroutine's, any record's
+	 * "stack" or "stack_id"; NULL when it has none. */
+	const struct lp_stack *stack;
+	/* A "signature" member (any kind), when has_signature. */
+	struct lp_str signature;
+	int has_signature;
+	/* Per kind (NULL for the others). */
+	const struct lp_rprofile *profile; /* PROFILE, SAMPLE */
+	const struct lp_rsample *sample;
+	const struct lp_rdump *dump;          /* DUMP, GOROUTINE of a dump */
+	const struct lp_goroutine *goroutine; /* frames = stack's */
+	const struct lp_tev *event;
+	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
+	 * the members the structs do not model.  "stack_id" is left as it
+	 * was.  NULL for evidence. */
+	json_t *json;
+};
+
+struct lp_records;
+
+/* A reader of the kinds in want (LP_REC_WANT bits; others are skipped). */
+struct lp_records *lp_records_new(unsigned long want, unsigned flags);
+void lp_records_free(struct lp_records *r);
+
+/*
+ * Start reading path ("-" = stdin).  Returns 0, or -LP_ENOINPUT/-LP_ENOMEM
+ * with err filled.
+ */
+int lp_records_open(
+    struct lp_records *r, const char *path, struct lp_error *err);
+
+/*
+ * The next record: 1 with *rec set (the reader's, see lp_record), 0 at
+ * the end of the path, or a negative LP_E* with err saying what and where
+ * ("line 12: …"); lp_records_unit names the unit.  After an error, calling
+ * again goes on with the next record or unit.
+ */
+int lp_records_next(struct lp_records *r, const struct lp_record **rec,
+    struct lp_error *err);
+
+/* The name of the unit being read ("-", a path, "ARCHIVE:MEMBER"). */
+const char *lp_records_unit(const struct lp_records *r);
+/* How many units have begun (a new number: a new unit). */
+unsigned long lp_records_unit_no(const struct lp_records *r);
+
+const char *lp_rkind_name(enum lp_rkind k);
+
+#endif
