@@ -89,7 +89,10 @@ struct lp_tev {
 
 	/* LP_TEV_STATE: the resource, from -> to (lp_gstate or lp_pstate),
 	 * reason (GoStop/GoBlock) and the transition's own stack where it
-	 * differs from the event's (GoCreate: the new goroutine's start). */
+	 * differs from the event's (GoCreate: the new goroutine's start).
+	 * no_tstack: the transition has no stack of its own while the event
+	 * has one, which is then its context's: a wake-up (GoUnblock)
+	 * carries the waker's stack, as Go's reader gives it. */
 	/* LP_TEV_LABEL: res/id is the labelled goroutine, name the label. */
 	/* LP_TEV_RANGE_*: name, scope res/id (LP_RES_NONE: global). */
 	enum lp_tres res;
@@ -97,6 +100,7 @@ struct lp_tev {
 	uint8_t from, to;
 	struct lp_str reason;
 	struct lp_tstack *tstack;
+	uint8_t no_tstack;
 
 	/* Range name, metric name, label, task/region type, log category,
 	 * experimental event name. */

@@ -308,6 +308,8 @@ lp_tev_write(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tev *ev,
 		if (has_tstack) {
 			key(o, "tstack");
 			lp_tstack_write(o, w, ev->tstack, a);
+		} else if (ev->no_tstack && has_stack) {
+			lp_out_lit(o, ",\"no_tstack\":true");
 		}
 		break;
 	case LP_TEV_EXPERIMENTAL:

@@ -2248,7 +2248,9 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 		    LP_G_RUNNABLE);
 		o->tstack = t->ver < 7 ? pc_stack(t, e->args[1])
 		                       : stack_of(t, e->args[1]);
-		if (o->tstack == o->stack)
+		if (!o->tstack || !o->tstack->n)
+			o->no_tstack = o->stack != NULL;
+		else if (o->tstack == o->stack)
 			o->tstack = NULL;
 		break;
 	case EV_GO_START:
@@ -2273,6 +2275,7 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 	case EV_GO_UNBLOCK:
 		state(o, LP_RES_GOROUTINE, (int64_t)e->args[0], LP_G_WAITING,
 		    LP_G_RUNNABLE);
+		o->no_tstack = o->stack != NULL; /* the waker's */
 		break;
 	case EV_GO_SYSCALL: /* one that blocked */
 		state(o, LP_RES_GOROUTINE, o->g, LP_G_RUNNING, LP_G_SYSCALL);

@@ -2371,6 +2371,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 	ev->p = q->p;
 	ev->g = q->g;
 	ev->stack = ev->tstack = NULL;
+	ev->no_tstack = 0;
 	ev->res = LP_RES_NONE;
 	ev->id = LP_NO_ID;
 	ev->from = ev->to = 0;
@@ -2436,6 +2437,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 		ev->from = LP_G_NOTEXIST;
 		ev->to = q->typ == EV_GOCREATE ? LP_G_RUNNABLE : LP_G_WAITING;
 		ev->tstack = stack_of(g, a[1]);
+		ev->no_tstack = ev->stack && !ev->tstack;
 		break;
 	case EV_GOCREATESYSCALL:
 		ev->id = (int64_t)a[0];
@@ -2471,6 +2473,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 		ev->id = (int64_t)a[0];
 		ev->from = LP_G_WAITING;
 		ev->to = LP_G_RUNNABLE;
+		ev->no_tstack = ev->stack != NULL; /* the waker's */
 		break;
 	case EV_GOSYSCALLBEGIN:
 		ev->id = q->g;

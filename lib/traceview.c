@@ -26,7 +26,8 @@ struct gsum {
 	const char *reason;     /* pooled: why it waits */
 	const char *label;      /* pooled: GC worker label */
 	uint8_t state;          /* lp_gstate */
-	int64_t since;          /* when it entered state */
+	uint8_t before;         /* it was in state when the trace began */
+	int64_t since;          /* when it entered state, or first seen */
 	int64_t charged;        /* time is counted in ns[] up to here */
 	int64_t ns[6];          /* time per lp_gstate */
 	struct why *whys;
@@ -233,6 +234,10 @@ write_goroutine(struct lp_out *o, struct lp_tev_writer *w, const struct gsum *g,
 	if (alive && g->state == LP_G_WAITING) {
 		lp_out_lit(o, ",\"wait_ns\":");
 		lp_out_int(o, lp_tsub(now, g->since));
+		/* It blocked before the trace: counted from its first
+		 * appearance, the wait was at least this long. */
+		if (g->before)
+			lp_out_lit(o, ",\"wait_lower_bound\":true");
 	}
 	if (g->stack) {
 		lp_out_lit(o, ",\"stack\":");
@@ -338,6 +343,7 @@ goroutine_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 		return 0;
 	}
 	g->state = ev->to;
+	g->before = ev->from == LP_G_UNDETERMINED;
 	g->since = g->charged = now;
 	g->reason = NULL;
 	if (ev->to == LP_G_WAITING && ev->reason.n &&

@@ -214,11 +214,14 @@ func (e *emitter) event(ev *trace.Event) {
 			b = append(b, `,"reason":`...)
 			b = jsonw.String(b, st.Reason)
 		}
-		if st.Stack != trace.NoStack && st.Stack != stk && !sameFrames(st.Stack, stk) {
-			if frames := e.frames(st.Stack); len(frames) > 0 {
-				b = append(b, `,"tstack":`...)
-				b = append(b, frames...)
-			}
+		own := st.Stack != trace.NoStack && len(e.frames(st.Stack)) > 0
+		if own && st.Stack != stk && !sameFrames(st.Stack, stk) {
+			b = append(b, `,"tstack":`...)
+			b = append(b, e.frames(st.Stack)...)
+		} else if !own && stk != trace.NoStack && len(e.frames(stk)) > 0 {
+			// The transition has no stack of its own (a wake-up):
+			// the event's stack is its context's, the waker's.
+			b = append(b, `,"no_tstack":true`...)
 		}
 	case trace.EventExperimental:
 		b = append(b, `,"name":`...)
