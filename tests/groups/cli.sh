@@ -18,7 +18,7 @@ for case in "$TOP"/tests/cli/*/*.sh; do
 		echo "skip - $name ($tool not built)"
 		continue
 	fi
-	dir=$scratch/$(basename "$base")
+	dir=$scratch/$tool/$(basename "$base")
 	mkdir -p "$dir"
 	(cd "$dir" && bash "$case" >"$dir.out" 2>"$dir.err" </dev/null)
 	echo $? >"$dir.exit"

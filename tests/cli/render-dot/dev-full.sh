@@ -1,0 +1,1 @@
+render-dot "$FIX/go1.26/allocs.pb.gz" >/dev/full

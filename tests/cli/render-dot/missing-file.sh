@@ -1,0 +1,1 @@
+render-dot no-such-file.pb.gz

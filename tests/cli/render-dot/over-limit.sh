@@ -1,0 +1,9 @@
+# A line over the 64 MiB limit is reported and skipped; what follows it
+# still counts.
+{
+	echo '{"kind":"note"}'
+	head -c 70000000 /dev/zero | tr '\0' 'a'
+	echo
+	pprof2ndjson "$FIX/go1.26/heap.pb.gz"
+} | render-dot --folded | wc -l
+echo "exit ${PIPESTATUS[1]}"
