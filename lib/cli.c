@@ -63,6 +63,8 @@ vwarn(const char *src, const char *fmt, va_list ap)
 	 * when both go to a terminal. */
 	if (lp_cli.out.unbuffered)
 		lp_out_flush(&lp_cli.out);
+	if (lp_cli.meter)
+		lp_progress_clear(lp_cli.meter);
 	if (src)
 		n = snprintf(msg, sizeof(msg), "%s: %s: ", lp_cli.prog,
 		    strcmp(src, "-") == 0 ? "<stdin>" : src);
@@ -117,6 +119,8 @@ lp_cli_common_opt(int opt, const char *usage)
 		exit(fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR);
 	case 'u': lp_cli.out.unbuffered = 1; return 1;
 	case LP_OPT_STRICT: lp_cli.strict = 1; return 1;
+	case LP_OPT_PROGRESS: lp_cli.progress = LP_PROGRESS_ON; return 1;
+	case LP_OPT_NO_PROGRESS: lp_cli.progress = LP_PROGRESS_OFF; return 1;
 	}
 	return 0;
 }
@@ -143,6 +147,8 @@ lp_cli_check_output(void)
 void
 lp_cli_exit(void)
 {
+	if (lp_cli.meter)
+		lp_cli_progress_done(lp_cli.meter);
 	lp_out_flush(&lp_cli.out);
 	lp_cli_check_output();
 	if (close(1) < 0 && errno != EBADF && errno != EINTR) {
@@ -223,4 +229,19 @@ lp_cli_table(struct lp_table *t)
 		lp_cli_exit();
 	}
 	lp_cli_check_output();
+}
+
+void
+lp_cli_progress_start(struct lp_progress *p, const char *what)
+{
+	lp_progress_init(p, 2, lp_cli.progress, lp_cli.prog, what);
+	lp_cli.meter = p;
+}
+
+void
+lp_cli_progress_done(struct lp_progress *p)
+{
+	lp_progress_done(p);
+	if (lp_cli.meter == p)
+		lp_cli.meter = NULL;
 }

@@ -21,6 +21,8 @@
 enum {
 	LP_OPT_VERSION = 0x1000,
 	LP_OPT_STRICT,
+	LP_OPT_PROGRESS,
+	LP_OPT_NO_PROGRESS,
 	LP_OPT_FIRST_PRIVATE /* programs number their own options from here */
 };
 
@@ -31,6 +33,11 @@ enum {
 	{ "version", no_argument, NULL, LP_OPT_VERSION }, \
 	{ "strict", no_argument, NULL, LP_OPT_STRICT }, \
 	{ "unbuffered", no_argument, NULL, 'u' }
+
+/* For programs with long work (their man page lists them). */
+#define LP_CLI_PROGRESS_LONGOPTS \
+	{ "progress", no_argument, NULL, LP_OPT_PROGRESS }, \
+	{ "no-progress", no_argument, NULL, LP_OPT_NO_PROGRESS }
 /* clang-format on */
 
 /* The program's state; one per process (this module alone holds globals). */
@@ -38,6 +45,8 @@ struct lp_cli {
 	const char *prog;
 	int status;        /* worst exit status so far */
 	int strict;        /* stop at the first bad unit */
+	int progress;      /* LP_PROGRESS_AUTO, _ON (--progress), _OFF */
+	struct lp_progress *meter; /* the meter on stderr, if any */
 	struct lp_out out; /* stdout */
 };
 
@@ -47,7 +56,8 @@ extern struct lp_cli lp_cli;
 void lp_cli_init(const char *prog);
 
 /*
- * Handle a common option (h, u, --version, --strict).  Returns 1 when it
+ * Handle a common option (h, u, --version, --strict, --progress,
+ * --no-progress).  Returns 1 when it
  * was one, 0 otherwise.  usage is printed for -h.
  */
 int lp_cli_common_opt(int opt, const char *usage);
@@ -107,6 +117,16 @@ enum lp_view lp_cli_view(enum lp_view asked);
  * colour).  Out of memory is reported and exits 71.
  */
 void lp_cli_table(struct lp_table *t);
+
+/*
+ * A progress meter on stderr for long work on what ("snapshots"; NULL for
+ * bytes alone), as --progress/--no-progress say (lib/progress.h).
+ * Messages erase it before they are printed.  End it with
+ * lp_cli_progress_done before p goes away.
+ */
+#include "progress.h"
+void lp_cli_progress_start(struct lp_progress *p, const char *what);
+void lp_cli_progress_done(struct lp_progress *p);
 
 /* A diag hook that prints "PROG: SRC: msg" and marks the run as bad data. */
 #include "diag.h"

@@ -19,6 +19,7 @@
 #include "limits.h"
 #include "pprof.h"
 #include "profile.h"
+#include "progress.h"
 #include "reader.h"
 #include "record.h"
 #include "str.h"

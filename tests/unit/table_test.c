@@ -1,6 +1,8 @@
 /* table_test.c - formats, human units, and tables fitted to a width */
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "leakpipe.h"
 #include "test.h"
@@ -268,4 +270,75 @@ TEST(table_cellf_and_errors)
 	CHECK_STR(text(), "a\n7-x\n");
 	lp_table_free(t);
 	lp_table_free(NULL);
+}
+
+/* The progress meter (lib/progress.h) shares the units. */
+
+TEST(progress_format)
+{
+	struct lp_progress p;
+	char line[256];
+
+	lp_progress_init(&p, -1, LP_PROGRESS_AUTO, "heapdiff", "snapshots");
+	CHECK_INT(p.mode, LP_PROGRESS_OFF); /* not a terminal */
+	lp_progress_total(&p, 1000, 0);
+	lp_progress_add(&p, 412, 38 * 1048576);
+	lp_progress_format(&p, p.start + 2000000000, line, sizeof(line));
+	CHECK_STR(line, "heapdiff: 412/1000 snapshots (41%), 38MB, 19MB/s");
+	p.bytes = 0;
+	lp_progress_format(&p, p.start + 4000000000, line, sizeof(line));
+	CHECK_STR(line, "heapdiff: 412/1000 snapshots (41%), 103 snapshots/s");
+
+	lp_progress_init(&p, -1, LP_PROGRESS_ON, "trace2ndjson", NULL);
+	lp_progress_total(&p, 0, 480 * 1048576);
+	lp_progress_add(&p, 0, 120 * 1048576);
+	lp_progress_format(&p, p.start + 2000000000, line, sizeof(line));
+	CHECK_STR(line, "trace2ndjson: 120MB/480MB (25%), 60MB/s");
+	/* A short buffer is cut, and still terminated. */
+	lp_progress_format(&p, p.start + 2000000000, line, 10);
+	CHECK_STR(line, "trace2ndj");
+}
+
+TEST(progress_lines_off_a_terminal)
+{
+	struct lp_progress p;
+	char path[300], buf[512];
+	FILE *f;
+	size_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/err", test_tmpdir());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	/* AUTO off a terminal: nothing, however long the work. */
+	lp_progress_init(&p, fd, LP_PROGRESS_AUTO, "x", "units");
+	p.delay = 0;
+	lp_progress_add(&p, 1, 0);
+	/* ON: whole lines, after the delay, one per interval. */
+	lp_progress_init(&p, fd, LP_PROGRESS_ON, "x", "units");
+	p.delay = 0;
+	p.interval = 0;
+	lp_progress_add(&p, 1, 0);
+	lp_progress_add(&p, 1, 0);
+	p.interval = 3600000000000;
+	lp_progress_add(&p, 1, 0); /* too soon */
+	lp_progress_done(&p);
+	lp_progress_add(&p, 1, 0); /* done: nothing more */
+	close(fd);
+	f = fopen(path, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Rates depend on the clock: keep the start of each line. */
+	CHECK(strncmp(buf, "x: 1 units, ", 12) == 0);
+	CHECK(strstr(buf, "\nx: 2 units, ") != NULL);
+	CHECK(strstr(buf, "x: 3") == NULL);
+	CHECK(strchr(buf, '\r') == NULL);
+	CHECK_INT(buf[n - 1], '\n');
+	{
+		size_t lines = 0, i;
+		for (i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+		CHECK_INT(lines, 2);
+	}
 }
