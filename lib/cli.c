@@ -66,8 +66,7 @@ vwarn(const char *src, const char *fmt, va_list ap)
 	if (lp_cli.meter)
 		lp_progress_clear(lp_cli.meter);
 	if (src)
-		n = snprintf(msg, sizeof(msg), "%s: %s: ", lp_cli.prog,
-		    strcmp(src, "-") == 0 ? "<stdin>" : src);
+		n = snprintf(msg, sizeof(msg), "%s: %s: ", lp_cli.prog, src);
 	else
 		n = snprintf(msg, sizeof(msg), "%s: ", lp_cli.prog);
 	if (n < 0 || (size_t)n >= sizeof(msg))
@@ -187,6 +186,7 @@ lp_cli_each_unit(const char *path,
 	struct lp_unit u;
 	int rc;
 
+	lp_cli_stdin_hint(path);
 	if (!in) {
 		lp_cli_fail(path, &err);
 		return;
@@ -244,4 +244,15 @@ lp_cli_progress_done(struct lp_progress *p)
 	lp_progress_done(p);
 	if (lp_cli.meter == p)
 		lp_cli.meter = NULL;
+}
+
+void
+lp_cli_stdin_hint(const char *path)
+{
+	if (strcmp(path, "-") != 0 || !isatty(0))
+		return;
+	lp_cli_warn(NULL,
+	    "reading %s from the terminal (standard input); end with "
+	    "Ctrl-D, or give a FILE or URL (--help)",
+	    lp_cli.reads ? lp_cli.reads : "input");
 }

@@ -13,6 +13,7 @@
 #define LP_EXIT_USAGE    64
 #define LP_EXIT_DATAERR  65
 #define LP_EXIT_NOINPUT  66
+#define LP_EXIT_NOMATCH  67 /* no input had what the options asked for */
 #define LP_EXIT_SOFTWARE 70
 #define LP_EXIT_OSERR    71
 #define LP_EXIT_IOERR    74
@@ -47,6 +48,7 @@ struct lp_cli {
 	int strict;        /* stop at the first bad unit */
 	int progress;      /* LP_PROGRESS_AUTO, _ON (--progress), _OFF */
 	struct lp_progress *meter; /* the meter on stderr, if any */
+	const char *reads; /* what the program reads: "a profile, dump..." */
 	struct lp_out out; /* stdout */
 };
 
@@ -62,7 +64,11 @@ void lp_cli_init(const char *prog);
  */
 int lp_cli_common_opt(int opt, const char *usage);
 
-/* "PROG: SRC: message" to stderr; src may be NULL. */
+/*
+ * "PROG: SRC: message" to stderr; src may be NULL.  SRC is the unit's
+ * name exactly as its records' "src" has it ("-" for stdin,
+ * "ARCHIVE:MEMBER"), so a message leads to the records it is about.
+ */
 void lp_cli_warn(const char *src, const char *fmt, ...) LP_PRINTF(2, 3);
 
 /*
@@ -95,7 +101,8 @@ LP_NORETURN void lp_cli_exit(void);
  * the unit begun with lp_input_begin, and reads the rest itself, whole
  * (lp_input_slurp) or streamed (lp_input_read).  A path that cannot be
  * opened, or a unit that cannot be begun, is reported with lp_cli_fail
- * and the others still go through.
+ * and the others still go through.  Reading "-" from a terminal first
+ * says on stderr what the program waits for (lp_cli_stdin_hint).
  */
 struct lp_input;
 struct lp_unit;
@@ -127,6 +134,13 @@ void lp_cli_table(struct lp_table *t);
 #include "progress.h"
 void lp_cli_progress_start(struct lp_progress *p, const char *what);
 void lp_cli_progress_done(struct lp_progress *p);
+
+/*
+ * When path is "-" and stdin is a terminal, say on stderr what the
+ * program waits for (lp_cli.reads) and how to end it, so a person who
+ * forgot the FILE is not left before a silent program.
+ */
+void lp_cli_stdin_hint(const char *path);
 
 /* A diag hook that prints "PROG: SRC: msg" and marks the run as bad data. */
 #include "diag.h"

@@ -48,6 +48,7 @@ static const struct option longopts[] = {
 struct run {
 	struct lp_emit_opts opts;
 	struct lp_intern *intern;
+	unsigned long decoded; /* units decoded */
 };
 
 /* One unit, read whole: every format here needs all of it. */
@@ -70,6 +71,8 @@ decode_unit(struct lp_input *in, const struct lp_unit *begun, void *ctx)
 	lp_cli_check_output();
 	if (rc < 0)
 		lp_cli_fail(u.src, &err);
+	else
+		run->decoded++;
 	/* Out before the next read, which may block (tail -f, a slow pipe). */
 	lp_out_flush(&lp_cli.out);
 	lp_cli_check_output();
@@ -111,6 +114,7 @@ main(int argc, char **argv)
 
 	memset(&run, 0, sizeof(run));
 	lp_cli_init("pprof2ndjson");
+	lp_cli.reads = "a profile, dump or archive";
 	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
@@ -139,14 +143,17 @@ main(int argc, char **argv)
 		lp_cli_each_unit("-", decode_unit, &run);
 	for (i = optind; i < argc; i++)
 		lp_cli_each_unit(argv[i], decode_unit, &run);
-	/* A typo in --values would silently give empty "values": say so,
-	 * without failing the run (other inputs may lack the type too). */
-	for (i = 0; i < (int)run.opts.nvalues; i++)
-		if (!run.opts.hits[i])
+	/* A typo in --values would silently give empty "values": once some
+	 * input was decoded, a name no input had is an error of its own
+	 * (every record is still written). */
+	for (i = 0; run.decoded && i < (int)run.opts.nvalues; i++)
+		if (!run.opts.hits[i]) {
 			lp_cli_warn(NULL,
 			    "--values: no input had the sample "
 			    "type '%s'",
 			    run.opts.values[i]);
+			lp_cli_status(LP_EXIT_NOMATCH);
+		}
 	lp_intern_free(run.intern);
 	free(run.opts.values);
 	free(run.opts.hits);

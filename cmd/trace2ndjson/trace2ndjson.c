@@ -278,6 +278,7 @@ main(int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	run.to = -1;
 	lp_cli_init("trace2ndjson");
+	lp_cli.reads = "an execution trace";
 	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
