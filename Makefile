@@ -13,7 +13,7 @@ CC         ?= cc
 CFLAGS     ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 PROTOC_C   ?= protoc-c
-DEPS        = jansson libarchive libprotobuf-c zlib
+DEPS        = jansson libarchive libprotobuf-c zlib libcurl
 
 # SANITIZE=address,undefined builds everything in its own tree.
 SANITIZE ?=

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fetch.h"
 #include "input.h"
 #include "limits.h"
 
@@ -93,6 +94,14 @@ lp_input_open(const char *path, struct lp_error *err)
 	}
 	if (strcmp(path, "-") == 0) {
 		in->fd = 0;
+	} else if (lp_is_url(path)) {
+		/* Fetched whole into a temporary file, then read as one. */
+		if ((in->fd = lp_fetch(path, err)) < 0) {
+			free(in->path);
+			free(in);
+			return NULL;
+		}
+		in->own_fd = 1;
 	} else {
 		in->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (in->fd < 0) {

@@ -4,9 +4,15 @@
 # Plain sh, so it runs on a fresh machine before make is installed.
 set -eu
 
-# The build: compiler, pkg-config, the four libraries, protoc-c.
+# The build: compiler, pkg-config, the five libraries, protoc-c.
 need="gcc make pkg-config libjansson-dev libarchive-dev libprotobuf-c-dev
-protobuf-c-compiler zlib1g-dev"
+protobuf-c-compiler zlib1g-dev libcurl4-openssl-dev"
+# libcurl's development files come in two flavours that exclude each
+# other: either will do.
+if dpkg-query -W -f='${Status}\n' libcurl4-gnutls-dev 2>/dev/null |
+	grep -q '^install ok installed$'; then
+	need=$(echo "$need" | sed 's/libcurl4-openssl-dev/libcurl4-gnutls-dev/')
+fi
 # The tests and tools around them: jq and python3 (golden and oracle
 # comparisons), graphviz (render-dot output), mandoc (man page lint),
 # the shellcheck linter, zip (archive test inputs).
