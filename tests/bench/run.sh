@@ -86,3 +86,4 @@ echo "  ratios: gostackparse $(ratio "$gsp" "$ours") (RSS ${gsprss} MB), panicpa
 echo "          pprof2ndjson reads the dump at $(awk -v s="$dsize" -v t="$ours" 'BEGIN{ if (t > 0) printf "%.0f", s / t / 1048576; else print "inf" }') MB/s end to end"
 BUILD=$BUILD RUNS=$RUNS bash "$top/tests/bench/trace.sh"
 BUILD=$BUILD RUNS=$RUNS bash "$top/tests/bench/heapdiff.sh"
+BUILD=$BUILD RUNS=$RUNS bash "$top/tests/bench/render-dot.sh"
