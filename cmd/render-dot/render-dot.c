@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "render-dot.h"
+#include "clusters.h"
 #include "waits.h"
 
 static const char usage[] =
@@ -65,7 +66,7 @@ static const struct option longopts[] = {
 
 /* What the input is drawn as: the first analysis kind seen wins over
  * samples. */
-enum family { F_NONE, F_SAMPLES, F_GROWTH, F_WAITS };
+enum family { F_NONE, F_SAMPLES, F_GROWTH, F_CLUSTERS, F_WAITS };
 
 struct run {
 	struct rd_graph g;
@@ -97,6 +98,7 @@ struct run {
 	size_t loccap, locidcap;
 	unsigned long recno;
 	struct rd_waits *waits;
+	struct rd_clusters *clusters;
 };
 
 static int
@@ -495,6 +497,17 @@ take_record(
 		return take_change(run, rec, 0, err);
 	if (strcmp(kind, "trend") == 0)
 		return take_change(run, rec, 1, err);
+	if (strcmp(kind, "stackcluster") == 0 || strcmp(kind, "cluster") == 0) {
+		if (!want(run, F_CLUSTERS))
+			return 0;
+		if (!run->clusters && !(run->clusters = rd_clusters_new()))
+			return oom(err);
+		if (kind[1] == 't')
+			return rd_clusters_header(run->clusters, rec) < 0
+			           ? oom(err)
+			           : 0;
+		return rd_clusters_take(run->clusters, rec, run->recno, err);
+	}
 	if (strcmp(kind, "edge") == 0 || strcmp(kind, "cycle") == 0 ||
 	    strcmp(kind, "stuck") == 0) {
 		if (!want(run, F_WAITS))
@@ -568,8 +581,8 @@ filter_stacks(struct run *run)
 
 /* Folded stacks */
 
-static void
-folded_name(struct lp_out *o, const char *p, size_t n)
+void
+rd_folded_name_n(struct lp_out *o, const char *p, size_t n)
 {
 	size_t i;
 
@@ -601,7 +614,7 @@ write_folded(struct run *run)
 		for (k = s->n; k-- > 0;) {
 			const struct rd_node *n =
 			    &g->nodes[RD_NODE(g->ids[s->off + k])];
-			folded_name(o, n->fn, n->fnlen);
+			rd_folded_name_n(o, n->fn, n->fnlen);
 			if (k)
 				lp_out_ch(o, ';');
 		}
@@ -1023,7 +1036,12 @@ main(int argc, char **argv)
 		    "another)",
 		    run.value ? run.value : "?");
 	filter_stacks(&run);
-	if (run.family == F_WAITS) {
+	if (run.family == F_CLUSTERS) {
+		if (run.folded)
+			rc = rd_clusters_folded(run.clusters, &lp_cli.out);
+		else
+			rc = rd_clusters_dot(run.clusters, &lp_cli.out);
+	} else if (run.family == F_WAITS) {
 		if (run.folded)
 			rc = rd_waits_folded(run.waits, &lp_cli.out);
 		else
@@ -1040,6 +1058,7 @@ main(int argc, char **argv)
 	lp_reader_free(r);
 	rd_graph_release(&run.g);
 	rd_waits_free(run.waits);
+	rd_clusters_free(run.clusters);
 	if (run.has_focus)
 		regfree(&run.focus);
 	if (run.has_ignore)

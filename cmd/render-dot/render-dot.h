@@ -116,6 +116,13 @@ void rd_fmt_pct(char *buf, size_t size, int64_t v, int64_t total);
 /* "#rrggbb" for score in [-1, 1]: grey at 0, red towards 1, blue towards
  * -1; light for fills (bg), dark for lines and text. */
 void rd_color(char *buf, double score, int bg);
+/* A frame name in a folded stack: ';' becomes ':', control characters '?'. */
+void rd_folded_name_n(struct lp_out *o, const char *p, size_t n);
+static inline void
+rd_folded_name(struct lp_out *o, const char *s)
+{
+	rd_folded_name_n(o, s, strlen(s));
+}
 /* A stable node id ("f" and 16 hex digits of the name's hash). */
 void rd_dot_id(struct lp_out *o, uint64_t hash);
 
