@@ -91,6 +91,28 @@ enum { PS_BAD, PS_RUNNING, PS_IDLE, PS_SYSCALL, PS_ABANDONED };
 #define MAX_STRING  1024u
 #define GEN_MEM_MAX ((size_t)1 << 30)
 
+struct v2;
+struct cursor;
+
+/* A thread's scheduling context: its thread, proc and goroutine, each
+ * LP_NO_ID when it has none (Go's schedCtx). */
+struct ctx {
+	int64_t m, p, g;
+};
+
+/* An ordering handler, Go's orderingHandleFunc (see "ordering" below). */
+typedef int adv_fn(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err);
+static adv_fn adv_proc_status, adv_proc_start, adv_proc_stop, adv_proc_steal,
+    adv_go_status, adv_go_create, adv_go_stop_exec, adv_go_start,
+    adv_go_unblock, adv_go_switch, adv_go_syscall_begin, adv_go_syscall_end,
+    adv_go_syscall_end_blocked, adv_go_create_syscall, adv_go_destroy_syscall,
+    adv_user_task_begin, adv_user_task_end, adv_user_region_begin,
+    adv_user_region_end, adv_gc_active, adv_gc_begin, adv_gc_end,
+    adv_annotation, adv_heap_metric, adv_gc_sweep_begin, adv_gc_sweep_active,
+    adv_gc_sweep_end, adv_go_range_begin, adv_go_range_active, adv_go_range_end,
+    adv_alloc_free;
+
 struct spec {
 	const char *name;
 	uint8_t nargs;  /* arguments after dt */
@@ -99,6 +121,7 @@ struct spec {
 	uint8_t str[2]; /* 1 + indexes of string arguments; 0: none */
 	uint8_t start;  /* a range end: the event that begins it */
 	const char *argn[4]; /* the arguments' names (spec B.5, C.2) */
+	adv_fn *adv;         /* ordering: Go's orderingDispatch; NULL: none */
 };
 
 #define A(...)              \
@@ -107,84 +130,135 @@ struct spec {
 	}
 #define T(n, a, x) .name = n, .nargs = a, .timed = 1, .argn = x
 static const struct spec specs[EV_NTYPES] = {
-	[EV_PROCSCHANGE] = { T("ProcsChange", 2, A("procs_value", "stack")),
+	[EV_PROCSCHANGE] = { .adv = adv_annotation,
+	    T("ProcsChange", 2, A("procs_value", "stack")),
 	    .stack = 2 },
-	[EV_PROCSTART] = { T("ProcStart", 2, A("p", "p_seq")) },
-	[EV_PROCSTOP] = { T("ProcStop", 0, A(NULL)) },
-	[EV_PROCSTEAL] = { T("ProcSteal", 3, A("p", "p_seq", "m")) },
-	[EV_PROCSTATUS] = { T("ProcStatus", 2, A("p", "pstatus")) },
-	[EV_GOCREATE] = { T("GoCreate", 3, A("new_g", "new_stack", "stack")),
+	[EV_PROCSTART] = { .adv = adv_proc_start,
+	    T("ProcStart", 2, A("p", "p_seq")) },
+	[EV_PROCSTOP] = { .adv = adv_proc_stop, T("ProcStop", 0, A(NULL)) },
+	[EV_PROCSTEAL] = { .adv = adv_proc_steal,
+	    T("ProcSteal", 3, A("p", "p_seq", "m")) },
+	[EV_PROCSTATUS] = { .adv = adv_proc_status,
+	    T("ProcStatus", 2, A("p", "pstatus")) },
+	[EV_GOCREATE] = { .adv = adv_go_create,
+	    T("GoCreate", 3, A("new_g", "new_stack", "stack")),
 	    .stack = 3 },
-	[EV_GOCREATESYSCALL] = { T("GoCreateSyscall", 1, A("new_g")) },
-	[EV_GOSTART] = { T("GoStart", 2, A("g", "g_seq")) },
-	[EV_GODESTROY] = { T("GoDestroy", 0, A(NULL)) },
-	[EV_GODESTROYSYSCALL] = { T("GoDestroySyscall", 0, A(NULL)) },
-	[EV_GOSTOP] = { T("GoStop", 2, A("reason_string", "stack")), .stack = 2,
+	[EV_GOCREATESYSCALL] = { .adv = adv_go_create_syscall,
+	    T("GoCreateSyscall", 1, A("new_g")) },
+	[EV_GOSTART] = { .adv = adv_go_start,
+	    T("GoStart", 2, A("g", "g_seq")) },
+	[EV_GODESTROY] = { .adv = adv_go_stop_exec,
+	    T("GoDestroy", 0, A(NULL)) },
+	[EV_GODESTROYSYSCALL] = { .adv = adv_go_destroy_syscall,
+	    T("GoDestroySyscall", 0, A(NULL)) },
+	[EV_GOSTOP] = { .adv = adv_go_stop_exec,
+	    T("GoStop", 2, A("reason_string", "stack")),
+	    .stack = 2,
 	    .str = { 1, 0 } },
-	[EV_GOBLOCK] = { T("GoBlock", 2, A("reason_string", "stack")),
-	    .stack = 2, .str = { 1, 0 } },
-	[EV_GOUNBLOCK] = { T("GoUnblock", 3, A("g", "g_seq", "stack")),
+	[EV_GOBLOCK] = { .adv = adv_go_stop_exec,
+	    T("GoBlock", 2, A("reason_string", "stack")),
+	    .stack = 2,
+	    .str = { 1, 0 } },
+	[EV_GOUNBLOCK] = { .adv = adv_go_unblock,
+	    T("GoUnblock", 3, A("g", "g_seq", "stack")),
 	    .stack = 3 },
-	[EV_GOSYSCALLBEGIN] = { T("GoSyscallBegin", 2, A("p_seq", "stack")),
+	[EV_GOSYSCALLBEGIN] = { .adv = adv_go_syscall_begin,
+	    T("GoSyscallBegin", 2, A("p_seq", "stack")),
 	    .stack = 2 },
-	[EV_GOSYSCALLEND] = { T("GoSyscallEnd", 0, A(NULL)) },
-	[EV_GOSYSCALLENDBLOCKED] = { T("GoSyscallEndBlocked", 0, A(NULL)) },
-	[EV_GOSTATUS] = { T("GoStatus", 3, A("g", "m", "gstatus")) },
-	[EV_STWBEGIN] = { T("STWBegin", 2, A("kind_string", "stack")),
-	    .stack = 2, .str = { 1, 0 } },
-	[EV_STWEND] = { T("STWEnd", 0, A(NULL)), .start = EV_STWBEGIN },
-	[EV_GCACTIVE] = { T("GCActive", 1, A("gc_seq")), .start = EV_GCBEGIN },
-	[EV_GCBEGIN] = { T("GCBegin", 2, A("gc_seq", "stack")), .stack = 2 },
-	[EV_GCEND] = { T("GCEnd", 1, A("gc_seq")), .start = EV_GCBEGIN },
-	[EV_GCSWEEPACTIVE] = { T("GCSweepActive", 1, A("p")),
+	[EV_GOSYSCALLEND] = { .adv = adv_go_syscall_end,
+	    T("GoSyscallEnd", 0, A(NULL)) },
+	[EV_GOSYSCALLENDBLOCKED] = { .adv = adv_go_syscall_end_blocked,
+	    T("GoSyscallEndBlocked", 0, A(NULL)) },
+	[EV_GOSTATUS] = { .adv = adv_go_status,
+	    T("GoStatus", 3, A("g", "m", "gstatus")) },
+	[EV_STWBEGIN] = { .adv = adv_go_range_begin,
+	    T("STWBegin", 2, A("kind_string", "stack")),
+	    .stack = 2,
+	    .str = { 1, 0 } },
+	[EV_STWEND] = { .adv = adv_go_range_end,
+	    T("STWEnd", 0, A(NULL)),
+	    .start = EV_STWBEGIN },
+	[EV_GCACTIVE] = { .adv = adv_gc_active,
+	    T("GCActive", 1, A("gc_seq")),
+	    .start = EV_GCBEGIN },
+	[EV_GCBEGIN] = { .adv = adv_gc_begin,
+	    T("GCBegin", 2, A("gc_seq", "stack")),
+	    .stack = 2 },
+	[EV_GCEND] = { .adv = adv_gc_end,
+	    T("GCEnd", 1, A("gc_seq")),
+	    .start = EV_GCBEGIN },
+	[EV_GCSWEEPACTIVE] = { .adv = adv_gc_sweep_active,
+	    T("GCSweepActive", 1, A("p")),
 	    .start = EV_GCSWEEPBEGIN },
-	[EV_GCSWEEPBEGIN] = { T("GCSweepBegin", 1, A("stack")), .stack = 1 },
-	[EV_GCSWEEPEND] = { T("GCSweepEnd", 2,
-	                        A("swept_value", "reclaimed_value")),
-	    .start = EV_GCSWEEPBEGIN },
-	[EV_GCMARKASSISTACTIVE] = { T("GCMarkAssistActive", 1, A("g")),
-	    .start = EV_GCMARKASSISTBEGIN },
-	[EV_GCMARKASSISTBEGIN] = { T("GCMarkAssistBegin", 1, A("stack")),
+	[EV_GCSWEEPBEGIN] = { .adv = adv_gc_sweep_begin,
+	    T("GCSweepBegin", 1, A("stack")),
 	    .stack = 1 },
-	[EV_GCMARKASSISTEND] = { T("GCMarkAssistEnd", 0, A(NULL)),
+	[EV_GCSWEEPEND] = { .adv = adv_gc_sweep_end,
+	    T("GCSweepEnd", 2, A("swept_value", "reclaimed_value")),
+	    .start = EV_GCSWEEPBEGIN },
+	[EV_GCMARKASSISTACTIVE] = { .adv = adv_go_range_active,
+	    T("GCMarkAssistActive", 1, A("g")),
 	    .start = EV_GCMARKASSISTBEGIN },
-	[EV_HEAPALLOC] = { T("HeapAlloc", 1, A("heapalloc_value")) },
-	[EV_HEAPGOAL] = { T("HeapGoal", 1, A("heapgoal_value")) },
-	[EV_GOLABEL] = { T("GoLabel", 1, A("label_string")), .str = { 1, 0 } },
-	[EV_USERTASKBEGIN] = { T("UserTaskBegin", 4,
-	                           A("task", "parent_task", "name_string",
-	                               "stack")),
-	    .stack = 4, .str = { 3, 0 } },
-	[EV_USERTASKEND] = { T("UserTaskEnd", 2, A("task", "stack")),
+	[EV_GCMARKASSISTBEGIN] = { .adv = adv_go_range_begin,
+	    T("GCMarkAssistBegin", 1, A("stack")),
+	    .stack = 1 },
+	[EV_GCMARKASSISTEND] = { .adv = adv_go_range_end,
+	    T("GCMarkAssistEnd", 0, A(NULL)),
+	    .start = EV_GCMARKASSISTBEGIN },
+	[EV_HEAPALLOC] = { .adv = adv_heap_metric,
+	    T("HeapAlloc", 1, A("heapalloc_value")) },
+	[EV_HEAPGOAL] = { .adv = adv_heap_metric,
+	    T("HeapGoal", 1, A("heapgoal_value")) },
+	[EV_GOLABEL] = { .adv = adv_annotation,
+	    T("GoLabel", 1, A("label_string")),
+	    .str = { 1, 0 } },
+	[EV_USERTASKBEGIN] = { .adv = adv_user_task_begin,
+	    T("UserTaskBegin", 4,
+	        A("task", "parent_task", "name_string", "stack")),
+	    .stack = 4,
+	    .str = { 3, 0 } },
+	[EV_USERTASKEND] = { .adv = adv_user_task_end,
+	    T("UserTaskEnd", 2, A("task", "stack")),
 	    .stack = 2 },
-	[EV_USERREGIONBEGIN] = { T("UserRegionBegin", 3,
-	                             A("task", "name_string", "stack")),
-	    .stack = 3, .str = { 2, 0 } },
-	[EV_USERREGIONEND] = { T("UserRegionEnd", 3,
-	                           A("task", "name_string", "stack")),
-	    .stack = 3, .str = { 2, 0 }, .start = EV_USERREGIONBEGIN },
-	[EV_USERLOG] = { T("UserLog", 4,
-	                     A("task", "key_string", "value_string", "stack")),
-	    .stack = 4, .str = { 2, 3 } },
-	[EV_GOSWITCH] = { T("GoSwitch", 2, A("g", "g_seq")) },
-	[EV_GOSWITCHDESTROY] = { T("GoSwitchDestroy", 2, A("g", "g_seq")) },
-	[EV_GOCREATEBLOCKED] = { T("GoCreateBlocked", 3,
-	                             A("new_g", "new_stack", "stack")),
+	[EV_USERREGIONBEGIN] = { .adv = adv_user_region_begin,
+	    T("UserRegionBegin", 3, A("task", "name_string", "stack")),
+	    .stack = 3,
+	    .str = { 2, 0 } },
+	[EV_USERREGIONEND] = { .adv = adv_user_region_end,
+	    T("UserRegionEnd", 3, A("task", "name_string", "stack")),
+	    .stack = 3,
+	    .str = { 2, 0 },
+	    .start = EV_USERREGIONBEGIN },
+	[EV_USERLOG] = { .adv = adv_annotation,
+	    T("UserLog", 4, A("task", "key_string", "value_string", "stack")),
+	    .stack = 4,
+	    .str = { 2, 3 } },
+	[EV_GOSWITCH] = { .adv = adv_go_switch,
+	    T("GoSwitch", 2, A("g", "g_seq")) },
+	[EV_GOSWITCHDESTROY] = { .adv = adv_go_switch,
+	    T("GoSwitchDestroy", 2, A("g", "g_seq")) },
+	[EV_GOCREATEBLOCKED] = { .adv = adv_go_create,
+	    T("GoCreateBlocked", 3, A("new_g", "new_stack", "stack")),
 	    .stack = 3 },
-	[EV_GOSTATUSSTACK] = { T("GoStatusStack", 4,
-	                           A("g", "m", "gstatus", "stack")),
+	[EV_GOSTATUSSTACK] = { .adv = adv_go_status,
+	    T("GoStatusStack", 4, A("g", "m", "gstatus", "stack")),
 	    .stack = 4 },
 	[EV_CLOCKSNAPSHOT] = { T(
 	    "ClockSnapshot", 3, A("mono", "sec", "nsec")) },
-	[128] = { T("Span", 3, A("id", "npages", "kindclass")) },
-	[129] = { T("SpanAlloc", 3, A("id", "npages", "kindclass")) },
-	[130] = { T("SpanFree", 1, A("id")) },
-	[131] = { T("HeapObject", 2, A("id", "type")) },
-	[132] = { T("HeapObjectAlloc", 2, A("id", "type")) },
-	[133] = { T("HeapObjectFree", 1, A("id")) },
-	[134] = { T("GoroutineStack", 2, A("id", "order")) },
-	[135] = { T("GoroutineStackAlloc", 2, A("id", "order")) },
-	[136] = { T("GoroutineStackFree", 1, A("id")) },
+	[128] = { .adv = adv_alloc_free,
+	    T("Span", 3, A("id", "npages", "kindclass")) },
+	[129] = { .adv = adv_alloc_free,
+	    T("SpanAlloc", 3, A("id", "npages", "kindclass")) },
+	[130] = { .adv = adv_alloc_free, T("SpanFree", 1, A("id")) },
+	[131] = { .adv = adv_alloc_free, T("HeapObject", 2, A("id", "type")) },
+	[132] = { .adv = adv_alloc_free,
+	    T("HeapObjectAlloc", 2, A("id", "type")) },
+	[133] = { .adv = adv_alloc_free, T("HeapObjectFree", 1, A("id")) },
+	[134] = { .adv = adv_alloc_free,
+	    T("GoroutineStack", 2, A("id", "order")) },
+	[135] = { .adv = adv_alloc_free,
+	    T("GoroutineStackAlloc", 2, A("id", "order")) },
+	[136] = { .adv = adv_alloc_free, T("GoroutineStackFree", 1, A("id")) },
 };
 #undef T
 #undef A
@@ -265,20 +339,21 @@ struct span {
 	size_t namelen;
 };
 
+struct spans {
+	struct span *v;
+	size_t n, cap;
+};
+
 struct gstate {
 	uint8_t status;
 	uint64_t seq_gen, seq;
-	struct span *regions;
-	size_t nregions, capregions;
-	struct span *ranges;
-	size_t nranges, capranges;
+	struct spans regions, ranges;
 };
 
 struct pstate {
 	uint8_t status;
 	uint64_t seq_gen, seq;
-	struct span *ranges;
-	size_t nranges, capranges;
+	struct spans ranges;
 };
 
 struct mstate {
@@ -348,7 +423,7 @@ struct v2 {
 	uint64_t *tfree;
 	size_t ntfree, captfree;
 	uint64_t gc_seq;
-	int gc_state; /* 0 undetermined, 1 not running, 2 running */
+	enum { GC_UNDETERMINED, GC_NOT_RUNNING, GC_RUNNING } gc_state;
 	uint64_t initial_gen;
 	struct lp_strpool names; /* task and region types */
 
@@ -563,30 +638,32 @@ bp_uv(struct bp *b, uint64_t *v)
 	return lp_uvarint(b->p, b->n, &b->pos, v) > 0;
 }
 
-#define BAD(...) fail(t, err, __VA_ARGS__)
-
 static int
 add_strings(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 {
 	while (b->pos < b->n) {
 		uint64_t id, len, at = b->off + b->pos;
 		if (b->p[b->pos++] != EV_STRING)
-			return BAD("expected a string event at byte %llu",
+			return fail(t, err,
+			    "expected a string event at byte %llu",
 			    (unsigned long long)at);
 		if (!bp_uv(b, &id) || !bp_uv(b, &len))
-			return BAD("bad string event at byte %llu",
+			return fail(t, err, "bad string event at byte %llu",
 			    (unsigned long long)at);
 		if (len > MAX_STRING)
-			return BAD("string of %llu bytes at byte %llu, the "
-			           "maximum is %u",
+			return fail(t, err,
+			    "string of %llu bytes at byte %llu, the "
+			    "maximum is %u",
 			    (unsigned long long)len, (unsigned long long)at,
 			    MAX_STRING);
 		if (len > b->n - b->pos)
-			return BAD("string at byte %llu runs past its batch",
+			return fail(t, err,
+			    "string at byte %llu runs past its batch",
 			    (unsigned long long)at);
 		if (id == 0 || lp_u64map_get(&g->strings, id))
-			return BAD("multiple strings with the same ID: id=%llu "
-			           "(byte %llu)",
+			return fail(t, err,
+			    "multiple strings with the same ID: id=%llu "
+			    "(byte %llu)",
 			    (unsigned long long)id, (unsigned long long)at);
 		if (RESERVE(g->strs, g->capstrs, g->nstrs + 1) < 0 ||
 		    lp_u64map_put(&g->strings, id, g->nstrs) < 0)
@@ -605,19 +682,22 @@ add_stacks(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 		uint64_t id, nf, at = b->off + b->pos;
 		uint64_t *pcs;
 		if (b->p[b->pos++] != EV_STACK)
-			return BAD("expected a stack event at byte %llu",
+			return fail(t, err,
+			    "expected a stack event at byte %llu",
 			    (unsigned long long)at);
 		if (!bp_uv(b, &id) || !bp_uv(b, &nf))
-			return BAD("bad stack event at byte %llu",
+			return fail(t, err, "bad stack event at byte %llu",
 			    (unsigned long long)at);
 		if (nf > MAX_FRAMES)
-			return BAD("stack of %llu frames at byte %llu, the "
-			           "maximum is %u",
+			return fail(t, err,
+			    "stack of %llu frames at byte %llu, the "
+			    "maximum is %u",
 			    (unsigned long long)nf, (unsigned long long)at,
 			    MAX_FRAMES);
 		if (id == 0 || lp_u64map_get(&g->stacks, id))
-			return BAD("multiple stacks with the same ID: id=%llu "
-			           "(byte %llu)",
+			return fail(t, err,
+			    "multiple stacks with the same ID: id=%llu "
+			    "(byte %llu)",
 			    (unsigned long long)id, (unsigned long long)at);
 		pcs = lp_arena_alloc(&g->arena, (nf ? nf : 1) * sizeof *pcs);
 		if (!pcs)
@@ -627,8 +707,9 @@ add_stacks(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 			uint64_t pc;
 			if (!bp_uv(b, &pc) || !bp_uv(b, &f.fn) ||
 			    !bp_uv(b, &f.file) || !bp_uv(b, &f.line))
-				return BAD("bad frame %llu of stack %llu at "
-				           "byte %llu",
+				return fail(t, err,
+				    "bad frame %llu of stack %llu at "
+				    "byte %llu",
 				    (unsigned long long)i + 1,
 				    (unsigned long long)id,
 				    (unsigned long long)at);
@@ -656,11 +737,13 @@ add_samples(struct v2 *t, struct gen *g, struct bp *b, struct lp_error *err)
 	while (b->pos < b->n) {
 		uint64_t v[5], at = b->off + b->pos;
 		if (b->p[b->pos++] != EV_CPUSAMPLE)
-			return BAD("expected a CPU sample at byte %llu",
+			return fail(t, err,
+			    "expected a CPU sample at byte %llu",
 			    (unsigned long long)at);
 		for (int i = 0; i < 5; i++)
 			if (!bp_uv(b, &v[i]))
-				return BAD("bad CPU sample at byte %llu",
+				return fail(t, err,
+				    "bad CPU sample at byte %llu",
 				    (unsigned long long)at);
 		if (RESERVE(g->samples, g->capsamples, g->nsamples + 1) < 0)
 			return nomem(t, err);
@@ -690,29 +773,34 @@ set_sync(struct v2 *t, struct gen *g, const struct batch *bt, struct bp *b,
 		unsigned char e = b->p[b->pos++];
 		if (e == EV_FREQUENCY) {
 			if (g->freq != 0)
-				return BAD("found multiple frequency events "
-				           "(byte %llu)",
+				return fail(t, err,
+				    "found multiple frequency events "
+				    "(byte %llu)",
 				    (unsigned long long)at);
 			if (!bp_uv(b, &f))
-				return BAD("bad frequency event at byte %llu",
+				return fail(t, err,
+				    "bad frequency event at byte %llu",
 				    (unsigned long long)at);
 			/* As Go computes it, to the last bit. */
 			g->freq = 1.0 / ((double)f / 1e9);
 		} else if (e == EV_CLOCKSNAPSHOT && t->base.version >= 25) {
 			if (g->has_clock)
-				return BAD("found multiple clock snapshot "
-				           "events (byte %llu)",
+				return fail(t, err,
+				    "found multiple clock snapshot "
+				    "events (byte %llu)",
 				    (unsigned long long)at);
 			g->has_clock = 1;
 			if (!bp_uv(b, &dt) || !bp_uv(b, &g->snap_mono) ||
 			    !bp_uv(b, &g->snap_sec) || !bp_uv(b, &g->snap_nsec))
-				return BAD("bad clock snapshot at byte %llu",
+				return fail(t, err,
+				    "bad clock snapshot at byte %llu",
 				    (unsigned long long)at);
 			last += dt;
 			g->snap_ts = last;
 		} else {
-			return BAD("expected frequency or clock snapshot "
-			           "event, got %u (byte %llu)",
+			return fail(t, err,
+			    "expected frequency or clock snapshot "
+			    "event, got %u (byte %llu)",
 			    e, (unsigned long long)at);
 		}
 	}
@@ -795,8 +883,9 @@ read_batch(struct v2 *t, struct gen *g, struct batch **out, uint64_t *gen_num,
 	if (typ == EV_ENDOFGEN && t->base.version >= 26)
 		return 2;
 	if (typ != EV_BATCH && typ != EV_EXPBATCH)
-		return BAD("expected batch event, got event %u (byte %llu)",
-		    typ, (unsigned long long)at);
+		return fail(t, err,
+		    "expected batch event, got event %u (byte %llu)", typ,
+		    (unsigned long long)at);
 	if (typ == EV_EXPBATCH) {
 		if ((rc = rd_byte(r, &e)) <= 0) {
 			what = "experiment";
@@ -817,8 +906,9 @@ read_batch(struct v2 *t, struct gen *g, struct batch **out, uint64_t *gen_num,
 	if ((rc = rd_uvarint(r, &size)) <= 0)
 		goto trunc;
 	if (size > MAX_BATCH)
-		return BAD("invalid batch size %llu, maximum is %u (batch at "
-		           "byte %llu)",
+		return fail(t, err,
+		    "invalid batch size %llu, maximum is %u (batch at "
+		    "byte %llu)",
 		    (unsigned long long)size, MAX_BATCH,
 		    (unsigned long long)at);
 	if (!(bt = lp_arena_alloc(&g->arena, sizeof *bt)))
@@ -827,8 +917,9 @@ read_batch(struct v2 *t, struct gen *g, struct batch **out, uint64_t *gen_num,
 	bt->data = rd_take(r, (size_t)size, &g->arena, &shortr);
 	if (!bt->data) {
 		if (shortr)
-			return BAD("failed to read full batch: wanted %llu "
-			           "bytes at byte %llu, the trace ends first",
+			return fail(t, err,
+			    "failed to read full batch: wanted %llu "
+			    "bytes at byte %llu, the trace ends first",
 			    (unsigned long long)size,
 			    (unsigned long long)bt->off);
 		if (r->failed)
@@ -844,10 +935,11 @@ trunc:
 	if (rc == -1)
 		goto readerr;
 	if (rc == -2)
-		return BAD("invalid varint in batch %s at byte %llu", what,
-		    (unsigned long long)at);
-	return BAD("error reading batch %s: the trace ends at byte %llu "
-	           "(batch at byte %llu)",
+		return fail(t, err, "invalid varint in batch %s at byte %llu",
+		    what, (unsigned long long)at);
+	return fail(t, err,
+	    "error reading batch %s: the trace ends at byte %llu "
+	    "(batch at byte %llu)",
 	    what, (unsigned long long)rd_off(r), (unsigned long long)at);
 readerr:
 	t->failed = 1;
@@ -857,7 +949,8 @@ readerr:
 	return -(r->err.code ? r->err.code : LP_EIO);
 mem:
 	if (g->arena.used + 2 * MAX_BATCH >= GEN_MEM_MAX)
-		return BAD("generation at byte %llu is larger than %zu MiB",
+		return fail(t, err,
+		    "generation at byte %llu is larger than %zu MiB",
 		    (unsigned long long)at, GEN_MEM_MAX >> 20);
 	return nomem(t, err);
 }
@@ -877,10 +970,12 @@ static int
 finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 {
 	if (g->freq == 0)
-		return BAD("no frequency event found in generation %llu",
+		return fail(t, err,
+		    "no frequency event found in generation %llu",
 		    (unsigned long long)g->num);
 	if (t->base.version >= 25 && !g->has_clock)
-		return BAD("no clock snapshot event found in generation %llu",
+		return fail(t, err,
+		    "no clock snapshot event found in generation %llu",
 		    (unsigned long long)g->num);
 	g->stks = lp_arena_calloc(
 	    &g->arena, g->nstks ? g->nstks : 1, sizeof *g->stks);
@@ -897,7 +992,7 @@ finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 			const struct pcframe *pf;
 			uint64_t *s1, *s2;
 			if (!fx)
-				return BAD(
+				return fail(t, err,
 				    "found unknown pc %llx for stack %llu",
 				    (unsigned long long)rs->pcs[k],
 				    (unsigned long long)rs->id);
@@ -906,13 +1001,15 @@ finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 			s2 = pf->file ? lp_u64map_get(&g->strings, pf->file)
 			              : NULL;
 			if (pf->fn && !s1)
-				return BAD("found invalid func string ID %llu "
-				           "for stack %llu",
+				return fail(t, err,
+				    "found invalid func string ID %llu "
+				    "for stack %llu",
 				    (unsigned long long)pf->fn,
 				    (unsigned long long)rs->id);
 			if (pf->file && !s2)
-				return BAD("found invalid file string ID %llu "
-				           "for stack %llu",
+				return fail(t, err,
+				    "found invalid file string ID %llu "
+				    "for stack %llu",
 				    (unsigned long long)pf->file,
 				    (unsigned long long)rs->id);
 			f[k].pc = rs->pcs[k];
@@ -1004,8 +1101,9 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 			if (!v126)
 				break;
 			if (any) {
-				rc = BAD("incomplete generation found at byte "
-				         "%llu; trace likely truncated",
+				rc = fail(t, err,
+				    "incomplete generation found at byte "
+				    "%llu; trace likely truncated",
 				    (unsigned long long)at);
 				goto bad;
 			}
@@ -1033,26 +1131,27 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 			if (g->num == 0)
 				g->num = gnum;
 			if (gnum == 0) {
-				rc =
-				    BAD("invalid generation number 0 (batch at "
-				        "byte %llu)",
-				        (unsigned long long)at);
+				rc = fail(t, err,
+				    "invalid generation number 0 (batch at "
+				    "byte %llu)",
+				    (unsigned long long)at);
 				goto bad;
 			}
 			if (gnum != g->num) {
-				rc = BAD("broken trace: missing "
-				         "end-of-generation event, or "
-				         "generations are interleaved (batch "
-				         "at byte %llu)",
+				rc = fail(t, err,
+				    "broken trace: missing "
+				    "end-of-generation event, or "
+				    "generations are interleaved (batch "
+				    "at byte %llu)",
 				    (unsigned long long)at);
 				goto bad;
 			}
 		} else {
 			if (gnum == 0) {
-				rc =
-				    BAD("invalid generation number 0 (batch at "
-				        "byte %llu)",
-				        (unsigned long long)at);
+				rc = fail(t, err,
+				    "invalid generation number 0 (batch at "
+				    "byte %llu)",
+				    (unsigned long long)at);
 				goto bad;
 			}
 			if (g->num == 0)
@@ -1063,8 +1162,9 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 				break;
 			}
 			if (gnum != g->num) {
-				rc = BAD("generations out of order (batch at "
-				         "byte %llu)",
+				rc = fail(t, err,
+				    "generations out of order (batch at "
+				    "byte %llu)",
 				    (unsigned long long)at);
 				goto bad;
 			}
@@ -1108,21 +1208,24 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 	c->off = c->cur->off + pos;
 	c->typ = c->cur->data[pos++];
 	if (c->typ >= EV_NTYPES)
-		return BAD("found invalid event type: %u (byte %llu)", c->typ,
-		    (unsigned long long)c->off);
+		return fail(t, err, "found invalid event type: %u (byte %llu)",
+		    c->typ, (unsigned long long)c->off);
 	s = &specs[c->typ];
 	if (!s->timed)
-		return BAD("found event without a timestamp: type=%u (byte "
-		           "%llu)",
+		return fail(t, err,
+		    "found event without a timestamp: type=%u (byte "
+		    "%llu)",
 		    c->typ, (unsigned long long)c->off);
 	if (lp_uvarint(c->cur->data, c->cur->len, &pos, &dt) <= 0)
-		return BAD("found invalid uvarint for timestamp (byte %llu)",
+		return fail(t, err,
+		    "found invalid uvarint for timestamp (byte %llu)",
 		    (unsigned long long)c->off);
 	for (unsigned i = 0; i < s->nargs; i++)
 		if (lp_uvarint(c->cur->data, c->cur->len, &pos, &c->args[i]) <=
 		    0)
-			return BAD("found invalid uvarint in %s event (byte "
-			           "%llu)",
+			return fail(t, err,
+			    "found invalid uvarint in %s event (byte "
+			    "%llu)",
 			    s->name, (unsigned long long)c->off);
 	c->time = lp_tadd(ticks_to_ns(freq, dt), c->last_t);
 	c->last_t = c->time;
@@ -1228,10 +1331,6 @@ push(struct v2 *t)
 	return e;
 }
 
-struct ctx {
-	int64_t m, p, g;
-};
-
 /* Queue the event the cursor holds, in context c. */
 static struct qev *
 queue_ev(struct v2 *t, const struct cursor *cur, struct ctx c)
@@ -1277,7 +1376,7 @@ gnew(struct v2 *t, int64_t g, uint8_t status, uint64_t gen)
 	s->status = status;
 	s->seq_gen = gen;
 	s->seq = 0;
-	s->nregions = s->nranges = 0;
+	s->regions.n = s->ranges.n = 0;
 	return s;
 }
 
@@ -1343,104 +1442,130 @@ mnew(struct v2 *t, int64_t m, int64_t g, int64_t p)
 	return s;
 }
 
+/* ---- ordering: one handler per wire event, as Go's order.go ----------- */
+
+/*
+ * The handlers are Go's ordering.advanceX, one for one and in the same
+ * order: adv_proc_status is advanceProcStatus, and so on.  Each gets the
+ * event (its type, arguments, time and byte offset), the generation and
+ * the thread's context before the event, and either takes the event (it
+ * queues it, updates the state and sets *next to the thread's context
+ * after it; 1), leaves it for later (0), or finds the trace broken
+ * (negative, err filled).  advance() is Go's Advance, the prologue and
+ * epilogue they share; the spec table is Go's orderingDispatch.
+ */
+
 static int
 succeeds(uint64_t gen, uint64_t seq, uint64_t sgen, uint64_t sseq)
 {
 	return gen == sgen && seq == sseq + 1;
 }
 
-enum { MUST_NOT, MAY, MUST };
+/* The trace is broken at ev: what, then where. */
+static int LP_PRINTF(4, 5) bad(struct v2 *o, struct lp_error *err,
+    const struct cursor *ev, const char *fmt, ...)
+{
+	char what[sizeof o->fail.msg];
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return fail(
+	    o, err, "%s (byte %llu)", what, (unsigned long long)ev->off);
+}
+
+/* What an event needs of its context: Go's schedReqs. */
+enum { MUST_NOT_HAVE, MAY_HAVE, MUST_HAVE };
+struct reqs {
+	uint8_t m, p, g;
+};
+static const struct reqs user_go_reqs = { MUST_HAVE, MUST_HAVE, MUST_HAVE };
+
+/* Go's validateCtx. */
 static int
-need(struct v2 *t, struct lp_error *err, const struct cursor *c, struct ctx x,
-    int m, int p, int g)
+validate_ctx(struct v2 *o, struct lp_error *err, const struct cursor *ev,
+    struct ctx x, struct reqs r)
 {
 	const char *what = NULL;
 
-	if (m == MUST && x.m == LP_NO_ID)
+	if (r.m == MUST_HAVE && x.m == LP_NO_ID)
 		what = "expected a thread but didn't have one";
-	else if (m == MUST_NOT && x.m != LP_NO_ID)
+	else if (r.m == MUST_NOT_HAVE && x.m != LP_NO_ID)
 		what = "expected no thread but had one";
-	else if (p == MUST && x.p == LP_NO_ID)
+	else if (r.p == MUST_HAVE && x.p == LP_NO_ID)
 		what = "expected a proc but didn't have one";
-	else if (p == MUST_NOT && x.p != LP_NO_ID)
+	else if (r.p == MUST_NOT_HAVE && x.p != LP_NO_ID)
 		what = "expected no proc but had one";
-	else if (g == MUST && x.g == LP_NO_ID)
+	else if (r.g == MUST_HAVE && x.g == LP_NO_ID)
 		what = "expected a goroutine but didn't have one";
-	else if (g == MUST_NOT && x.g != LP_NO_ID)
+	else if (r.g == MUST_NOT_HAVE && x.g != LP_NO_ID)
 		what = "expected no goroutine but had one";
 	if (!what)
 		return 0;
-	return BAD("%s event at byte %llu: %s", specs[c->typ].name,
-	    (unsigned long long)c->off, what);
+	return fail(o, err, "%s event at byte %llu: %s", specs[ev->typ].name,
+	    (unsigned long long)ev->off, what);
 }
-#define NEED(m, p, g)                                        \
-	do {                                                 \
-		if (need(t, err, c, cur, (m), (p), (g)) < 0) \
-			return -LP_EDATA;                    \
-	} while (0)
-#define USER() NEED(MUST, MUST, MUST)
-#define AT     (unsigned long long)c->off
 
+/* Ranges: Go's rangeState.  A range is its begin event and, for STW,
+ * the reason's string id. */
 static int
-has_range(const struct span *r, size_t n, uint8_t typ, uint64_t desc)
+has_range(const struct spans *r, uint8_t typ, uint64_t desc)
 {
-	for (size_t i = 0; i < n; i++)
-		if (r[i].typ == typ && r[i].desc == desc)
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].typ == typ && r->v[i].desc == desc)
 			return 1;
 	return 0;
 }
 
 static int
-range_begin(struct v2 *t, struct lp_error *err, const struct cursor *c,
-    struct span **r, size_t *n, size_t *cap, uint8_t typ, uint64_t desc)
+begin_range(struct v2 *o, struct lp_error *err, const struct cursor *ev,
+    struct spans *r, uint8_t typ, uint64_t desc)
 {
-	if (has_range(*r, *n, typ, desc))
-		return BAD("discovered event already in-flight when starting "
-		           "event %s (byte %llu)",
-		    specs[typ].name, AT);
-	if (lp_reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
-		return nomem(t, err);
-	(*r)[(*n)++] = (struct span){ .typ = typ, .desc = desc };
+	if (has_range(r, typ, desc))
+		return bad(o, err, ev,
+		    "discovered event already in-flight when starting event %s",
+		    specs[typ].name);
+	if (RESERVE(r->v, r->cap, r->n + 1) < 0)
+		return nomem(o, err);
+	r->v[r->n++] = (struct span){ .typ = typ, .desc = desc };
 	return 0;
 }
 
 static int
-range_active(struct v2 *t, struct lp_error *err, const struct cursor *c,
-    struct span **r, size_t *n, size_t *cap, uint8_t typ, int initial)
+active_range(struct v2 *o, struct lp_error *err, const struct cursor *ev,
+    struct spans *r, uint8_t typ, int is_initial_gen)
 {
-	if (initial) {
-		if (has_range(*r, *n, typ, 0))
-			return BAD("found named active range already in first "
-			           "gen (byte %llu)",
-			    AT);
-		if (lp_reserve((void **)r, cap, *n + 1, sizeof **r) < 0)
-			return nomem(t, err);
-		(*r)[(*n)++] = (struct span){ .typ = typ };
-	} else if (!has_range(*r, *n, typ, 0)) {
-		return BAD("resource is missing active range: %s (byte %llu)",
-		    specs[typ].name, AT);
+	if (is_initial_gen) {
+		if (has_range(r, typ, 0))
+			return bad(o, err, ev,
+			    "found named active range already in first gen");
+		if (RESERVE(r->v, r->cap, r->n + 1) < 0)
+			return nomem(o, err);
+		r->v[r->n++] = (struct span){ .typ = typ };
+	} else if (!has_range(r, typ, 0)) {
+		return bad(o, err, ev, "resource is missing active range: %s",
+		    specs[typ].name);
 	}
 	return 0;
 }
 
-/* End the range begun by typ's start event; its description in *desc. */
+/* End the range that ev (an end event) closes; its desc in *desc. */
 static int
-range_end(struct v2 *t, struct lp_error *err, const struct cursor *c,
-    struct span *r, size_t *n, uint8_t typ, uint64_t *desc)
+end_range(struct v2 *o, struct lp_error *err, const struct cursor *ev,
+    struct spans *r, uint64_t *desc)
 {
-	uint8_t st = specs[typ].start;
+	uint8_t st = specs[ev->typ].start;
 
-	for (size_t i = 0; i < *n; i++) {
-		if (r[i].typ != st)
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].typ != st)
 			continue;
-		*desc = r[i].desc;
-		r[i] = r[*n - 1];
-		(*n)--;
+		*desc = r->v[i].desc;
+		r->v[i] = r->v[--r->n];
 		return 0;
 	}
-	return BAD("tried to end event %s, but not in-flight (byte %llu)",
-	    specs[st].name, AT);
+	return bad(o, err, ev, "tried to end event %s, but not in-flight",
+	    specs[st].name);
 }
 
 static struct lp_str
@@ -1469,690 +1594,1010 @@ static const uint8_t g2state[] = { LP_G_UNDETERMINED, LP_G_RUNNABLE,
 static const uint8_t p2state[] = { LP_P_UNDETERMINED, LP_P_RUNNING, LP_P_IDLE,
 	LP_P_RUNNING, LP_P_IDLE };
 
-/*
- * Try to take the cursor's event: 1 taken (queued, state updated, *newc
- * the thread's context after it), 0 not yet, negative on a broken trace.
- */
+/* Queue ev in context x and take it: Go's o.queue.push(Event{ctx: x,
+ * base: *ev}) before its return true. */
 static int
-advance(struct v2 *t, struct cursor *c, struct ctx cur, struct ctx *newc,
-    uint64_t gen, struct lp_error *err)
+take(struct v2 *o, struct lp_error *err, const struct cursor *ev, struct ctx x)
 {
-	struct qev *e;
-	struct gstate *gs;
-	struct pstate *ps;
-	struct mstate *ms;
-	int initial = gen == t->initial_gen;
-	const uint64_t *a = c->args;
-	uint64_t desc;
+	return queue_ev(o, ev, x) ? 1 : nomem(o, err);
+}
 
-	*newc = cur;
-	switch (c->typ) {
-	case EV_PROCSTATUS: {
-		int64_t pid = (int64_t)a[0];
-		uint64_t st = a[1], out = a[1];
-		uint8_t old;
-		struct ctx ectx = cur;
-		if (st >= 5)
-			return BAD("invalid status for proc %lld: %llu (byte "
-			           "%llu)",
-			    (long long)pid, (unsigned long long)st, AT);
-		old = p2state[st];
-		if ((ps = pget(t, pid))) {
-			if (st == PS_ABANDONED && ps->status == PS_SYSCALL) {
-				old = LP_P_RUNNING;
-				out = PS_SYSCALL;
-			} else if (st == PS_ABANDONED &&
-			           ps->status == PS_ABANDONED) {
-				old = LP_P_IDLE;
-			} else if (ps->status != st) {
-				return BAD("inconsistent status for proc %lld: "
-				           "old %s vs. new %s (byte %llu)",
-				    (long long)pid, pname[ps->status],
-				    pname[st], AT);
-			}
-			ps->seq_gen = gen;
-			ps->seq = 0;
+/* -- procs -- */
+
+static int
+adv_proc_status(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t pid = (int64_t)ev->args[0];
+	uint64_t status = ev->args[1], wire = status;
+	uint8_t old;
+	struct pstate *s;
+	struct qev *e;
+
+	if (status >= 5)
+		return bad(o, err, ev, "invalid status for proc %lld: %llu",
+		    (long long)pid, (unsigned long long)status);
+	old = p2state[status];
+	if ((s = pget(o, pid))) {
+		if (status == PS_ABANDONED && s->status == PS_SYSCALL) {
+			/* Promoted: the P is still in the syscall. */
+			old = LP_P_RUNNING;
+			wire = PS_SYSCALL;
+		} else if (status == PS_ABANDONED &&
+		           s->status == PS_ABANDONED) {
+			old = LP_P_IDLE;
+		} else if (s->status != status) {
+			return bad(o, err, ev,
+			    "inconsistent status for proc %lld: old %s vs. "
+			    "new %s",
+			    (long long)pid, pname[s->status], pname[status]);
+		}
+		s->seq_gen = gen;
+		s->seq = 0;
+	} else {
+		if (!pnew(o, pid, (uint8_t)status, gen))
+			return nomem(o, err);
+		old = gen == o->initial_gen ? LP_P_UNDETERMINED : LP_P_NOTEXIST;
+	}
+	*next = cur;
+	if (status == PS_RUNNING || status == PS_SYSCALL)
+		next->p = pid;
+	/* Promoted from syscall-abandoned: the P is about to be stolen
+	 * and is still bound to the thread that left it in the syscall,
+	 * not to this one.  The event is that thread's.  (The wire
+	 * status decides here, not the promoted one.) */
+	if (status == PS_ABANDONED && old == LP_P_RUNNING) {
+		int found = 0;
+		for (size_t i = 0; i < o->nms; i++) {
+			if (o->ms[i].p != pid)
+				continue;
+			cur = (struct ctx){ o->ms[i].id, pid, o->ms[i].g };
+			found = 1;
+		}
+		if (!found)
+			return bad(o, err, ev,
+			    "failed to find sched context for proc %lld "
+			    "that's about to be stolen",
+			    (long long)pid);
+	}
+	if (!(e = queue_ev(o, ev, cur)))
+		return nomem(o, err);
+	e->args[1] = wire;
+	e->old = old;
+	return 1;
+}
+
+static int
+adv_proc_start(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t pid = (int64_t)ev->args[0];
+	uint64_t seq = ev->args[1];
+	struct pstate *s = pget(o, pid);
+
+	if (!s || s->status != PS_IDLE ||
+	    !succeeds(gen, seq, s->seq_gen, s->seq) || cur.p != LP_NO_ID)
+		return 0;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MUST_NOT_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	s->status = PS_RUNNING;
+	s->seq_gen = gen;
+	s->seq = seq;
+	*next = cur;
+	next->p = pid;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_proc_stop(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	struct pstate *s = pget(o, cur.p);
+
+	(void)gen;
+	if (!s)
+		return bad(o, err, ev,
+		    "event ProcStop for proc (%lld) that doesn't exist",
+		    (long long)cur.p);
+	if (s->status != PS_RUNNING && s->status != PS_SYSCALL)
+		return bad(o, err, ev,
+		    "ProcStop event for proc that's not running or syscall");
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MUST_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	s->status = PS_IDLE;
+	*next = cur;
+	next->p = LP_NO_ID;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_proc_steal(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t pid = (int64_t)ev->args[0], mid = (int64_t)ev->args[2];
+	uint64_t seq = ev->args[1];
+	struct pstate *s = pget(o, pid);
+	struct mstate *ms;
+	struct qev *e;
+	uint8_t old;
+
+	if (!s || (s->status != PS_SYSCALL && s->status != PS_ABANDONED) ||
+	    !succeeds(gen, seq, s->seq_gen, s->seq))
+		return 0;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MAY_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	old = s->status;
+	s->status = PS_IDLE;
+	s->seq_gen = gen;
+	s->seq = seq;
+	*next = cur;
+	if (old != PS_ABANDONED) {
+		if (mid == cur.m) {
+			if (cur.p != pid)
+				return bad(o, err, ev,
+				    "tried to self-steal proc %lld (thread "
+				    "%lld), but got proc %lld instead",
+				    (long long)pid, (long long)mid,
+				    (long long)cur.p);
+			next->p = LP_NO_ID;
 		} else {
-			if (!pnew(t, pid, (uint8_t)st, gen))
-				return nomem(t, err);
-			old = initial ? LP_P_UNDETERMINED : LP_P_NOTEXIST;
+			if (!(ms = mget(o, mid)))
+				return bad(o, err, ev,
+				    "stole proc from non-existent thread %lld",
+				    (long long)mid);
+			if (ms->p != pid)
+				return bad(o, err, ev,
+				    "tried to steal proc %lld from thread "
+				    "%lld, but got proc %lld instead",
+				    (long long)pid, (long long)mid,
+				    (long long)ms->p);
+			ms->p = LP_NO_ID;
 		}
-		if (st == PS_RUNNING || st == PS_SYSCALL)
-			newc->p = pid;
-		/* Promoted from syscall-abandoned: the P is still bound to
-		 * the thread that left it in the syscall, and the event is
-		 * that thread's (the wire status, not the promoted one,
-		 * decides, as in Go's reader). */
-		if (st == PS_ABANDONED && old == LP_P_RUNNING) {
-			int found = 0;
-			for (size_t i = 0; i < t->nms; i++) {
-				if (t->ms[i].p != pid)
-					continue;
-				ectx.m = t->ms[i].id;
-				ectx.p = pid;
-				ectx.g = t->ms[i].g;
-				found = 1;
-			}
-			if (!found)
-				return BAD("failed to find sched context for "
-				           "proc %lld that's about to be "
-				           "stolen (byte %llu)",
-				    (long long)pid, AT);
-		}
-		if (!(e = queue_ev(t, c, ectx)))
-			return nomem(t, err);
-		e->args[1] = out;
-		e->old = old;
-		return 1;
 	}
-	case EV_PROCSTART: {
-		int64_t pid = (int64_t)a[0];
-		ps = pget(t, pid);
-		if (!ps || ps->status != PS_IDLE ||
-		    !succeeds(gen, a[1], ps->seq_gen, ps->seq) ||
-		    cur.p != LP_NO_ID)
-			return 0;
-		NEED(MUST, MUST_NOT, MAY);
-		ps->status = PS_RUNNING;
-		ps->seq_gen = gen;
-		ps->seq = a[1];
-		newc->p = pid;
-		break;
+	if (!(e = queue_ev(o, ev, cur)))
+		return nomem(o, err);
+	e->old = old;
+	return 1;
+}
+
+/* -- goroutines -- */
+
+static int
+adv_go_status(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t gid = (int64_t)ev->args[0], mid = (int64_t)ev->args[1];
+	uint64_t status = ev->args[2];
+	struct gstate *s;
+	struct mstate *ms;
+	struct qev *e;
+	uint8_t old;
+
+	if (status >= 5)
+		return bad(o, err, ev,
+		    "invalid status for goroutine %lld: %llu", (long long)gid,
+		    (unsigned long long)status);
+	old = g2state[status];
+	if ((s = gget(o, gid))) {
+		if (s->status != status)
+			return bad(o, err, ev,
+			    "inconsistent status for goroutine %lld: old %s "
+			    "vs. new %s",
+			    (long long)gid, gname[s->status], gname[status]);
+		s->seq_gen = gen;
+		s->seq = 0;
+	} else if (gen == o->initial_gen) {
+		if (!gnew(o, gid, (uint8_t)status, gen))
+			return nomem(o, err);
+		old = LP_G_UNDETERMINED;
+	} else {
+		return bad(o, err, ev,
+		    "found goroutine status for new goroutine after the "
+		    "first generation: id=%lld status=%s",
+		    (long long)gid, gname[status]);
 	}
-	case EV_PROCSTOP:
-		ps = pget(t, cur.p);
-		if (!ps)
-			return BAD(
-			    "event ProcStop for proc (%lld) that doesn't "
-			    "exist (byte %llu)",
-			    (long long)cur.p, AT);
-		if (ps->status != PS_RUNNING && ps->status != PS_SYSCALL)
-			return BAD("ProcStop event for proc that's not running "
-			           "or syscall (byte %llu)",
-			    AT);
-		NEED(MUST, MUST, MAY);
-		ps->status = PS_IDLE;
-		newc->p = LP_NO_ID;
-		break;
-	case EV_PROCSTEAL: {
-		int64_t pid = (int64_t)a[0], mid = (int64_t)a[2];
-		uint8_t old;
-		ps = pget(t, pid);
-		if (!ps ||
-		    (ps->status != PS_SYSCALL && ps->status != PS_ABANDONED) ||
-		    !succeeds(gen, a[1], ps->seq_gen, ps->seq))
-			return 0;
-		NEED(MUST, MAY, MAY);
-		old = ps->status;
-		ps->status = PS_IDLE;
-		ps->seq_gen = gen;
-		ps->seq = a[1];
-		if (old != PS_ABANDONED) {
-			if (mid == cur.m) {
-				if (cur.p != pid)
-					return BAD(
-					    "tried to self-steal proc "
-					    "%lld (thread %lld), but got "
-					    "proc %lld instead (byte "
-					    "%llu)",
-					    (long long)pid, (long long)mid,
-					    (long long)cur.p, AT);
-				newc->p = LP_NO_ID;
-			} else {
-				ms = mget(t, mid);
-				if (!ms)
-					return BAD("stole proc from "
-					           "non-existent thread %lld "
-					           "(byte %llu)",
-					    (long long)mid, AT);
-				if (ms->p != pid)
-					return BAD("tried to steal proc %lld "
-					           "from thread %lld, but got "
-					           "proc %lld instead (byte "
-					           "%llu)",
-					    (long long)pid, (long long)mid,
-					    (long long)ms->p, AT);
-				ms->p = LP_NO_ID;
-			}
-		}
-		if (!(e = queue_ev(t, c, cur)))
-			return nomem(t, err);
-		e->old = old;
-		return 1;
-	}
-	case EV_GOSTATUS:
-	case EV_GOSTATUSSTACK: {
-		int64_t gid = (int64_t)a[0], mid = (int64_t)a[1];
-		uint64_t st = a[2];
-		uint8_t old;
-		struct ctx ectx = cur;
-		if (st >= 5)
-			return BAD("invalid status for goroutine %lld: %llu "
-			           "(byte %llu)",
-			    (long long)gid, (unsigned long long)st, AT);
-		old = g2state[st];
-		if ((gs = gget(t, gid))) {
-			if (gs->status != st)
-				return BAD("inconsistent status for goroutine "
-				           "%lld: old %s vs. new %s (byte "
-				           "%llu)",
-				    (long long)gid, gname[gs->status],
-				    gname[st], AT);
-			gs->seq_gen = gen;
-			gs->seq = 0;
-		} else if (initial) {
-			if (!gnew(t, gid, (uint8_t)st, gen))
-				return nomem(t, err);
-			old = LP_G_UNDETERMINED;
+	*next = cur;
+	if (status == GS_RUNNING) {
+		next->g = gid;
+	} else if (status == GS_SYSCALL) {
+		if (mid == LP_NO_ID)
+			return bad(o, err, ev,
+			    "found goroutine %lld in syscall without a thread",
+			    (long long)gid);
+		if (mid == cur.m) {
+			if (gen != o->initial_gen && cur.g != gid)
+				return bad(o, err, ev,
+				    "inconsistent thread for syscalling "
+				    "goroutine %lld: thread has goroutine %lld",
+				    (long long)gid, (long long)cur.g);
+			next->g = gid;
 		} else {
-			return BAD("found goroutine status for new goroutine "
-			           "after the first generation: id=%lld "
-			           "status=%s (byte %llu)",
-			    (long long)gid, gname[st], AT);
-		}
-		if (st == GS_RUNNING) {
-			newc->g = gid;
-		} else if (st == GS_SYSCALL) {
-			if (mid == LP_NO_ID)
-				return BAD("found goroutine %lld in syscall "
-				           "without a thread (byte %llu)",
-				    (long long)gid, AT);
-			if (mid == cur.m) {
-				if (!initial && cur.g != gid)
-					return BAD("inconsistent thread for "
-					           "syscalling goroutine %lld: "
-					           "thread has goroutine %lld "
-					           "(byte %llu)",
-					    (long long)gid, (long long)cur.g,
-					    AT);
-				newc->g = gid;
-			} else {
-				if ((ms = mget(t, mid))) {
-					if (ms->g != gid)
-						return BAD(
-						    "inconsistent thread "
-						    "for syscalling "
-						    "goroutine %lld: "
-						    "thread has "
-						    "goroutine %lld "
-						    "(byte %llu)",
-						    (long long)gid,
-						    (long long)ms->g, AT);
-					ectx.g = ms->g;
-				} else if (!mnew(t, mid, gid, LP_NO_ID)) {
-					return nomem(t, err);
-				}
-				ectx.m = mid;
+			if ((ms = mget(o, mid))) {
+				if (ms->g != gid)
+					return bad(o, err, ev,
+					    "inconsistent thread for "
+					    "syscalling goroutine %lld: "
+					    "thread has goroutine %lld",
+					    (long long)gid, (long long)ms->g);
+				cur.g = ms->g;
+			} else if (!mnew(o, mid, gid, LP_NO_ID)) {
+				return nomem(o, err);
 			}
+			cur.m = mid;
 		}
-		if (!(e = queue_ev(t, c, ectx)))
-			return nomem(t, err);
-		e->old = old;
-		return 1;
 	}
-	case EV_GOCREATE:
-	case EV_GOCREATEBLOCKED: {
-		int64_t ng = (int64_t)a[0];
-		NEED(MUST, MUST, MAY);
-		if ((gs = gget(t, cur.g)) && gs->status != GS_RUNNING)
-			return BAD("%s event for goroutine that's not Running "
-			           "(byte %llu)",
-			    specs[c->typ].name, AT);
-		if (gget(t, ng))
-			return BAD("tried to create goroutine (%lld) that "
-			           "already exists (byte %llu)",
-			    (long long)ng, AT);
-		if (!gnew(t, ng,
-		        c->typ == EV_GOCREATEBLOCKED ? GS_WAITING : GS_RUNNABLE,
-		        gen))
-			return nomem(t, err);
-		break;
+	if (!(e = queue_ev(o, ev, cur)))
+		return nomem(o, err);
+	e->old = old;
+	return 1;
+}
+
+static int
+adv_go_create(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t newgid = (int64_t)ev->args[0];
+	struct gstate *s;
+
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MUST_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	if ((s = gget(o, cur.g)) && s->status != GS_RUNNING)
+		return bad(o, err, ev,
+		    "%s event for goroutine that's not Running",
+		    specs[ev->typ].name);
+	if (gget(o, newgid))
+		return bad(o, err, ev,
+		    "tried to create goroutine (%lld) that already exists",
+		    (long long)newgid);
+	if (!gnew(o, newgid,
+	        ev->typ == EV_GOCREATEBLOCKED ? GS_WAITING : GS_RUNNABLE, gen))
+		return nomem(o, err);
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/* The running goroutine exits, yields or blocks: GoDestroy, GoStop,
+ * GoBlock. */
+static int
+adv_go_stop_exec(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	struct gstate *s;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "event %s for goroutine (%lld) that doesn't exist",
+		    specs[ev->typ].name, (long long)cur.g);
+	if (s->status != GS_RUNNING)
+		return bad(o, err, ev,
+		    "%s event for goroutine that's not Running",
+		    specs[ev->typ].name);
+	if (ev->typ == EV_GODESTROY) {
+		if (gdel(o, cur.g) < 0)
+			return nomem(o, err);
+	} else {
+		s->status = ev->typ == EV_GOSTOP ? GS_RUNNABLE : GS_WAITING;
 	}
-	case EV_GOSTART: {
-		int64_t gid = (int64_t)a[0];
-		gs = gget(t, gid);
-		if (!gs || gs->status != GS_RUNNABLE ||
-		    !succeeds(gen, a[1], gs->seq_gen, gs->seq))
-			return 0;
-		NEED(MUST, MUST, MUST_NOT);
-		gs->status = GS_RUNNING;
-		gs->seq_gen = gen;
-		gs->seq = a[1];
-		newc->g = gid;
-		break;
+	*next = cur;
+	next->g = LP_NO_ID;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_go_start(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t gid = (int64_t)ev->args[0];
+	uint64_t seq = ev->args[1];
+	struct gstate *s = gget(o, gid);
+
+	if (!s || s->status != GS_RUNNABLE ||
+	    !succeeds(gen, seq, s->seq_gen, s->seq))
+		return 0;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MUST_HAVE, MUST_NOT_HAVE }) < 0)
+		return -LP_EDATA;
+	s->status = GS_RUNNING;
+	s->seq_gen = gen;
+	s->seq = seq;
+	*next = cur;
+	next->g = gid;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_go_unblock(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	uint64_t seq = ev->args[1];
+	struct gstate *s = gget(o, (int64_t)ev->args[0]);
+
+	if (!s || s->status != GS_WAITING ||
+	    !succeeds(gen, seq, s->seq_gen, s->seq))
+		return 0;
+	s->status = GS_RUNNABLE;
+	s->seq_gen = gen;
+	s->seq = seq;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/* A coroutine switch: the running goroutine blocks (GoSwitch) or exits
+ * (GoSwitchDestroy) and the one named starts, as three events. */
+static int
+adv_go_switch(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t nextg = (int64_t)ev->args[0];
+	uint64_t seq = ev->args[1];
+	struct gstate *s, *ns;
+	struct ctx start = cur;
+	struct qev *e;
+
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "event %s for goroutine (%lld) that doesn't exist",
+		    specs[ev->typ].name, (long long)cur.g);
+	if (s->status != GS_RUNNING)
+		return bad(o, err, ev,
+		    "%s event for goroutine that's not Running",
+		    specs[ev->typ].name);
+	ns = gget(o, nextg);
+	if (!ns || ns->status != GS_WAITING ||
+	    !succeeds(gen, seq, ns->seq_gen, ns->seq))
+		return 0;
+	if (!queue_ev(o, ev, cur) || !(e = push(o)))
+		return nomem(o, err);
+	e->time = ev->time;
+	e->m = cur.m;
+	e->p = cur.p;
+	e->g = cur.g;
+	if (ev->typ == EV_GOSWITCH) {
+		s->status = GS_WAITING;
+		e->typ = EV_GOBLOCK; /* no reason, no stack */
+	} else {
+		e->typ = EV_GODESTROY;
+		if (gdel(o, cur.g) < 0) /* frees a slot, moves none */
+			return nomem(o, err);
 	}
-	case EV_GOUNBLOCK: {
-		int64_t gid = (int64_t)a[0];
-		gs = gget(t, gid);
-		if (!gs || gs->status != GS_WAITING ||
-		    !succeeds(gen, a[1], gs->seq_gen, gs->seq))
-			return 0;
-		gs->status = GS_RUNNABLE;
-		gs->seq_gen = gen;
-		gs->seq = a[1];
-		break;
+	ns->status = GS_RUNNING;
+	ns->seq_gen = gen;
+	ns->seq = seq;
+	*next = cur;
+	next->g = nextg;
+	start.g = LP_NO_ID;
+	if (!(e = push(o)))
+		return nomem(o, err);
+	e->typ = EV_GOSTART;
+	e->time = ev->time;
+	e->m = start.m;
+	e->p = start.p;
+	e->g = start.g;
+	e->args[0] = (uint64_t)nextg;
+	e->args[1] = seq;
+	return 1;
+}
+
+static int
+adv_go_syscall_begin(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	uint64_t pseq = ev->args[0];
+	struct gstate *s;
+	struct pstate *ps;
+
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "event GoSyscallBegin for goroutine (%lld) that doesn't "
+		    "exist",
+		    (long long)cur.g);
+	if (s->status != GS_RUNNING)
+		return bad(o, err, ev,
+		    "GoSyscallBegin event for goroutine that's not Running");
+	s->status = GS_SYSCALL;
+	if (!(ps = pget(o, cur.p)))
+		return bad(o, err, ev,
+		    "uninitialized proc %lld found during GoSyscallBegin",
+		    (long long)cur.p);
+	ps->status = PS_SYSCALL;
+	if (!succeeds(gen, pseq, ps->seq_gen, ps->seq))
+		return bad(o, err, ev,
+		    "failed to advance GoSyscallBegin: can't make sequence: "
+		    "%llu (gen=%llu) -> %llu (gen=%llu)",
+		    (unsigned long long)ps->seq,
+		    (unsigned long long)ps->seq_gen, (unsigned long long)pseq,
+		    (unsigned long long)gen);
+	ps->seq_gen = gen;
+	ps->seq = pseq;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_go_syscall_end(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	struct gstate *s;
+	struct pstate *ps;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "event GoSyscallEnd for goroutine (%lld) that doesn't "
+		    "exist",
+		    (long long)cur.g);
+	if (s->status != GS_SYSCALL)
+		return bad(o, err, ev,
+		    "GoSyscallEnd event for goroutine that's not in a "
+		    "syscall");
+	s->status = GS_RUNNING;
+	if (!(ps = pget(o, cur.p)))
+		return bad(o, err, ev,
+		    "uninitialized proc %lld found during GoSyscallEnd",
+		    (long long)cur.p);
+	if (ps->status != PS_SYSCALL)
+		return bad(o, err, ev,
+		    "expected proc %lld in state syscall, but got %s instead",
+		    (long long)cur.p, pname[ps->status]);
+	ps->status = PS_RUNNING;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_go_syscall_end_blocked(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	struct gstate *s;
+	struct pstate *ps;
+
+	(void)gen;
+	if (cur.p != LP_NO_ID) {
+		if (!(ps = pget(o, cur.p)))
+			return bad(o, err, ev,
+			    "uninitialized proc %lld found during "
+			    "GoSyscallEndBlocked",
+			    (long long)cur.p);
+		if (ps->status == PS_SYSCALL)
+			return 0; /* wait for the steal */
 	}
-	case EV_GOSWITCH:
-	case EV_GOSWITCHDESTROY: {
-		int64_t next = (int64_t)a[0];
-		struct gstate *ns;
-		struct ctx sc = cur;
-		USER();
-		if (!(gs = gget(t, cur.g)))
-			return BAD("event %s for goroutine (%lld) that doesn't "
-			           "exist (byte %llu)",
-			    specs[c->typ].name, (long long)cur.g, AT);
-		if (gs->status != GS_RUNNING)
-			return BAD("%s event for goroutine that's not Running "
-			           "(byte %llu)",
-			    specs[c->typ].name, AT);
-		ns = gget(t, next);
-		if (!ns || ns->status != GS_WAITING ||
-		    !succeeds(gen, a[1], ns->seq_gen, ns->seq))
-			return 0;
-		if (!queue_ev(t, c, cur))
-			return nomem(t, err);
-		if (!(e = push(t)))
-			return nomem(t, err);
-		e->time = c->time;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MAY_HAVE, MUST_HAVE }) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "event GoSyscallEndBlocked for goroutine (%lld) that "
+		    "doesn't exist",
+		    (long long)cur.g);
+	if (s->status != GS_SYSCALL)
+		return bad(o, err, ev,
+		    "GoSyscallEndBlocked event for goroutine that's not in a "
+		    "syscall");
+	*next = cur;
+	next->g = LP_NO_ID;
+	s->status = GS_RUNNABLE;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_go_create_syscall(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int64_t newgid = (int64_t)ev->args[0];
+
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MAY_HAVE, MUST_NOT_HAVE }) < 0)
+		return -LP_EDATA;
+	if (gget(o, newgid))
+		return bad(o, err, ev,
+		    "tried to create goroutine (%lld) in syscall that already "
+		    "exists",
+		    (long long)newgid);
+	if (!gnew(o, newgid, GS_SYSCALL, gen))
+		return nomem(o, err);
+	*next = cur;
+	next->g = newgid;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_go_destroy_syscall(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	struct gstate *s;
+	struct pstate *ps;
+	struct qev *e;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MAY_HAVE, MUST_HAVE }) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "event GoDestroySyscall for goroutine (%lld) that doesn't "
+		    "exist",
+		    (long long)cur.g);
+	if (s->status != GS_SYSCALL)
+		return bad(o, err, ev,
+		    "GoDestroySyscall event for goroutine that's not Syscall");
+	if (gdel(o, cur.g) < 0)
+		return nomem(o, err);
+	*next = cur;
+	next->g = LP_NO_ID;
+	if (cur.p != LP_NO_ID) {
+		if (!(ps = pget(o, cur.p)))
+			return bad(o, err, ev,
+			    "found invalid proc %lld during GoDestroySyscall",
+			    (long long)cur.p);
+		if (ps->status != PS_SYSCALL)
+			return bad(o, err, ev,
+			    "proc %lld in unexpected state %s during "
+			    "GoDestroySyscall",
+			    (long long)cur.p, pname[ps->status]);
+		ps->status = PS_ABANDONED;
+		next->p = LP_NO_ID;
+		/* The P is lost to the thread: a ProcSteal first. */
+		if (!(e = push(o)))
+			return nomem(o, err);
+		e->typ = EV_PROCSTEAL;
+		e->time = ev->time;
 		e->m = cur.m;
 		e->p = cur.p;
 		e->g = cur.g;
-		if (c->typ == EV_GOSWITCH) {
-			gs->status = GS_WAITING;
-			e->typ = EV_GOBLOCK; /* no reason, no stack */
-		} else {
-			e->typ = EV_GODESTROY;
-			if (gdel(t, cur.g) < 0)
-				return nomem(t, err);
-			ns = gget(t, next); /* gdel may not move it, but */
-		}
-		ns->status = GS_RUNNING;
-		ns->seq_gen = gen;
-		ns->seq = a[1];
-		newc->g = next;
-		sc.g = LP_NO_ID;
-		if (!(e = push(t)))
-			return nomem(t, err);
-		e->typ = EV_GOSTART;
-		e->time = c->time;
-		e->m = sc.m;
-		e->p = sc.p;
-		e->g = sc.g;
-		e->args[0] = (uint64_t)next;
-		e->args[1] = a[1];
-		return 1;
+		e->args[0] = (uint64_t)cur.p;
+		e->old = PS_SYSCALL;
 	}
-	case EV_GODESTROY:
-	case EV_GOSTOP:
-	case EV_GOBLOCK:
-		USER();
-		if (!(gs = gget(t, cur.g)))
-			return BAD("event %s for goroutine (%lld) that doesn't "
-			           "exist (byte %llu)",
-			    specs[c->typ].name, (long long)cur.g, AT);
-		if (gs->status != GS_RUNNING)
-			return BAD("%s event for goroutine that's not Running "
-			           "(byte %llu)",
-			    specs[c->typ].name, AT);
-		if (c->typ == EV_GODESTROY) {
-			if (gdel(t, cur.g) < 0)
-				return nomem(t, err);
-		} else {
-			gs->status =
-			    c->typ == EV_GOSTOP ? GS_RUNNABLE : GS_WAITING;
-		}
-		newc->g = LP_NO_ID;
-		break;
-	case EV_GOSYSCALLBEGIN:
-		USER();
-		if (!(gs = gget(t, cur.g)))
-			return BAD("event GoSyscallBegin for goroutine (%lld) "
-			           "that doesn't exist (byte %llu)",
-			    (long long)cur.g, AT);
-		if (gs->status != GS_RUNNING)
-			return BAD("GoSyscallBegin event for goroutine that's "
-			           "not Running (byte %llu)",
-			    AT);
-		gs->status = GS_SYSCALL;
-		if (!(ps = pget(t, cur.p)))
-			return BAD("uninitialized proc %lld found during "
-			           "GoSyscallBegin (byte %llu)",
-			    (long long)cur.p, AT);
-		ps->status = PS_SYSCALL;
-		if (!succeeds(gen, a[0], ps->seq_gen, ps->seq))
-			return BAD("failed to advance GoSyscallBegin: can't "
-			           "make sequence: %llu (gen=%llu) -> %llu "
-			           "(gen=%llu) (byte %llu)",
-			    (unsigned long long)ps->seq,
-			    (unsigned long long)ps->seq_gen,
-			    (unsigned long long)a[0], (unsigned long long)gen,
-			    AT);
-		ps->seq_gen = gen;
-		ps->seq = a[0];
-		break;
-	case EV_GOSYSCALLEND:
-		USER();
-		if (!(gs = gget(t, cur.g)))
-			return BAD("event GoSyscallEnd for goroutine (%lld) "
-			           "that doesn't exist (byte %llu)",
-			    (long long)cur.g, AT);
-		if (gs->status != GS_SYSCALL)
-			return BAD(
-			    "GoSyscallEnd event for goroutine that's not "
-			    "in a syscall (byte %llu)",
-			    AT);
-		gs->status = GS_RUNNING;
-		if (!(ps = pget(t, cur.p)))
-			return BAD("uninitialized proc %lld found during "
-			           "GoSyscallEnd (byte %llu)",
-			    (long long)cur.p, AT);
-		if (ps->status != PS_SYSCALL)
-			return BAD("expected proc %lld in state syscall, but "
-			           "got %s instead (byte %llu)",
-			    (long long)cur.p, pname[ps->status], AT);
-		ps->status = PS_RUNNING;
-		break;
-	case EV_GOSYSCALLENDBLOCKED:
-		if (cur.p != LP_NO_ID) {
-			if (!(ps = pget(t, cur.p)))
-				return BAD("uninitialized proc %lld found "
-				           "during GoSyscallEndBlocked (byte "
-				           "%llu)",
-				    (long long)cur.p, AT);
-			if (ps->status == PS_SYSCALL)
-				return 0; /* wait for the steal */
-		}
-		NEED(MUST, MAY, MUST);
-		if (!(gs = gget(t, cur.g)))
-			return BAD("event GoSyscallEndBlocked for goroutine "
-			           "(%lld) that doesn't exist (byte %llu)",
-			    (long long)cur.g, AT);
-		if (gs->status != GS_SYSCALL)
-			return BAD("GoSyscallEndBlocked event for goroutine "
-			           "that's not in a syscall (byte %llu)",
-			    AT);
-		newc->g = LP_NO_ID;
-		gs->status = GS_RUNNABLE;
-		break;
-	case EV_GOCREATESYSCALL: {
-		int64_t ng = (int64_t)a[0];
-		NEED(MUST, MAY, MUST_NOT);
-		if (gget(t, ng))
-			return BAD(
-			    "tried to create goroutine (%lld) in syscall "
-			    "that already exists (byte %llu)",
-			    (long long)ng, AT);
-		if (!gnew(t, ng, GS_SYSCALL, gen))
-			return nomem(t, err);
-		newc->g = ng;
-		break;
+	return take(o, err, ev, cur);
+}
+
+/* -- annotations -- */
+
+static int
+adv_user_task_begin(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	uint64_t id = ev->args[0], parent = ev->args[1], ix;
+	struct lp_str name;
+	const char *pn;
+	struct qev *e;
+	int ok;
+
+	(void)gen;
+	if (lp_u64map_get(&o->tidx, id))
+		return bad(o, err, ev, "task ID conflict: %llu",
+		    (unsigned long long)id);
+	if (parent == 0) /* the background task */
+		parent = LP_NO_TASK;
+	name = gen_string(o->gen, ev->args[2], &ok);
+	if (!ok)
+		return bad(o, err, ev,
+		    "invalid string ID %llu for UserTaskBegin event",
+		    (unsigned long long)ev->args[2]);
+	if (!(pn = lp_strpool_get(&o->names, name.p, name.n)))
+		return nomem(o, err);
+	if (o->ntfree) {
+		ix = o->tfree[--o->ntfree];
+	} else {
+		if (RESERVE(o->tasks, o->captasks, o->ntasks + 1) < 0)
+			return nomem(o, err);
+		ix = o->ntasks++;
 	}
-	case EV_GODESTROYSYSCALL:
-		NEED(MUST, MAY, MUST);
-		if (!(gs = gget(t, cur.g)))
-			return BAD("event GoDestroySyscall for goroutine "
-			           "(%lld) that doesn't exist (byte %llu)",
-			    (long long)cur.g, AT);
-		if (gs->status != GS_SYSCALL)
-			return BAD("GoDestroySyscall event for goroutine "
-			           "that's not Syscall (byte %llu)",
-			    AT);
-		if (gdel(t, cur.g) < 0)
-			return nomem(t, err);
-		newc->g = LP_NO_ID;
-		if (cur.p != LP_NO_ID) {
-			if (!(ps = pget(t, cur.p)))
-				return BAD("found invalid proc %lld during "
-				           "GoDestroySyscall (byte %llu)",
-				    (long long)cur.p, AT);
-			if (ps->status != PS_SYSCALL)
-				return BAD("proc %lld in unexpected state %s "
-				           "during GoDestroySyscall (byte "
-				           "%llu)",
-				    (long long)cur.p, pname[ps->status], AT);
-			ps->status = PS_ABANDONED;
-			newc->p = LP_NO_ID;
-			if (!(e = push(t)))
-				return nomem(t, err);
-			e->typ = EV_PROCSTEAL;
-			e->time = c->time;
-			e->m = cur.m;
-			e->p = cur.p;
-			e->g = cur.g;
-			e->args[0] = (uint64_t)cur.p;
-			e->old = PS_SYSCALL;
-		}
-		break;
-	case EV_USERTASKBEGIN: {
-		uint64_t id = a[0], parent = a[1];
-		int ok;
-		struct lp_str name;
-		const char *pn;
-		if (lp_u64map_get(&t->tidx, id))
-			return BAD("task ID conflict: %llu (byte %llu)",
-			    (unsigned long long)id, AT);
-		if (parent == 0)
-			parent = LP_NO_TASK;
-		name = gen_string(t->gen, a[2], &ok);
-		if (!ok)
-			return BAD("invalid string ID %llu for UserTaskBegin "
-			           "event (byte %llu)",
-			    (unsigned long long)a[2], AT);
-		if (!(pn = lp_strpool_get(&t->names, name.p, name.n)))
-			return nomem(t, err);
-		uint64_t ix;
-		if (t->ntfree) {
-			ix = t->tfree[--t->ntfree];
-		} else {
-			if (RESERVE(t->tasks, t->captasks, t->ntasks + 1) < 0)
-				return nomem(t, err);
-			ix = t->ntasks++;
-		}
-		t->tasks[ix] = (struct task){ pn, name.n, parent };
-		if (lp_u64map_put(&t->tidx, id, ix) < 0)
-			return nomem(t, err);
-		USER();
-		if (!(e = queue_ev(t, c, cur)))
-			return nomem(t, err);
-		e->args[1] = parent;
-		return 1;
-	}
-	case EV_USERTASKEND: {
-		uint64_t *ix = lp_u64map_get(&t->tidx, a[0]);
-		uint64_t parent = LP_NO_TASK;
-		const char *tn = "";
-		size_t tl = 0;
-		if (ix) {
-			parent = t->tasks[*ix].parent;
-			tn = t->tasks[*ix].name;
-			tl = t->tasks[*ix].namelen;
-			if (RESERVE(t->tfree, t->captfree, t->ntfree + 1) < 0)
-				return nomem(t, err);
-			t->tfree[t->ntfree++] = *ix;
-			lp_u64map_del(&t->tidx, a[0]);
-		}
-		USER();
-		if (!(e = queue_ev(t, c, cur)))
-			return nomem(t, err);
-		e->parent = parent;
-		e->tname = tn;
-		e->tnamelen = tl;
-		return 1;
-	}
-	case EV_USERREGIONBEGIN:
-	case EV_USERREGIONEND: {
-		int ok;
-		struct lp_str name;
-		const char *pn;
-		USER();
-		name = gen_string(t->gen, a[1], &ok);
-		if (!ok)
-			return BAD("invalid string ID %llu for %s event (byte "
-			           "%llu)",
-			    (unsigned long long)a[1], specs[c->typ].name, AT);
-		if (!(gs = gget(t, cur.g)))
-			return BAD("encountered %s without known state for "
-			           "current goroutine %lld (byte %llu)",
-			    specs[c->typ].name, (long long)cur.g, AT);
-		if (!(pn = lp_strpool_get(&t->names, name.p, name.n)))
-			return nomem(t, err);
-		if (c->typ == EV_USERREGIONBEGIN) {
-			if (RESERVE(gs->regions, gs->capregions,
-			        gs->nregions + 1) < 0)
-				return nomem(t, err);
-			gs->regions[gs->nregions++] = (struct span){
-				.task = a[0], .name = pn, .namelen = name.n
-			};
-		} else if (gs->nregions) {
-			struct span *top = &gs->regions[gs->nregions - 1];
-			if (top->task != a[0] || top->name != pn)
-				return BAD("misuse of region in goroutine "
-				           "%lld: region end \"%s\" when the "
-				           "inner-most active region start "
-				           "event is \"%s\" (byte %llu)",
-				    (long long)cur.g, pn, top->name, AT);
-			gs->nregions--;
-		}
-		break;
-	}
-	case EV_GCACTIVE:
-		if (initial) {
-			if (t->gc_state != 0)
-				return BAD("GCActive in the first generation "
-				           "isn't first GC event (byte %llu)",
-				    AT);
-			t->gc_seq = a[0];
-			t->gc_state = 2;
-			break;
-		}
-		if (a[0] != t->gc_seq + 1)
-			return 0;
-		if (t->gc_state != 2)
-			return BAD("encountered GCActive while GC was not in "
-			           "progress (byte %llu)",
-			    AT);
-		t->gc_seq = a[0];
-		USER();
-		break;
-	case EV_GCBEGIN:
-		if (t->gc_state == 0) {
-			t->gc_seq = a[0];
-			t->gc_state = 2;
-			break;
-		}
-		if (a[0] != t->gc_seq + 1)
-			return 0;
-		if (t->gc_state == 2)
-			return BAD(
-			    "encountered GCBegin while GC was already in "
-			    "progress (byte %llu)",
-			    AT);
-		t->gc_seq = a[0];
-		t->gc_state = 2;
-		USER();
-		break;
-	case EV_GCEND:
-		if (a[0] != t->gc_seq + 1)
-			return 0;
-		if (t->gc_state == 1)
-			return BAD("encountered GCEnd when GC was not in "
-			           "progress (byte %llu)",
-			    AT);
-		if (t->gc_state == 0)
-			return BAD("encountered GCEnd when GC was in an "
-			           "undetermined state (byte %llu)",
-			    AT);
-		t->gc_seq = a[0];
-		t->gc_state = 1;
-		USER();
-		break;
-	case EV_PROCSCHANGE:
-	case EV_GOLABEL:
-	case EV_USERLOG: USER(); break;
-	case EV_HEAPALLOC:
-	case EV_HEAPGOAL: NEED(MUST, MUST, MAY); break;
-	case EV_GCSWEEPBEGIN:
-		NEED(MUST, MUST, MAY);
-		if (!(ps = pget(t, cur.p)))
-			return BAD("GCSweepBegin on unknown proc %lld (byte "
-			           "%llu)",
-			    (long long)cur.p, AT);
-		if (range_begin(t, err, c, &ps->ranges, &ps->nranges,
-		        &ps->capranges, EV_GCSWEEPBEGIN, 0) < 0)
-			return -LP_EDATA;
-		break;
-	case EV_GCSWEEPACTIVE:
-		if (!(ps = pget(t, (int64_t)a[0])))
-			return BAD("encountered GCSweepActive for unknown proc "
-			           "%llu (byte %llu)",
-			    (unsigned long long)a[0], AT);
-		if (range_active(t, err, c, &ps->ranges, &ps->nranges,
-		        &ps->capranges, EV_GCSWEEPBEGIN, initial) < 0)
-			return -LP_EDATA;
-		break;
-	case EV_GCSWEEPEND:
-		NEED(MUST, MUST, MAY);
-		if (!(ps = pget(t, cur.p)))
-			return BAD(
-			    "GCSweepEnd on unknown proc %lld (byte %llu)",
-			    (long long)cur.p, AT);
-		if (range_end(
-		        t, err, c, ps->ranges, &ps->nranges, c->typ, &desc) < 0)
-			return -LP_EDATA;
-		break;
-	case EV_STWBEGIN:
-	case EV_GCMARKASSISTBEGIN:
-		USER();
-		if (!(gs = gget(t, cur.g)))
-			return BAD("encountered event of type %u without known "
-			           "state for current goroutine %lld (byte "
-			           "%llu)",
-			    c->typ, (long long)cur.g, AT);
-		if (range_begin(t, err, c, &gs->ranges, &gs->nranges,
-		        &gs->capranges, c->typ,
-		        c->typ == EV_STWBEGIN ? a[0] : 0) < 0)
-			return -LP_EDATA;
-		break;
-	case EV_GCMARKASSISTACTIVE:
-		if (!(gs = gget(t, (int64_t)a[0])))
-			return BAD("uninitialized goroutine %llu found during "
-			           "GCMarkAssistActive (byte %llu)",
-			    (unsigned long long)a[0], AT);
-		if (range_active(t, err, c, &gs->ranges, &gs->nranges,
-		        &gs->capranges, EV_GCMARKASSISTBEGIN, initial) < 0)
-			return -LP_EDATA;
-		break;
-	case EV_STWEND:
-	case EV_GCMARKASSISTEND:
-		USER();
-		if (!(gs = gget(t, cur.g)))
-			return BAD("encountered event of type %u without known "
-			           "state for current goroutine %lld (byte "
-			           "%llu)",
-			    c->typ, (long long)cur.g, AT);
-		if (range_end(
-		        t, err, c, gs->ranges, &gs->nranges, c->typ, &desc) < 0)
-			return -LP_EDATA;
-		if (c->typ == EV_STWEND) {
-			if (!(e = queue_ev(t, c, cur)))
-				return nomem(t, err);
-			e->args[0] = desc;
-			return 1;
-		}
-		break;
-	default:
-		if (c->typ >= EV_EXP_FIRST && c->typ <= EV_EXP_LAST) {
-			NEED(MUST, MAY, MAY);
-			break;
-		}
-		return BAD("bad event type found while ordering: %u (byte "
-		           "%llu)",
-		    c->typ, AT);
-	}
-	if (!queue_ev(t, c, cur))
-		return nomem(t, err);
+	o->tasks[ix] = (struct task){ pn, name.n, parent };
+	if (lp_u64map_put(&o->tidx, id, ix) < 0)
+		return nomem(o, err);
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	*next = cur;
+	if (!(e = queue_ev(o, ev, cur)))
+		return nomem(o, err);
+	e->args[1] = parent;
 	return 1;
+}
+
+static int
+adv_user_task_end(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	uint64_t *ix = lp_u64map_get(&o->tidx, ev->args[0]);
+	uint64_t parent = LP_NO_TASK;
+	const char *name = "";
+	size_t namelen = 0;
+	struct qev *e;
+
+	(void)gen;
+	if (ix) {
+		parent = o->tasks[*ix].parent;
+		name = o->tasks[*ix].name;
+		namelen = o->tasks[*ix].namelen;
+		if (RESERVE(o->tfree, o->captfree, o->ntfree + 1) < 0)
+			return nomem(o, err);
+		o->tfree[o->ntfree++] = *ix;
+		lp_u64map_del(&o->tidx, ev->args[0]);
+	}
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	*next = cur;
+	if (!(e = queue_ev(o, ev, cur)))
+		return nomem(o, err);
+	e->parent = parent;
+	e->tname = name;
+	e->tnamelen = namelen;
+	return 1;
+}
+
+/* The region's type in *name, pooled so that a pointer compares names. */
+static int
+region_name(struct v2 *o, struct lp_error *err, const struct cursor *ev,
+    const char **name, size_t *len)
+{
+	struct lp_str s;
+	int ok;
+
+	s = gen_string(o->gen, ev->args[1], &ok);
+	if (!ok)
+		return bad(o, err, ev, "invalid string ID %llu for %s event",
+		    (unsigned long long)ev->args[1], specs[ev->typ].name);
+	if (!(*name = lp_strpool_get(&o->names, s.p, s.n)))
+		return nomem(o, err);
+	*len = s.n;
+	return 0;
+}
+
+static int
+adv_user_region_begin(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	struct gstate *s;
+	const char *name;
+	size_t len;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if ((rc = region_name(o, err, ev, &name, &len)) < 0)
+		return rc;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "encountered UserRegionBegin without known state for "
+		    "current goroutine %lld",
+		    (long long)cur.g);
+	if (RESERVE(s->regions.v, s->regions.cap, s->regions.n + 1) < 0)
+		return nomem(o, err);
+	s->regions.v[s->regions.n++] =
+	    (struct span){ .task = ev->args[0], .name = name, .namelen = len };
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_user_region_end(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	struct gstate *s;
+	const char *name;
+	size_t len;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if ((rc = region_name(o, err, ev, &name, &len)) < 0)
+		return rc;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "encountered UserRegionEnd without known state for "
+		    "current goroutine %lld",
+		    (long long)cur.g);
+	/* Regions begun before the trace are not known: no check. */
+	if (s->regions.n) {
+		const struct span *top = &s->regions.v[s->regions.n - 1];
+		if (top->task != ev->args[0] || top->name != name)
+			return bad(o, err, ev,
+			    "misuse of region in goroutine %lld: region end "
+			    "\"%s\" when the inner-most active region start "
+			    "event is \"%s\"",
+			    (long long)cur.g, name, top->name);
+		s->regions.n--;
+	}
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/* -- GC -- */
+
+static int
+adv_gc_active(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	uint64_t seq = ev->args[0];
+
+	*next = cur;
+	if (gen == o->initial_gen) {
+		if (o->gc_state != GC_UNDETERMINED)
+			return bad(o, err, ev,
+			    "GCActive in the first generation isn't first GC "
+			    "event");
+		o->gc_seq = seq;
+		o->gc_state = GC_RUNNING;
+		return take(o, err, ev, cur);
+	}
+	if (seq != o->gc_seq + 1)
+		return 0;
+	if (o->gc_state != GC_RUNNING)
+		return bad(o, err, ev,
+		    "encountered GCActive while GC was not in progress");
+	o->gc_seq = seq;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_gc_begin(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	uint64_t seq = ev->args[0];
+
+	(void)gen;
+	*next = cur;
+	if (o->gc_state == GC_UNDETERMINED) {
+		o->gc_seq = seq;
+		o->gc_state = GC_RUNNING;
+		return take(o, err, ev, cur);
+	}
+	if (seq != o->gc_seq + 1)
+		return 0;
+	if (o->gc_state == GC_RUNNING)
+		return bad(o, err, ev,
+		    "encountered GCBegin while GC was already in progress");
+	o->gc_seq = seq;
+	o->gc_state = GC_RUNNING;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_gc_end(struct v2 *o, const struct cursor *ev, uint64_t gen, struct ctx cur,
+    struct ctx *next, struct lp_error *err)
+{
+	uint64_t seq = ev->args[0];
+
+	(void)gen;
+	if (seq != o->gc_seq + 1)
+		return 0;
+	if (o->gc_state == GC_NOT_RUNNING)
+		return bad(o, err, ev,
+		    "encountered GCEnd when GC was not in progress");
+	if (o->gc_state == GC_UNDETERMINED)
+		return bad(o, err, ev,
+		    "encountered GCEnd when GC was in an undetermined state");
+	o->gc_seq = seq;
+	o->gc_state = GC_NOT_RUNNING;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/* ProcsChange, GoLabel, UserLog. */
+static int
+adv_annotation(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_heap_metric(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MUST_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_gc_sweep_begin(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	struct pstate *s;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MUST_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	if (!(s = pget(o, cur.p)))
+		return bad(o, err, ev, "GCSweepBegin on unknown proc %lld",
+		    (long long)cur.p);
+	if ((rc = begin_range(o, err, ev, &s->ranges, EV_GCSWEEPBEGIN, 0)) < 0)
+		return rc;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_gc_sweep_active(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	struct pstate *s = pget(o, (int64_t)ev->args[0]);
+
+	if (!s)
+		return bad(o, err, ev,
+		    "encountered GCSweepActive for unknown proc %llu",
+		    (unsigned long long)ev->args[0]);
+	if ((rc = active_range(o, err, ev, &s->ranges, EV_GCSWEEPBEGIN,
+	         gen == o->initial_gen)) < 0)
+		return rc;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+static int
+adv_gc_sweep_end(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	struct pstate *s;
+	uint64_t desc;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MUST_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	if (!(s = pget(o, cur.p)))
+		return bad(o, err, ev, "GCSweepEnd on unknown proc %lld",
+		    (long long)cur.p);
+	if ((rc = end_range(o, err, ev, &s->ranges, &desc)) < 0)
+		return rc;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/* STWBegin, GCMarkAssistBegin. */
+static int
+adv_go_range_begin(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	uint64_t desc = ev->typ == EV_STWBEGIN ? ev->args[0] : 0;
+	struct gstate *s;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "encountered event of type %u without known state for "
+		    "current goroutine %lld",
+		    ev->typ, (long long)cur.g);
+	if ((rc = begin_range(o, err, ev, &s->ranges, ev->typ, desc)) < 0)
+		return rc;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/* GCMarkAssistActive. */
+static int
+adv_go_range_active(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	struct gstate *s = gget(o, (int64_t)ev->args[0]);
+
+	if (!s)
+		return bad(o, err, ev,
+		    "uninitialized goroutine %llu found during %s",
+		    (unsigned long long)ev->args[0], specs[ev->typ].name);
+	if ((rc = active_range(o, err, ev, &s->ranges, specs[ev->typ].start,
+	         gen == o->initial_gen)) < 0)
+		return rc;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/* STWEnd, GCMarkAssistEnd. */
+static int
+adv_go_range_end(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	int rc;
+	struct gstate *s;
+	struct qev *e;
+	uint64_t desc;
+
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur, user_go_reqs) < 0)
+		return -LP_EDATA;
+	if (!(s = gget(o, cur.g)))
+		return bad(o, err, ev,
+		    "encountered event of type %u without known state for "
+		    "current goroutine %lld",
+		    ev->typ, (long long)cur.g);
+	if ((rc = end_range(o, err, ev, &s->ranges, &desc)) < 0)
+		return rc;
+	*next = cur;
+	if (!(e = queue_ev(o, ev, cur)))
+		return nomem(o, err);
+	if (ev->typ == EV_STWEND)
+		e->args[0] = desc; /* the begin's reason */
+	return 1;
+}
+
+/* The experimental heap, span and stack events. */
+static int
+adv_alloc_free(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	(void)gen;
+	if (validate_ctx(o, err, ev, cur,
+	        (struct reqs){ MUST_HAVE, MAY_HAVE, MAY_HAVE }) < 0)
+		return -LP_EDATA;
+	*next = cur;
+	return take(o, err, ev, cur);
+}
+
+/*
+ * Go's Advance: the thread's context before ev (its state, made on
+ * first sight; none for events without a thread), the event's handler,
+ * and the thread's context after it when the event was taken.
+ */
+static int
+advance(struct v2 *o, struct cursor *ev, uint64_t gen, struct lp_error *err)
+{
+	const struct spec *s = &specs[ev->typ];
+	struct ctx cur = { ev->m, LP_NO_ID, LP_NO_ID }, next;
+	struct mstate *ms;
+	int rc;
+
+	if (o->initial_gen == 0)
+		o->initial_gen = gen;
+	if (ev->m != LP_NO_ID) {
+		/* Thread states are never removed, so a slot found once
+		 * stays this thread's. */
+		if (!ev->msi) {
+			if (!(ms = mget(o, ev->m)) &&
+			    !(ms = mnew(o, ev->m, LP_NO_ID, LP_NO_ID)))
+				return nomem(o, err);
+			ev->msi = (size_t)(ms - o->ms) + 1;
+		}
+		ms = &o->ms[ev->msi - 1];
+		cur.p = ms->p;
+		cur.g = ms->g;
+	}
+	if (!s->adv)
+		return bad(o, err, ev,
+		    "bad event type found while ordering: %u", ev->typ);
+	rc = s->adv(o, ev, gen, cur, &next, err);
+	if (rc > 0 && ev->m != LP_NO_ID) {
+		ms = &o->ms[ev->msi - 1]; /* the handler may grow ms */
+		ms->p = next.p;
+		ms->g = next.g;
+	}
+	return rc;
 }
 
 /* Take the event of heap member i if it is ready. */
@@ -2160,33 +2605,10 @@ static int
 try_advance(struct v2 *t, size_t i, struct lp_error *err)
 {
 	struct cursor *c = t->heap[i];
-	struct ctx cur = { c->m, LP_NO_ID, LP_NO_ID }, nc;
-	struct mstate *ms = NULL;
-	int rc;
+	int rc = advance(t, c, t->gen->num, err);
 
-	if (t->initial_gen == 0)
-		t->initial_gen = t->gen->num;
-	if (c->m != LP_NO_ID) {
-		/* Thread states are never removed, so a slot found once
-		 * stays this thread's. */
-		if (!c->msi) {
-			if (!(ms = mget(t, c->m)) &&
-			    !(ms = mnew(t, c->m, LP_NO_ID, LP_NO_ID)))
-				return nomem(t, err);
-			c->msi = (size_t)(ms - t->ms) + 1;
-		}
-		ms = &t->ms[c->msi - 1];
-		cur.p = ms->p;
-		cur.g = ms->g;
-	}
-	rc = advance(t, c, cur, &nc, t->gen->num, err);
 	if (rc <= 0)
 		return rc;
-	if (c->m != LP_NO_ID) {
-		ms = &t->ms[c->msi - 1]; /* advance may have moved the array */
-		ms->p = nc.p;
-		ms->g = nc.g;
-	}
 	rc = cursor_next(t, c, t->gen->freq, err);
 	if (rc < 0)
 		return rc;
@@ -2320,7 +2742,7 @@ validate(struct v2 *t, const struct qev *q, struct lp_error *err)
 	s = &specs[q->typ];
 	if (s->stack && q->args[s->stack - 1] != 0 &&
 	    !lp_u64map_get(&t->gen->stacks, q->args[s->stack - 1]))
-		return BAD("found invalid stack ID %llu for event %s",
+		return fail(t, err, "found invalid stack ID %llu for event %s",
 		    (unsigned long long)q->args[s->stack - 1], s->name);
 	for (int i = 0; i < 2; i++) {
 		if (!s->str[i])
@@ -2328,7 +2750,8 @@ validate(struct v2 *t, const struct qev *q, struct lp_error *err)
 		/* STWEnd carries its begin's reason, checked there. */
 		(void)gen_string(t->gen, q->args[s->str[i] - 1], &ok);
 		if (!ok)
-			return BAD("found invalid string ID %llu for event %s",
+			return fail(t, err,
+			    "found invalid string ID %llu for event %s",
 			    (unsigned long long)q->args[s->str[i] - 1],
 			    s->name);
 	}
@@ -2692,11 +3115,11 @@ v2_free(struct lp_trace *base)
 	free(t->rd.buf);
 	free(t->heap);
 	for (size_t i = 0; i < t->ngs; i++) {
-		free(t->gs[i].regions);
-		free(t->gs[i].ranges);
+		free(t->gs[i].regions.v);
+		free(t->gs[i].ranges.v);
 	}
 	for (size_t i = 0; i < t->nps; i++)
-		free(t->ps[i].ranges);
+		free(t->ps[i].ranges.v);
 	free(t->gs);
 	free(t->gfree);
 	free(t->ps);
@@ -2775,7 +3198,7 @@ raw_table(
 		uint64_t v[5], at = b->off + b->pos;
 		struct lp_traw r = { .off = at, .argv = v };
 		if (b->p[b->pos++] != what)
-			return BAD("expected a %s event at byte %llu",
+			return fail(t, err, "expected a %s event at byte %llu",
 			    what == EV_STRING  ? "string"
 			    : what == EV_STACK ? "stack"
 			                       : "CPU sample",
@@ -2783,25 +3206,28 @@ raw_table(
 		if (what == EV_CPUSAMPLE) {
 			for (int i = 0; i < 5; i++)
 				if (!bp_uv(b, &v[i]))
-					return BAD("bad CPU sample at byte "
-					           "%llu",
+					return fail(t, err,
+					    "bad CPU sample at byte "
+					    "%llu",
 					    (unsigned long long)at);
 			r.name = "CPUSample";
 			r.nargs = 5;
 			r.argn = n_cpu;
 		} else if (!bp_uv(b, &v[0]) || !bp_uv(b, &v[1])) {
-			return BAD("bad %s event at byte %llu",
+			return fail(t, err, "bad %s event at byte %llu",
 			    what == EV_STRING ? "string" : "stack",
 			    (unsigned long long)at);
 		} else if (what == EV_STRING) {
 			if (v[1] > MAX_STRING)
-				return BAD("string of %llu bytes at byte %llu, "
-				           "the maximum is %u",
+				return fail(t, err,
+				    "string of %llu bytes at byte %llu, "
+				    "the maximum is %u",
 				    (unsigned long long)v[1],
 				    (unsigned long long)at, MAX_STRING);
 			if (v[1] > b->n - b->pos)
-				return BAD("string at byte %llu runs past its "
-				           "batch",
+				return fail(t, err,
+				    "string at byte %llu runs past its "
+				    "batch",
 				    (unsigned long long)at);
 			r.name = "String";
 			r.nargs = 1;
@@ -2813,8 +3239,9 @@ raw_table(
 		} else {
 			struct lp_traw_frame *f;
 			if (v[1] > MAX_FRAMES)
-				return BAD("stack of %llu frames at byte %llu, "
-				           "the maximum is %u",
+				return fail(t, err,
+				    "stack of %llu frames at byte %llu, "
+				    "the maximum is %u",
 				    (unsigned long long)v[1],
 				    (unsigned long long)at, MAX_FRAMES);
 			lp_arena_release(w->a);
@@ -2826,8 +3253,9 @@ raw_table(
 				    !bp_uv(b, &f[i].fn) ||
 				    !bp_uv(b, &f[i].file) ||
 				    !bp_uv(b, &f[i].line))
-					return BAD("bad frame %llu of stack "
-					           "%llu at byte %llu",
+					return fail(t, err,
+					    "bad frame %llu of stack "
+					    "%llu at byte %llu",
 					    (unsigned long long)i + 1,
 					    (unsigned long long)v[0],
 					    (unsigned long long)at);
@@ -2859,12 +3287,14 @@ raw_timed(struct rawwalk *w, struct bp *b, int sync, struct lp_error *err)
 		const struct spec *s;
 		if (sync && typ != EV_FREQUENCY &&
 		    !(typ == EV_CLOCKSNAPSHOT && t->base.version >= 25))
-			return BAD("expected frequency or clock snapshot "
-			           "event, got %u (byte %llu)",
+			return fail(t, err,
+			    "expected frequency or clock snapshot "
+			    "event, got %u (byte %llu)",
 			    typ, (unsigned long long)at);
 		if (sync && typ == EV_FREQUENCY) {
 			if (!bp_uv(b, &v[0]))
-				return BAD("bad frequency event at byte %llu",
+				return fail(t, err,
+				    "bad frequency event at byte %llu",
 				    (unsigned long long)at);
 			rc = raw_emit(w, "Frequency", at, 1, n_freq, v);
 			if (rc)
@@ -2872,22 +3302,26 @@ raw_timed(struct rawwalk *w, struct bp *b, int sync, struct lp_error *err)
 			continue;
 		}
 		if (typ >= EV_NTYPES)
-			return BAD("found invalid event type: %u (byte %llu)",
-			    typ, (unsigned long long)at);
+			return fail(t, err,
+			    "found invalid event type: %u (byte %llu)", typ,
+			    (unsigned long long)at);
 		s = &specs[typ];
 		if (!s->timed)
-			return BAD("found event without a timestamp: type=%u "
-			           "(byte %llu)",
+			return fail(t, err,
+			    "found event without a timestamp: type=%u "
+			    "(byte %llu)",
 			    typ, (unsigned long long)at);
 		if (!bp_uv(b, &v[0]))
-			return BAD("found invalid uvarint for timestamp (byte "
-			           "%llu)",
+			return fail(t, err,
+			    "found invalid uvarint for timestamp (byte "
+			    "%llu)",
 			    (unsigned long long)at);
 		for (unsigned i = 0; i < s->nargs; i++) {
 			argn[i + 1] = s->argn[i];
 			if (!bp_uv(b, &v[i + 1]))
-				return BAD("found invalid uvarint in %s event "
-				           "(byte %llu)",
+				return fail(t, err,
+				    "found invalid uvarint in %s event "
+				    "(byte %llu)",
 				    s->name, (unsigned long long)at);
 		}
 		if ((rc = raw_emit(w, s->name, at, 1u + s->nargs, argn, v)))
