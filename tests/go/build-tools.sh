@@ -8,6 +8,7 @@
 #   bigheap      writes a large real heap profile
 #   bigdump      writes a large real goroutine dump
 #   tracecanon   oracle and bench peer of trace2ndjson (golang.org/x/exp/trace)
+#   traceread    bench peer of trace2ndjson --events=Sync: the ReadEvent loop alone
 #   bigtrace     writes a large real execution trace
 #
 # Needs a Go toolchain new enough for tests/go/tools/go.mod (GO, default go
@@ -44,7 +45,7 @@ if ! log=$("$go" mod download 2>&1); then
 	printf '%s\n' "$log" | sed 's/^/  /' >&2
 	die 3 "cannot download the tools' Go modules (is the module proxy reachable?)"
 fi
-if ! log=$("$go" build -o "$out/" ./pprofcanon ./pprofjson ./gostackjson ./panicjson ./bigheap ./bigdump ./tracecanon ./bigtrace 2>&1); then
+if ! log=$("$go" build -o "$out/" ./pprofcanon ./pprofjson ./gostackjson ./panicjson ./bigheap ./bigdump ./tracecanon ./traceread ./bigtrace 2>&1); then
 	printf '%s\n' "$log" | sed 's/^/  /' >&2
 	die 1 "building the tools failed"
 fi
