@@ -173,7 +173,10 @@ install: all
 	for m in $(filter %.7,$(MANPAGES)); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man7; done
 	install -m 644 share/proto/profile.proto $(DESTDIR)$(DATADIR)/proto
 	install -m 644 share/recipes/*.jq $(DESTDIR)$(DATADIR)/recipes
-	install -m 644 share/examples/* $(DESTDIR)$(DATADIR)/examples
+	for f in share/examples/*; do \
+	  sed -e 's|/usr/local/share/leakpipe|$(DATADIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+	    $$f > $(DESTDIR)$(DATADIR)/examples/$${f##*/} && \
+	  chmod 644 $(DESTDIR)$(DATADIR)/examples/$${f##*/}; done
 	install -m 644 share/samples/* $(DESTDIR)$(DATADIR)/samples
 	for p in $(PROGS); do \
 	  install -m 644 completions/bash/$$p $(DESTDIR)$(BASHCOMPDIR)/$$p; \

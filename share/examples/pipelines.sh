@@ -8,34 +8,36 @@
 #
 # A TARGET is either the base URL of a Go service that serves
 # net/http/pprof (http://host:port), or a profile or dump file.  Needs
-# pprof2ndjson, jq and, for URLs, curl.
+# pprof2ndjson and jq; pprof2ndjson fetches the URLs itself, so a service
+# that is down says so ("pprof2ndjson: http://...: Failed to connect ...",
+# exit 66).
 
 : "${LEAKPIPE_RECIPES:=/usr/local/share/leakpipe/recipes}"
 
-# _leak_fetch TARGET PATH: the profile at PATH of a service, or the file.
-_leak_fetch() {
+# _leak_src TARGET PATH: the URL of PATH on a service, or the file itself.
+_leak_src() {
 	case $1 in
-	http://* | https://*) curl -fsS "${1%/}/debug/pprof/$2" ;;
-	*) cat -- "$1" ;;
+	http://* | https://*) printf '%s\n' "${1%/}/debug/pprof/$2" ;;
+	*) printf '%s\n' "$1" ;;
 	esac
 }
 
 # leak_top TARGET [N]: the N (20) functions holding the most live heap.
 leak_top() {
-	_leak_fetch "$1" heap | pprof2ndjson --intern |
+	pprof2ndjson --intern -- "$(_leak_src "$1" heap)" |
 		jq -n -r --argjson top "${2:-20}" -f "$LEAKPIPE_RECIPES/top-inuse.jq"
 }
 
 # leak_states TARGET: how many goroutines wait in each state.
 leak_states() {
-	_leak_fetch "$1" 'goroutine?debug=2' | pprof2ndjson |
+	pprof2ndjson -- "$(_leak_src "$1" 'goroutine?debug=2')" |
 		jq -n -r -f "$LEAKPIPE_RECIPES/goroutines-by-state.jq"
 }
 
 # leak_stuck TARGET [MINUTES]: goroutines blocked for MINUTES (10) or more,
 # grouped by the function they are blocked in, biggest group first.
 leak_stuck() {
-	_leak_fetch "$1" 'goroutine?debug=2' | pprof2ndjson |
+	pprof2ndjson -- "$(_leak_src "$1" 'goroutine?debug=2')" |
 		jq -n -c --argjson minutes "${2:-10}" \
 			-f "$LEAKPIPE_RECIPES/stuck-goroutines.jq" |
 		jq -s -r 'group_by(.fn) | map([length, (map(.minutes) | max),
@@ -61,9 +63,9 @@ leak_growth() {
 leak_watch() {
 	while :; do
 		printf '%s\t%s\t%s\n' "$(date +%FT%T)" \
-			"$(_leak_fetch "$1" goroutine | pprof2ndjson |
+			"$(pprof2ndjson -- "$(_leak_src "$1" goroutine)" |
 				jq -n '[inputs | .values.goroutine // empty] | add // 0')" \
-			"$(_leak_fetch "$1" heap | pprof2ndjson --values=inuse_space |
+			"$(pprof2ndjson --values=inuse_space -- "$(_leak_src "$1" heap)" |
 				jq -n '[inputs | .values.inuse_space // empty] | add // 0')"
 		sleep "${2:-60}"
 	done

@@ -24,6 +24,17 @@ for f in usr/share/man/man7/leakpipe.7 usr/share/leakpipe/samples/nightly.tar.gz
 done
 if [ -z "$missing" ]; then echo "ok - make install puts every file in place"; else
 	echo "not ok - make install"; echo "  missing:$missing"; fi
+# The installed examples point at where this install put things, not at
+# /usr/local whatever PREFIX was.
+ex=$dest/usr/share/leakpipe/examples
+bad=$(grep -l '/usr/local' "$ex"/* 2>/dev/null)
+if [ -z "$bad" ] && grep -q '/usr/share/leakpipe/recipes' "$ex/pipelines.sh" &&
+	grep -q 'PATH=/usr/bin:' "$ex/nightly.crontab"; then
+	echo "ok - installed examples follow PREFIX"
+else
+	echo "not ok - installed examples follow PREFIX"
+	grep -n '/usr/local\|LEAKPIPE_RECIPES:=\|^PATH=' "$ex"/* | sed 's/^/  /'
+fi
 mk uninstall >"$dest.log" 2>&1
 left=$(find "$dest" -type f | sed "s|^$dest/||")
 if [ -z "$left" ]; then echo "ok - make uninstall removes them all"; else
