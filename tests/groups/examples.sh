@@ -20,6 +20,8 @@ set -u
 top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${BUILD:-$top/build}
 fix=$top/tests/fixtures
+# The examples run make as a person would, not as part of make check.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 for p in pprof2ndjson heapdiff trace2ndjson jq xz; do
 	if ! command -v $p >/dev/null 2>&1; then
