@@ -1,6 +1,7 @@
 /* decode.c - any evidence unit to records, whatever its format */
 #include "decode.h"
 #include "detect.h"
+#include "gctrace.h"
 #include "godump.h"
 #include "legacycpu.h"
 #include "legacytext.h"
@@ -168,11 +169,16 @@ lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
 		rc = lp_decode_profile(u, &prof, d, err);
 		if (rc == 0 && lp_profile_write(o, &prof, u->src, opts, in) < 0)
 			rc = lp_error_set(err, LP_ENOMEM, "out of memory");
+		if (rc == 0 && opts && (opts->flags & LP_EMIT_GC))
+			rc = lp_memstats_gc_write(o, &prof, u->src, err);
 		lp_profile_release(&prof);
 		break;
 	case LP_FMT_GODUMP:
 		rc = lp_godump_parse(
 		    u->data, u->len, write_goroutine, &dc, d, err);
+		break;
+	case LP_FMT_GCTRACE:
+		rc = lp_gctrace_write(o, u->data, u->len, u->src, NULL, d, err);
 		break;
 	case LP_FMT_EMPTY: return lp_error_set(err, LP_EDATA, "empty input");
 	case LP_FMT_NDJSON:

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "gctrace.h"
 #include "legacycpu.h"
 
 /*
@@ -203,6 +204,9 @@ lp_detect(const unsigned char *p, size_t n)
 		return LP_FMT_COUNT_TEXT;
 	if (has_dump_header(q, (size_t)(e - q)))
 		return LP_FMT_GODUMP;
+	/* A log: gctrace lines anywhere among others. */
+	if (lp_gctrace_match(q, (size_t)(e - q)))
+		return LP_FMT_GCTRACE;
 	/* Text, but none of ours: the caller says "not a profile". */
 	return LP_FMT_UNKNOWN;
 }
@@ -222,6 +226,7 @@ lp_format_name(enum lp_format f)
 	case LP_FMT_JAVA_TEXT: return "java-text";
 	case LP_FMT_NDJSON: return "ndjson";
 	case LP_FMT_TRACE: return "trace";
+	case LP_FMT_GCTRACE: return "gctrace";
 	case LP_FMT_UNKNOWN: break;
 	}
 	return "unknown";

@@ -16,6 +16,7 @@ enum lp_format {
 	LP_FMT_JAVA_TEXT,       /* Java agent heapz/contentionz text */
 	LP_FMT_NDJSON,          /* leakpipe records */
 	LP_FMT_TRACE,           /* Go execution trace */
+	LP_FMT_GCTRACE,         /* a log with GODEBUG=gctrace=1 lines */
 	LP_FMT_UNKNOWN
 };
 

@@ -34,6 +34,7 @@ struct lp_frame {
 #define LP_EMIT_DROP_RUNTIME 0x2u /* leave out frames of package runtime */
 #define LP_EMIT_INTERN       0x4u /* "stack" records + "stack_id" */
 #define LP_EMIT_HEADERS      0x8u /* profile records only, no samples */
+#define LP_EMIT_GC           0x10u /* "gc" records from MemStats too */
 
 /*
  * Write one frame object, {"fn":…,"file":…,"line":…[,"addr":…]

@@ -11,6 +11,7 @@
 #include "emit.h"
 #include "error.h"
 #include "frame.h"
+#include "gctrace.h"
 #include "godump.h"
 #include "input.h"
 #include "intern.h"

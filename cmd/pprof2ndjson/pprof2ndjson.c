@@ -9,10 +9,11 @@
 static const char usage[] =
     "usage: pprof2ndjson [-hu] [--version] [--strict] [--values=LIST]\n"
     "                    [--drop-runtime] [--addresses] [--headers-only]\n"
-    "                    [--intern] [FILE ...]\n"
+    "                    [--intern] [--gc] [--anchor=TIME] [FILE ...]\n"
     "\n"
-    "Decode pprof profiles (gzip or not), Go goroutine dumps and ?debug=1\n"
-    "profile text, and tar/zip archives of them, into NDJSON records.\n"
+    "Decode pprof profiles (gzip or not), Go goroutine dumps, ?debug=1\n"
+    "profile text and GODEBUG=gctrace=1 logs, and tar/zip archives of\n"
+    "them, into NDJSON records.\n"
     "With no FILE, or when FILE is -, read standard input.\n"
     "\n"
     "  -h, --help          print this help and exit\n"
@@ -25,7 +26,11 @@ static const char usage[] =
     "      --addresses     add \"addr\" to frames and \"mappings\" to profiles\n"
     "      --headers-only  write profile records only, no samples\n"
     "      --intern        write each stack once, as a \"stack\" record, and\n"
-    "                      refer to it by \"stack_id\"\n";
+    "                      refer to it by \"stack_id\"\n"
+    "      --gc            also write \"gc\" records from the MemStats of\n"
+    "                      heap ?debug=1 profiles\n"
+    "      --anchor=TIME   when a gctrace log has no timestamps, the time\n"
+    "                      its process started (RFC 3339 or Unix seconds)\n";
 
 enum {
 	OPT_VALUES = LP_OPT_FIRST_PRIVATE,
@@ -33,6 +38,8 @@ enum {
 	OPT_ADDRESSES,
 	OPT_HEADERS_ONLY,
 	OPT_INTERN,
+	OPT_GC,
+	OPT_ANCHOR,
 };
 
 static const struct option longopts[] = {
@@ -42,6 +49,8 @@ static const struct option longopts[] = {
 	{ "addresses", no_argument, NULL, OPT_ADDRESSES },
 	{ "headers-only", no_argument, NULL, OPT_HEADERS_ONLY },
 	{ "intern", no_argument, NULL, OPT_INTERN },
+	{ "gc", no_argument, NULL, OPT_GC },
+	{ "anchor", required_argument, NULL, OPT_ANCHOR },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -49,6 +58,7 @@ struct run {
 	struct lp_emit_opts opts;
 	struct lp_intern *intern;
 	unsigned long decoded; /* units decoded */
+	struct lp_gctrace_opts gc;
 };
 
 /* One unit, read whole: every format here needs all of it. */
@@ -66,8 +76,14 @@ decode_unit(struct lp_input *in, const struct lp_unit *begun, void *ctx)
 		return;
 	}
 	lp_cli_diag_init(&diag, u.src);
-	rc = lp_decode_unit(
-	    &lp_cli.out, &u, &run->opts, run->intern, &diag, &err);
+	/* --anchor reaches the gctrace decoder only: the one unit it is
+	 * for. */
+	if (run->gc.anchor_ns && lp_detect(u.data, u.len) == LP_FMT_GCTRACE)
+		rc = lp_gctrace_write(&lp_cli.out, u.data, u.len, u.src,
+		    &run->gc, &diag, &err);
+	else
+		rc = lp_decode_unit(
+		    &lp_cli.out, &u, &run->opts, run->intern, &diag, &err);
 	lp_cli_check_output();
 	if (rc < 0)
 		lp_cli_fail(u.src, &err);
@@ -106,6 +122,20 @@ parse_values(struct lp_emit_opts *opts, char *list)
 	}
 }
 
+/* --anchor=TIME: a whole timestamp, after the Unix epoch. */
+static void
+parse_anchor(struct lp_gctrace_opts *g, const char *s)
+{
+	int64_t ns, res;
+	size_t n = strlen(s);
+
+	if (lp_gctrace_timestamp(s, n, &ns, &res) != n || ns <= 0)
+		lp_cli_usage("--anchor: '%s' is not an RFC 3339 time or "
+		             "Unix seconds",
+		    s);
+	g->anchor_ns = ns;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -126,6 +156,8 @@ main(int argc, char **argv)
 		case OPT_ADDRESSES: run.opts.flags |= LP_EMIT_ADDR; break;
 		case OPT_HEADERS_ONLY: run.opts.flags |= LP_EMIT_HEADERS; break;
 		case OPT_INTERN: run.opts.flags |= LP_EMIT_INTERN; break;
+		case OPT_GC: run.opts.flags |= LP_EMIT_GC; break;
+		case OPT_ANCHOR: parse_anchor(&run.gc, optarg); break;
 		default:
 			fprintf(stderr, "Try 'pprof2ndjson --help' for more "
 			                "information.\n");
