@@ -489,12 +489,18 @@ anchor_pass(struct scan *s)
 	return 0;
 }
 
-/* The wall-clock start of a process, or 0 when nothing tells it. */
+/*
+ * The wall-clock start of a process, or 0 when nothing tells it; *err is
+ * how far off it can be, when both bounds are known (else -1).
+ */
 static int64_t
-proc_start(const struct proc *pr)
+proc_start(const struct proc *pr, int64_t *err)
 {
-	if (pr->have_lo && pr->have_hi && pr->lo <= pr->hi)
+	*err = -1;
+	if (pr->have_lo && pr->have_hi && pr->lo <= pr->hi) {
+		*err = (pr->hi - pr->lo + 1) / 2;
 		return pr->lo + (pr->hi - pr->lo) / 2;
+	}
 	if (pr->have_lo)
 		return pr->lo;
 	if (pr->have_hi)
@@ -554,7 +560,8 @@ struct prev {
 
 static void
 write_gc(struct lp_out *o, const char *src, size_t lineno,
-    const struct lp_gc *gc, int64_t anchor, int periodic, struct prev *pv)
+    const struct lp_gc *gc, int64_t anchor, int64_t anchor_err, int periodic,
+    struct prev *pv)
 {
 	static const char *const clock3[] = { "sweep_term", "mark",
 		"mark_term" };
@@ -586,6 +593,10 @@ write_gc(struct lp_out *o, const char *src, size_t lineno,
 		write_time(o, "time", anchor + gc->start_ns, 3);
 		lp_out_lit(o, ",\"end_time_ns\":");
 		lp_out_int(o, anchor + end);
+		if (anchor_err >= 0) {
+			lp_out_lit(o, ",\"time_error_ns\":");
+			lp_out_int(o, anchor_err);
+		}
 	}
 	lp_out_lit(o, ",\"clock_ns\":{");
 	for (i = 0; i < gc->nclock; i++) {
@@ -688,7 +699,7 @@ lp_gctrace_write(struct lp_out *o, const unsigned char *up, size_t n,
 		const char *le = nl ? nl : e;
 		struct lp_gc gc;
 		const char *at;
-		int64_t anchor = 0;
+		int64_t anchor = 0, anchor_err = -1;
 
 		lineno++;
 		rc = find_gc(p, le, &gc, &at);
@@ -697,10 +708,11 @@ lp_gctrace_write(struct lp_out *o, const unsigned char *up, size_t n,
 				proc = s.nprocs++;
 				pv.have = 0;
 			}
-			anchor = proc_start(&s.procs[proc]);
+			anchor = proc_start(&s.procs[proc], &anchor_err);
 			if (!anchor && proc == 0 && opts)
 				anchor = opts->anchor_ns;
-			write_gc(o, src, lineno, &gc, anchor, periodic, &pv);
+			write_gc(o, src, lineno, &gc, anchor, anchor_err,
+			    periodic, &pv);
 			periodic = 0;
 		} else if (rc < 0) {
 			lp_diag_line(d, lineno, "not a gctrace line the "
