@@ -384,8 +384,10 @@ lp_gctrace_match(const unsigned char *up, size_t n)
 /*
  * A process, in the log: the run of cycles until the count or the clock
  * starts again (a restart).  Its wall-clock start is bounded by the
- * timestamped lines around its cycles: a line written before a cycle
- * ended bounds the start from below, one written after from above.
+ * timestamped lines around its cycles, in file order: a line after a
+ * gctrace line (or its own prefix) was written after the cycle ended and
+ * bounds the start from above; a line before it was written before the
+ * runtime printed it, at about the cycle's end, and bounds it from below.
  */
 struct proc {
 	int have_lo, have_hi, pending;
@@ -413,6 +415,21 @@ cycle_end(const struct lp_gc *gc)
 	for (int i = 0; i < gc->nclock; i++)
 		t += gc->clock[i];
 	return t;
+}
+
+/*
+ * How much later than cycle_end() the cycle may have ended: "@" is
+ * truncated to the millisecond, and each phase to two significant digits
+ * (or whole milliseconds from 10 ms up).
+ */
+static int64_t
+cycle_slack(const struct lp_gc *gc)
+{
+	int64_t s = NS_PER_MS;
+
+	for (int i = 0; i < gc->nclock; i++)
+		s += gc->clock[i] / 10 + 1000;
+	return s;
 }
 
 /* Is gc the first cycle of a new process?  Updates the scan's state. */
@@ -466,6 +483,7 @@ anchor_pass(struct scan *s)
 		if (find_gc(p, le, &gc, &at) > 0) {
 			struct proc *pr;
 			int64_t end = cycle_end(&gc);
+			int64_t late = end + cycle_slack(&gc);
 			if (new_process(s, &gc)) {
 				if (lp_reserve((void **)&s->procs, &s->cap,
 				        s->nprocs + 1, sizeof *s->procs) < 0)
@@ -474,8 +492,10 @@ anchor_pass(struct scan *s)
 				    sizeof *s->procs);
 			}
 			pr = &s->procs[s->nprocs - 1];
-			if (s->have_ts && (!pr->have_lo || s->ts - end > pr->lo)) {
-				pr->lo = s->ts - end;
+			/* Written before the cycle ended: the start is at
+			 * least the line's time less the latest end. */
+			if (s->have_ts && (!pr->have_lo || s->ts - late > pr->lo)) {
+				pr->lo = s->ts - late;
 				pr->have_lo = 1;
 			}
 			if (!pr->pending || end > pr->pend_e)
@@ -500,6 +520,14 @@ proc_start(const struct proc *pr, int64_t *err)
 	if (pr->have_lo && pr->have_hi && pr->lo <= pr->hi) {
 		*err = (pr->hi - pr->lo + 1) / 2;
 		return pr->lo + (pr->hi - pr->lo) / 2;
+	}
+	/* The upper bound is sure: the runtime prints the line after the
+	 * cycle ended.  The lower one assumes it printed at once, but it
+	 * prints after restarting the world, and other output can come
+	 * first: the overlap is how late that was. */
+	if (pr->have_lo && pr->have_hi) {
+		*err = pr->lo - pr->hi;
+		return pr->hi;
 	}
 	if (pr->have_lo)
 		return pr->lo;

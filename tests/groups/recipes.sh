@@ -82,6 +82,8 @@ recipe_case trace-blocked-1s trace-blocked trace-goroutines.ndjson -n -r \
 	--argjson seconds 1
 recipe_case trace-blocked-dump trace-blocked goroutines-interned.ndjson -n -r
 recipe_case gc-pauses gc-pauses trace-gc.ndjson -n -r
+recipe_case gc-trend gc-trend gc-records.ndjson -n -c
+recipe_case gc-trend-top gc-trend gc-records.ndjson -n -c --argjson top 1
 
 # The resolved interned form is the flat form.
 for f in heap goroutines; do
