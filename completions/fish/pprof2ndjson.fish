@@ -20,5 +20,7 @@ complete -c pprof2ndjson -l drop-runtime -d 'Leave out frames of the Go runtime'
 complete -c pprof2ndjson -l addresses -d 'Give frames addresses, profiles mappings'
 complete -c pprof2ndjson -l headers-only -d 'Write profile records only'
 complete -c pprof2ndjson -l intern -d 'Write each stack once, refer to it by id'
+complete -c pprof2ndjson -l gc -d 'Also write gc records from MemStats of heap profiles'
+complete -c pprof2ndjson -l anchor -x -d 'Start time of the process of a gctrace log'
 # Profiles, dumps and archives of any name: complete files.
 complete -c pprof2ndjson -F

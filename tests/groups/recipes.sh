@@ -149,6 +149,8 @@ pprof2ndjson() {
 		old.pb.gz | new.pb.gz)
 			jq -c --arg s "$a" 'select(.src == $s)' "$GOLD/two-heaps.ndjson" ;;
 		*.tar.gz | profiles/*) cat "$GOLD/night.ndjson" ;;
+		service.log | heap.txt)
+			jq -c --arg s "${a/service/app}" 'select(.src == $s)' "$GOLD/gc-records.ndjson" ;;
 		*) echo "pprof2ndjson stand-in: no data for '$a'" >&2; return 66 ;;
 		esac
 	done | jq -c --argjson headers $headers --argjson drop $drop \
