@@ -55,6 +55,8 @@ s=$w/series/leakseries
 	sed 's/, 1 minutes\]/, 45 minutes]/' "$fix/go1.26/goroutine.debug2.txt" >goroutines.txt
 	cp "$fix/go1.26/goroutine.debug2.txt" g.txt
 	cp "$fix/trace/go1.26/tracer.trace" trace.out
+	cp "$fix/gctrace/go1.26/gctrace.log" service.log
+	cp "$fix/gctrace/go1.26/heap.debug1.txt" heap.txt
 	cp "$top/share/samples/nightly.tar.gz" nightly.tar.gz
 	cp "$top/share/samples/nightly.tar.gz" night.tar.gz
 	cp "$top/share/samples/nightly.tar.gz" nightly/2026-11-21.tar.gz
