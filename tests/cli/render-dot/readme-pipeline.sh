@@ -3,7 +3,6 @@
 mkdir nightly
 cp "$TOP/share/samples/nightly.tar.gz" nightly/
 line=$(grep -m 1 '| render-dot | dot -Tsvg > leaks.svg' "$TOP/README.md")
-echo "$line"
 bash -o pipefail -c "$line"
 echo "exit $?"
 grep -c '^<svg' leaks.svg
