@@ -25,6 +25,14 @@
 #define NS_PER_MS 1000000LL
 #define MIB       20 /* the heap figures are in MiB, truncated */
 
+/*
+ * Bounds that keep every sum below in int64_t: a time since process start
+ * or a phase of at most 2^58 ns (9 years), a wall-clock time of at most
+ * 2^62 ns after the epoch (the year 2116).
+ */
+#define SPAN_MAX ((int64_t)1 << 58)
+#define TIME_MAX ((int64_t)1 << 62)
+
 static int
 is_digit(char c)
 {
@@ -113,7 +121,8 @@ lp_gctrace_parse_line(const char *p, const char *e, struct lp_gc *gc)
 	memset(gc, 0, sizeof *gc);
 	if (!lit(&p, e, "gc ") || !uint_at(&p, e, &gc->n) || !lit(&p, e, " @"))
 		return 0;
-	if (!dec_at(&p, e, NS_PER_S, &gc->start_ns) || !lit(&p, e, "s ") ||
+	if (!dec_at(&p, e, NS_PER_S, &gc->start_ns) ||
+	    gc->start_ns > SPAN_MAX || !lit(&p, e, "s ") ||
 	    !uint_at(&p, e, &v) || v > 100000 || !lit(&p, e, "%"))
 		return -1;
 	gc->cpu_percent = (unsigned)v;
@@ -124,7 +133,8 @@ lp_gctrace_parse_line(const char *p, const char *e, struct lp_gc *gc)
 	/* At most 5 phases and 7 CPU parts: the work per line is bounded,
 	 * whatever a hostile line repeats. */
 	for (k = 0; k < 5; k++) {
-		if (!dec_at(&p, e, NS_PER_MS, &gc->clock[k]))
+		if (!dec_at(&p, e, NS_PER_MS, &gc->clock[k]) ||
+		    gc->clock[k] > SPAN_MAX)
 			return -1;
 		if (!lit(&p, e, "+"))
 			break;
@@ -157,8 +167,7 @@ lp_gctrace_parse_line(const char *p, const char *e, struct lp_gc *gc)
 		return -1;
 	q = p;
 	if (mb_at(&q, e, &gc->stacks) && lit(&q, e, " MB stacks, ")) {
-		if (!mb_at(&q, e, &gc->globals) ||
-		    !lit(&q, e, " MB globals, "))
+		if (!mb_at(&q, e, &gc->globals) || !lit(&q, e, " MB globals, "))
 			return -1;
 		gc->have_scan = 1;
 		p = q;
@@ -216,8 +225,7 @@ fraction(const char *p, const char *e, int64_t *ns, int64_t *res)
 
 	*ns = 0;
 	*res = NS_PER_S;
-	if (p >= e || (*p != '.' && *p != ',') || p + 1 >= e ||
-	    !is_digit(p[1]))
+	if (p >= e || (*p != '.' && *p != ',') || p + 1 >= e || !is_digit(p[1]))
 		return p;
 	for (p++; p < e && is_digit(*p); p++, k++)
 		if (k < 9) {
@@ -237,7 +245,7 @@ calendar(const char *s, const char *e, int64_t *ns, int64_t *res)
 	char sep;
 
 	y = fixed(p, e, 4);
-	if (y < 0 || e - p < 19)
+	if (y < 1970 || y > 2116 || e - p < 19)
 		return 0;
 	sep = p[4];
 	if ((sep != '-' && sep != '/') || p[7] != sep)
@@ -285,7 +293,7 @@ lp_gctrace_timestamp(const char *s, size_t n, int64_t *ns, int64_t *res)
 	size_t k;
 
 	if ((k = calendar(s, e, ns, res)) != 0)
-		return k;
+		return *ns <= TIME_MAX ? k : 0;
 	/* Unix time: the number of digits says the unit. */
 	if (!uint_at(&p, e, &v))
 		return 0;
@@ -296,7 +304,7 @@ lp_gctrace_timestamp(const char *s, size_t n, int64_t *ns, int64_t *res)
 	case 19: unit = 1; break;
 	default: return 0;
 	}
-	if (v > (uint64_t)(INT64_MAX / unit))
+	if (v > (uint64_t)(TIME_MAX / unit))
 		return 0;
 	frac = 0;
 	*res = unit;
@@ -307,7 +315,7 @@ lp_gctrace_timestamp(const char *s, size_t n, int64_t *ns, int64_t *res)
 	    *p != '|' && *p != '"')
 		return 0;
 	*ns = (int64_t)v * unit + frac;
-	return (size_t)(p - s);
+	return *ns <= TIME_MAX ? (size_t)(p - s) : 0;
 }
 
 /*
@@ -348,8 +356,9 @@ find_gc(const char *p, const char *e, struct lp_gc *gc, const char **at)
 		q = h + 1;
 		if (h[1] != 'c' || h[2] != ' ' || !is_digit(h[3]))
 			continue;
-		if (h > p && (is_digit(h[-1]) || (h[-1] >= 'a' && h[-1] <= 'z') ||
-		                 (h[-1] >= 'A' && h[-1] <= 'Z') || h[-1] == '_'))
+		if (h > p &&
+		    (is_digit(h[-1]) || (h[-1] >= 'a' && h[-1] <= 'z') ||
+		        (h[-1] >= 'A' && h[-1] <= 'Z') || h[-1] == '_'))
 			continue;
 		rc = lp_gctrace_parse_line(h, e, gc);
 		if (rc > 0) {
@@ -391,9 +400,9 @@ lp_gctrace_match(const unsigned char *up, size_t n)
  */
 struct proc {
 	int have_lo, have_hi, pending;
-	int64_t lo, hi;  /* bounds on the start, Unix ns */
-	int64_t pend_e;  /* the latest end of a cycle not yet followed by a
-	                    timestamp */
+	int64_t lo, hi; /* bounds on the start, Unix ns */
+	int64_t pend_e; /* the latest end of a cycle not yet followed by a
+	                   timestamp */
 };
 
 struct scan {
@@ -494,7 +503,8 @@ anchor_pass(struct scan *s)
 			pr = &s->procs[s->nprocs - 1];
 			/* Written before the cycle ended: the start is at
 			 * least the line's time less the latest end. */
-			if (s->have_ts && (!pr->have_lo || s->ts - late > pr->lo)) {
+			if (s->have_ts &&
+			    (!pr->have_lo || s->ts - late > pr->lo)) {
 				pr->lo = s->ts - late;
 				pr->have_lo = 1;
 			}
@@ -565,8 +575,8 @@ write_time(struct lp_out *o, const char *name, int64_t ns, int digits)
 }
 
 static void
-write_stw(struct lp_out *o, const char *reason, int64_t start, int64_t ns,
-    int first)
+write_stw(
+    struct lp_out *o, const char *reason, int64_t start, int64_t ns, int first)
 {
 	if (!first)
 		lp_out_ch(o, ',');
@@ -597,8 +607,8 @@ write_gc(struct lp_out *o, const char *src, size_t lineno,
 		"install_wb", "mark", "mark_term" };
 	static const char *const cpu5[] = { "sweep_term", "assist",
 		"background", "idle", "mark_term" };
-	static const char *const cpu7[] = { "sweep_term", "scan",
-		"install_wb", "assist", "background", "idle", "mark_term" };
+	static const char *const cpu7[] = { "sweep_term", "scan", "install_wb",
+		"assist", "background", "idle", "mark_term" };
 	const char *const *cn = gc->nclock == 3 ? clock3 : clock5;
 	const char *const *un = gc->ncpu == 5 ? cpu5 : cpu7;
 	int64_t end = cycle_end(gc), t = gc->start_ns, stw = 0;
@@ -646,7 +656,7 @@ write_gc(struct lp_out *o, const char *src, size_t lineno,
 	 * write-barrier install in between. */
 	lp_out_lit(o, "},\"stw\":[");
 	for (i = 0; i < gc->nclock; i++) {
-		const char *why = i == 0 ? "GC sweep termination"
+		const char *why = i == 0                ? "GC sweep termination"
 		                  : i == gc->nclock - 1 ? "GC mark termination"
 		                  : i == 2 && gc->nclock == 5
 		                      ? "GC install write barrier"
@@ -743,8 +753,9 @@ lp_gctrace_write(struct lp_out *o, const unsigned char *up, size_t n,
 			    periodic, &pv);
 			periodic = 0;
 		} else if (rc < 0) {
-			lp_diag_line(d, lineno, "not a gctrace line the "
-			                        "runtime writes");
+			lp_diag_line(d, lineno,
+			    "not a gctrace line the "
+			    "runtime writes");
 		} else if (le - p >= 9 && memcmp(le - 9, "GC forced", 9) == 0) {
 			/* sysmon's line before a cycle it starts because
 			 * none ran for two minutes */

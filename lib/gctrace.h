@@ -24,14 +24,14 @@
 
 /* One cycle as a gctrace line tells it.  Times are in nanoseconds. */
 struct lp_gc {
-	uint64_t n;        /* the runtime's count of cycles, from 1 */
-	int64_t start_ns;  /* "@N.NNNs": since the process started */
-	int nclock;        /* 3, or 5 for Go 1.5 and 1.6 */
-	int64_t clock[5];  /* wall-clock length of each phase */
-	int ncpu;          /* 5, or 7 for Go 1.5 and 1.6 */
-	int64_t cpu[7];    /* CPU time of each part, in printed order */
-	uint64_t heap[3];  /* at start, at mark end, marked live (bytes) */
-	uint64_t goal;     /* bytes */
+	uint64_t n;       /* the runtime's count of cycles, from 1 */
+	int64_t start_ns; /* "@N.NNNs": since the process started */
+	int nclock;       /* 3, or 5 for Go 1.5 and 1.6 */
+	int64_t clock[5]; /* wall-clock length of each phase */
+	int ncpu;         /* 5, or 7 for Go 1.5 and 1.6 */
+	int64_t cpu[7];   /* CPU time of each part, in printed order */
+	uint64_t heap[3]; /* at start, at mark end, marked live (bytes) */
+	uint64_t goal;    /* bytes */
 	uint64_t stacks, globals; /* scannable, bytes; with have_scan */
 	int have_scan;            /* Go 1.18 and later print them */
 	unsigned procs;

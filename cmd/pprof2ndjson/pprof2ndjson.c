@@ -79,8 +79,8 @@ decode_unit(struct lp_input *in, const struct lp_unit *begun, void *ctx)
 	/* --anchor reaches the gctrace decoder only: the one unit it is
 	 * for. */
 	if (run->gc.anchor_ns && lp_detect(u.data, u.len) == LP_FMT_GCTRACE)
-		rc = lp_gctrace_write(&lp_cli.out, u.data, u.len, u.src,
-		    &run->gc, &diag, &err);
+		rc = lp_gctrace_write(
+		    &lp_cli.out, u.data, u.len, u.src, &run->gc, &diag, &err);
 	else
 		rc = lp_decode_unit(
 		    &lp_cli.out, &u, &run->opts, run->intern, &diag, &err);

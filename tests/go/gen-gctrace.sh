@@ -27,7 +27,8 @@ tmp=$(mktemp -d) || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
 
 run() {
-	local go=$1 micro=$2 v out
+	local go=$1 v out
+	shift
 	command -v "$go" >/dev/null 2>&1 || die "no Go toolchain '$go'"
 	v=$("$go" env GOVERSION | sed -n 's/^\(go[0-9]*\.[0-9]*\).*/\1/p')
 	[ -n "$v" ] || die "cannot read the version of '$go'"
@@ -35,7 +36,7 @@ run() {
 	mkdir -p "$out" || die "cannot create '$out'"
 	(cd "$here/fixtures/gcburst" && "$go" build -o "$tmp/gcburst-$v" .) ||
 		die "building gcburst with '$go' failed"
-	GODEBUG=gctrace=1 "$tmp/gcburst-$v" $micro -trace "$tmp/trace-$v" \
+	GODEBUG=gctrace=1 "$tmp/gcburst-$v" "$@" -trace "$tmp/trace-$v" \
 		-heap "$out/heap.debug1.txt" 2>"$out/gctrace.log" ||
 		die "gcburst ($v) failed"
 	gzip -9n <"$tmp/trace-$v" >"$out/gcburst.trace.gz" || die "gzip failed"
@@ -44,4 +45,4 @@ run() {
 }
 
 run "${GO126:-go}" -micro
-run "${GO119:-/usr/lib/go-1.19/bin/go}" ""
+run "${GO119:-/usr/lib/go-1.19/bin/go}"

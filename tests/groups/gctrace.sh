@@ -45,10 +45,10 @@ agree() {
 		echo "not ok - $name: the log marks the traced window"
 		return
 	fi
-	"$bindir/pprof2ndjson" "$dir/gctrace.log" >"$scratch/g" 2>"$scratch/err" &&
-		"$bindir/trace2ndjson" --gc "$dir/gcburst.trace.gz" >"$scratch/t" 2>>"$scratch/err" &&
-		"$bindir/pprof2ndjson" --gc "$dir/heap.debug1.txt" >"$scratch/m" 2>>"$scratch/err"
-	if [ $? -ne 0 ] || [ -s "$scratch/err" ]; then
+	if ! "$bindir/pprof2ndjson" "$dir/gctrace.log" >"$scratch/g" 2>"$scratch/err" ||
+		! "$bindir/trace2ndjson" --gc "$dir/gcburst.trace.gz" >"$scratch/t" 2>>"$scratch/err" ||
+		! "$bindir/pprof2ndjson" --gc "$dir/heap.debug1.txt" >"$scratch/m" 2>>"$scratch/err" ||
+		[ -s "$scratch/err" ]; then
 		echo "not ok - $name: decodes"
 		sed 's/^/    /' "$scratch/err"
 		return
