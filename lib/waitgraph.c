@@ -53,6 +53,8 @@ struct lp_wgraph {
 	uint32_t *root;     /* stuck: the end of its chain */
 	uint8_t *cause;     /* stuck: lp_wcause */
 	size_t *behind;     /* goroutines whose chain runs through it */
+	uint8_t *weak;      /* stuck: the weakest evidence down its chain */
+	size_t *chainlen;   /* stuck: goroutines in its chain */
 	uint32_t ncomp;
 	uint32_t *order; /* doomed nodes by component, emission order */
 	size_t *compoff; /* by component: its members in order[] */
@@ -119,6 +121,8 @@ lp_wgraph_free(struct lp_wgraph *g)
 	free(g->root);
 	free(g->cause);
 	free(g->behind);
+	free(g->weak);
+	free(g->chainlen);
 	free(g->order);
 	free(g->compoff);
 	free(g->res);
@@ -445,6 +449,19 @@ out:
 	return rc;
 }
 
+/* The edge from v to w with the strongest evidence. */
+static const struct edge *
+edge_to(const struct lp_wgraph *g, uint32_t v, uint32_t w)
+{
+	const struct edge *best = NULL;
+
+	for (size_t e = g->off[v]; e < g->off[v + 1]; e++)
+		if (g->edges[e].to == w &&
+		    (!best || g->edges[e].ev < best->ev))
+			best = &g->edges[e];
+	return best;
+}
+
 /* For each stuck goroutine: whom it waits on, its root cause, and how
  * many wait behind each. */
 static int
@@ -452,7 +469,9 @@ chains(struct lp_wgraph *g)
 {
 	size_t n = g->nnodes;
 
-	if (!(g->next = malloc((n ? n : 1) * sizeof *g->next)) ||
+	if (!(g->weak = calloc(n ? n : 1, 1)) ||
+	    !(g->chainlen = calloc(n ? n : 1, sizeof *g->chainlen)) ||
+	    !(g->next = malloc((n ? n : 1) * sizeof *g->next)) ||
 	    !(g->root = malloc((n ? n : 1) * sizeof *g->root)) ||
 	    !(g->cause = calloc(n ? n : 1, 1)) ||
 	    !(g->behind = calloc(n ? n : 1, sizeof *g->behind)))
@@ -487,17 +506,27 @@ chains(struct lp_wgraph *g)
 		}
 		if (best != NONE) {
 			enum lp_wcause bc = g->cause[best];
+			const struct edge *e = edge_to(g, v, best);
 			g->next[v] = best;
 			g->root[v] = g->root[best];
 			g->cause[v] = bc == LP_WC_CYCLE || bc == LP_WC_ON_CYCLE
 			                  ? LP_WC_ON_CYCLE
 			                  : LP_WC_ON_STUCK;
+			g->weak[v] = e ? e->ev : LP_WEV_UNBLOCK;
+			if (bc != LP_WC_CYCLE && g->weak[best] > g->weak[v])
+				g->weak[v] = g->weak[best];
+			g->chainlen[v] =
+			    1 + (bc == LP_WC_CYCLE ? 0 : g->chainlen[best]);
 		} else if (dead != NONE) {
+			const struct edge *e = edge_to(g, v, dead);
 			g->cause[v] = LP_WC_WAKER_EXITED;
 			g->root[v] = dead;
+			g->weak[v] = e ? e->ev : LP_WEV_UNBLOCK;
+			g->chainlen[v] = 1;
 		} else if (g->nodes[v].flags & LP_WN_LEAKED) {
 			g->cause[v] = LP_WC_LEAKED;
 			g->root[v] = v;
+			g->weak[v] = LP_WEV_LEAKMARK;
 		} else {
 			g->cause[v] = LP_WC_NEVER_WOKEN;
 			g->root[v] = v;
@@ -511,19 +540,6 @@ chains(struct lp_wgraph *g)
 			g->behind[g->next[v]] += g->behind[v] + 1;
 	}
 	return 0;
-}
-
-/* The edge from v to w with the strongest evidence. */
-static const struct edge *
-edge_to(const struct lp_wgraph *g, uint32_t v, uint32_t w)
-{
-	const struct edge *best = NULL;
-
-	for (size_t e = g->off[v]; e < g->off[v + 1]; e++)
-		if (g->edges[e].to == w &&
-		    (!best || g->edges[e].ev < best->ev))
-			best = &g->edges[e];
-	return best;
 }
 
 static int
@@ -608,24 +624,7 @@ results(struct lp_wgraph *g)
 		r->goid = g->nodes[v].id;
 		r->state = g->nodes[v].state;
 		r->wait = g->nodes[v].wait;
-		r->weakest = LP_WEV_UNBLOCK;
-		{
-			uint32_t w = v;
-			const struct edge *e;
-			for (; g->next[w] != NONE; w = g->next[w]) {
-				e = edge_to(g, w, g->next[w]);
-				if (e && e->ev > r->weakest)
-					r->weakest = e->ev;
-				if (g->cause[g->next[w]] == LP_WC_CYCLE)
-					break;
-			}
-			if (g->cause[w] == LP_WC_WAKER_EXITED &&
-			    (e = edge_to(g, w, g->root[w])) &&
-			    e->ev > r->weakest)
-				r->weakest = e->ev;
-			if (g->cause[w] == LP_WC_LEAKED && w == v)
-				r->weakest = LP_WEV_LEAKMARK;
-		}
+		r->weakest = (enum lp_wev)g->weak[v];
 		rv[nr++].v = v;
 	}
 	qsort(rv, nr, sizeof *rv, resv_cmp);
@@ -885,8 +884,16 @@ write_goroutine_members(struct lp_out *o, const struct node *x)
 		lp_out_lit(o, ",\"leaked\":true");
 }
 
-/* The members of component c, by goroutine id (insertion sort: cycles
- * are small; a big one is still only sorted once). */
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The members of component c, by goroutine id (nodes are numbered in id
+ * order). */
 static uint32_t *
 members_sorted(const struct lp_wgraph *g, uint32_t c)
 {
@@ -896,15 +903,7 @@ members_sorted(const struct lp_wgraph *g, uint32_t c)
 	if (!m)
 		return NULL;
 	memcpy(m, g->order + b, n * sizeof *m);
-	for (size_t i = 1; i < n; i++) {
-		uint32_t x = m[i];
-		size_t j = i;
-		while (j > 0 && g->nodes[m[j - 1]].id > g->nodes[x].id) {
-			m[j] = m[j - 1];
-			j--;
-		}
-		m[j] = x;
-	}
+	qsort(m, n, sizeof *m, u32_cmp);
 	return m;
 }
 
@@ -1023,13 +1022,9 @@ write_stuck(struct lp_out *o, const struct lp_wgraph *g, size_t i,
 		last = g->root[w];
 	}
 	lp_out_ch(o, ']');
-	if (g->next[w] != NONE && g->cause[w] != LP_WC_CYCLE) {
-		size_t more = 0;
-		for (uint32_t x = g->next[w]; x != NONE && more < g->nnodes;
-		     x = g->next[x])
-			more++;
+	if (g->chainlen[v] > steps) {
 		lp_out_lit(o, ",\"chain_more\":");
-		lp_out_uint(o, more);
+		lp_out_uint(o, g->chainlen[v] - steps);
 	}
 	if (last != v) {
 		lp_out_lit(o, ",\"root\":");
