@@ -498,7 +498,7 @@ read_records(struct run *run, struct lp_input *in, const struct lp_unit *u)
 	struct lp_error err = { 0, "" };
 	char *buf = NULL;
 	size_t len = 0, cap = 0, pos = 0;
-	int eof = 0;
+	int eof = 0, skipping = 0;
 
 	if (!rs.stacks)
 		oom();
@@ -511,14 +511,18 @@ read_records(struct run *run, struct lp_input *in, const struct lp_unit *u)
 	for (;;) {
 		char *nl = pos < len ? memchr(buf + pos, '\n', len - pos) : NULL;
 		if (nl || (eof && pos < len)) {
-			size_t end = nl ? (size_t)(nl - buf) : len;
-			size_t n = end - pos;
+			size_t start = pos, end = nl ? (size_t)(nl - buf) : len;
+			size_t n = end - start;
+			pos = nl ? end + 1 : len;
+			if (skipping) { /* the rest of an over-long line */
+				skipping = 0;
+				continue;
+			}
 			rs.lineno++;
-			if (n && buf[pos + n - 1] == '\r')
+			if (n && buf[start + n - 1] == '\r')
 				n--;
 			if (n)
-				on_record(&rs, buf + pos, n);
-			pos = nl ? end + 1 : len;
+				on_record(&rs, buf + start, n);
 			continue;
 		}
 		if (eof)
@@ -530,8 +534,13 @@ read_records(struct run *run, struct lp_input *in, const struct lp_unit *u)
 			pos = 0;
 		}
 		if (len >= LP_LINE_MAX) {
-			bad(&rs, "line longer than %zu bytes", LP_LINE_MAX);
-			break;
+			if (!skipping) {
+				rs.lineno++;
+				bad(&rs, "line longer than %zu bytes",
+				    LP_LINE_MAX);
+			}
+			skipping = 1;
+			len = 0;
 		}
 		if (cap - len < 65536) {
 			size_t nc = cap ? cap * 2 : 65536;

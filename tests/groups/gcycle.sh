@@ -112,11 +112,11 @@ check_dump() {
 # check_leak DIR: compare with Go's leak profile of the same run.
 check_leak() {
 	local name=$1 dir=$2 d
-	gcycle "$dir/waitgraph.trace" >"$tmp/t.ndjson" 2>"$tmp/err" &&
-		gcycle "$dir/goroutineleak.debug2.txt" >"$tmp/l.ndjson" 2>>"$tmp/err" || {
+	if ! gcycle "$dir/waitgraph.trace" >"$tmp/t.ndjson" 2>"$tmp/err" ||
+		! gcycle "$dir/goroutineleak.debug2.txt" >"$tmp/l.ndjson" 2>>"$tmp/err"; then
 		result "$name: runs" "gcycle failed: $(cat "$tmp/err")"
 		return
-	}
+	fi
 	# The same run: the same goroutine ids.
 	d=$(jq -r -s --slurpfile l "$tmp/l.ndjson" '
 		def ids: [.[] | if .kind == "cycle" then .members[].goid else .goid end] | sort;

@@ -1,0 +1,1 @@
+gcycle --edges "$FIX/gcycle/go1.26/waitgraph.trace" >/dev/full

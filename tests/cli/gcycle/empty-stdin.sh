@@ -1,0 +1,5 @@
+# Empty in, empty out.
+gcycle </dev/null
+echo "exit $?"
+gcycle - </dev/null
+echo "exit $?"

@@ -1,0 +1,2 @@
+gcycle --help
+echo "exit $?"

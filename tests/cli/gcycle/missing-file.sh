@@ -1,0 +1,1 @@
+gcycle no-such-file.trace
