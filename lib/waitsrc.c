@@ -735,6 +735,17 @@ lp_wdump_add(struct lp_wdump *d, uint64_t id, const char *state,
 	g->leaked = leaked;
 	g->wait = wait;
 	g->waitable = dump_waitable(state, statelen) || leaked;
+	/* Go 1.19 and older say "semacquire" for every sync wait: the
+	 * stack says which. */
+	if (eq(state, statelen, "semacquire")) {
+		struct stackcls sc = { C_OTHER, C_OTHER, 0, 0 };
+		for (size_t i = 0; i < nframes; i++)
+			frame_cls(&sc, frames[i].fn.p, frames[i].fn.n);
+		if (sc.sync) {
+			state = clsname[sc.sync];
+			statelen = strlen(state);
+		}
+	}
 	g->state = lp_strpool_get(&d->pool, state, statelen);
 	d->scratch.len = 0;
 	lp_stack_write(&d->scratch, frames, nframes, 0);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "leakpipe.h"
 #include "trace.h"
@@ -54,11 +53,11 @@ static const struct option longopts[] = {
 };
 
 struct run {
-	int table;
+	enum lp_view view;
+	struct lp_table *table; /* with --format=table: the rows so far */
 	size_t min_size;
 	unsigned outflags; /* LP_WOUT_* */
 	unsigned emit;     /* LP_EMIT_* for stacks */
-	int table_started;
 };
 
 /* What one src of records builds: a graph, from a trace's transitions, a
@@ -79,53 +78,44 @@ oom(void)
 
 /* ---- output ------------------------------------------------------------ */
 
+/* One row per finding; the table is written once, at the end. */
 static void
-human_ns(char *buf, size_t n, int64_t ns)
+table_rows(struct run *run, const struct lp_wgraph *g, const char *src)
 {
-	if (ns < 0)
-		snprintf(buf, n, "-");
-	else if (ns < 1000)
-		snprintf(buf, n, "%" PRId64 "ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, n, "%.1fus", (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, n, "%.1fms", (double)ns / 1e6);
-	else if (ns < INT64_C(60000000000))
-		snprintf(buf, n, "%.1fs", (double)ns / 1e9);
-	else
-		snprintf(buf, n, "%.1fm", (double)ns / 60e9);
-}
+	char why[1024], b[LP_UNIT_BUF];
 
-static void
-write_table(struct run *run, const struct lp_wgraph *g, const char *src)
-{
-	struct lp_out *o = &lp_cli.out;
-	char line[1400], why[1024], wait[32];
-
-	(void)src;
-
-	if (!run->table_started) {
-		run->table_started = 1;
-		lp_out_lit(o, "KIND   SEVERITY  GOROUTINE  SIZE  WAITED   "
-		              "STATE                WHY\n");
+	if (!run->table) {
+		run->table = lp_table_new();
+		if (!run->table)
+			oom();
+		lp_table_column(run->table, "kind", 0);
+		lp_table_column(run->table, "severity", LP_COL_RIGHT);
+		lp_table_column(run->table, "goroutine", LP_COL_RIGHT);
+		lp_table_column(run->table, "size", LP_COL_RIGHT);
+		lp_table_column(run->table, "waited", LP_COL_RIGHT);
+		lp_table_column(run->table, "state", 0);
+		lp_table_column(run->table, "why", LP_COL_SHRINK);
+		lp_table_column(run->table, "src", LP_COL_OPTIONAL);
 	}
 	for (size_t i = 0; i < lp_wgraph_nresults(g); i++) {
 		const struct lp_wresult *r = lp_wgraph_result(g, i);
-		int k;
 		if (r->kind == LP_WR_CYCLE && r->size < run->min_size)
 			continue;
 		if (r->kind == LP_WR_STUCK && r->severity < run->min_size)
 			continue;
 		lp_wgraph_why(g, i, why, sizeof why);
-		human_ns(wait, sizeof wait, r->wait);
-		k = snprintf(line, sizeof line,
-		    "%-6s %8zu  %9" PRId64 "  %4zu  %-7s  %-20s %s\n",
-		    r->kind == LP_WR_CYCLE ? "cycle" : "stuck", r->severity,
-		    r->goid, r->size, wait, r->state ? r->state : "-", why);
-		if (k > 0)
-			lp_out_raw(o, line,
-			    (size_t)k < sizeof line ? (size_t)k
-			                            : sizeof line - 1);
+		if (r->kind == LP_WR_CYCLE || r->severity > 1)
+			lp_table_row_style(run->table, LP_ROW_ALERT);
+		lp_table_cell(
+		    run->table, r->kind == LP_WR_CYCLE ? "cycle" : "stuck");
+		lp_table_cellf(run->table, "%zu", r->severity);
+		lp_table_cellf(run->table, "%" PRId64, r->goid);
+		lp_table_cellf(run->table, "%zu", r->size);
+		lp_table_cell(run->table,
+		    r->wait >= 0 ? lp_fmt_ns(b, (double)r->wait, 0) : "-");
+		lp_table_cell(run->table, r->state ? r->state : "-");
+		lp_table_cell(run->table, why);
+		lp_table_cell(run->table, src);
 	}
 }
 
@@ -138,8 +128,8 @@ finish_group(struct run *run, struct group *gr)
 	    (gr->d && lp_wdump_finish(gr->d, g) < 0) ||
 	    lp_wgraph_analyse(g) < 0)
 		oom();
-	if (run->table)
-		write_table(run, g, gr->src);
+	if (run->view == LP_VIEW_TABLE)
+		table_rows(run, g, gr->src);
 	else
 		lp_wgraph_write(g, &lp_cli.out, gr->src, run->min_size,
 		    run->outflags);
@@ -605,7 +595,6 @@ int
 main(int argc, char **argv)
 {
 	struct run run;
-	const char *format = NULL;
 	int c;
 
 	memset(&run, 0, sizeof run);
@@ -614,7 +603,7 @@ main(int argc, char **argv)
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {
-		case OPT_FORMAT: format = optarg; break;
+		case OPT_FORMAT: run.view = lp_cli_view_opt(optarg); break;
 		case OPT_MIN_SIZE: {
 			const char *why = NULL;
 			run.min_size = (size_t)lp_parse_uint(
@@ -632,16 +621,14 @@ main(int argc, char **argv)
 			exit(LP_EXIT_USAGE);
 		}
 	}
-	if (!format)
-		run.table = isatty(STDOUT_FILENO);
-	else if (strcmp(format, "table") == 0)
-		run.table = 1;
-	else if (strcmp(format, "ndjson") != 0)
-		lp_cli_usage("--format: '%s' is neither table nor ndjson",
-		    format);
+	run.view = lp_cli_view(run.view);
 	if (optind == argc)
 		lp_cli_each_unit("-", read_unit, &run);
 	for (int i = optind; i < argc; i++)
 		lp_cli_each_unit(argv[i], read_unit, &run);
+	if (run.table) {
+		lp_cli_table(run.table);
+		lp_table_free(run.table);
+	}
 	lp_cli_exit();
 }
