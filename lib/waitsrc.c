@@ -422,7 +422,10 @@ lp_wtrace_add(struct lp_wtrace *w, struct lp_tev_writer *wr,
 		return 0;
 	t = lp_tsub(ev->t, w->t0);
 	if (ev->to == LP_G_WAITING) {
-		struct lp_tstack *s = ev->g == ev->id ? ev->stack : ev->tstack;
+		/* The transition's own stack: where it blocked. */
+		struct lp_tstack *s = ev->tstack  ? ev->tstack
+		                      : ev->no_tstack ? NULL
+		                                      : ev->stack;
 		struct stackcls none = { C_OTHER, C_OTHER, 0, 0 };
 		const struct sc *c = NULL;
 		if (s && s->n && !(c = stack_of(w, wr, s, a)))

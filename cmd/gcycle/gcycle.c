@@ -366,10 +366,13 @@ on_transition(struct records *rs, json_t *rec, const char *src)
 	if (!gr->t && !(gr->t = lp_wtrace_new()))
 		oom();
 	if (to == LP_G_WAITING) {
-		/* The blocked goroutine's own stack, not a waker's. */
+		/* The transition's own stack (trace2ndjson(1)): "tstack"
+		 * when it differs from the event's, none with no_tstack. */
 		json_t *tf = json_object_get(rec, "tstack");
-		frames = by == id ? frames_of(rs, rec)
-		                  : (json_is_array(tf) ? tf : NULL);
+		if (json_is_array(tf))
+			frames = tf;
+		else if (!json_is_true(json_object_get(rec, "no_tstack")))
+			frames = frames_of(rs, rec);
 	}
 	if (frames) {
 		size_t i;
