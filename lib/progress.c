@@ -48,6 +48,9 @@ lp_progress_init(struct lp_progress *p, int fd, int mode, const char *prog,
 	p->interval = p->tty ? 200000000 : 1000000000;
 	if (mode == LP_PROGRESS_AUTO && !p->tty)
 		p->mode = LP_PROGRESS_OFF;
+	/* Asked for: from the first unit, and a last line at the end. */
+	if (mode == LP_PROGRESS_ON)
+		p->delay = 0;
 }
 
 void
@@ -170,5 +173,7 @@ void
 lp_progress_done(struct lp_progress *p)
 {
 	lp_progress_clear(p);
+	if (p->mode == LP_PROGRESS_ON && !p->tty && (p->units || p->bytes))
+		draw(p, now_ns());
 	p->mode = LP_PROGRESS_OFF;
 }

@@ -11,8 +11,9 @@
  *    more than a second (so quick runs, pipes and cron never see it),
  *    redrawn in place ("\r", erase to end of line) a few times a second
  *    and erased when the work is done;
- *  - LP_PROGRESS_ON (--progress): also when fd is not a terminal, then as
- *    whole lines, at most one a second;
+ *  - LP_PROGRESS_ON (--progress): from the start, and also when fd is not
+ *    a terminal, then as whole lines, at most one a second, and a last
+ *    one when the work is done (for logs);
  *  - LP_PROGRESS_OFF (--no-progress): never.
  *
  *     heapdiff: 412/1000 snapshots (41%), 38MB, 120 snapshots/s
@@ -53,7 +54,8 @@ void lp_progress_add(struct lp_progress *p, uint64_t units, uint64_t bytes);
  * the next update draws it again. */
 void lp_progress_clear(struct lp_progress *p);
 
-/* The work is over: erase the line. */
+/* The work is over: erase the line (or, forced off a terminal, write
+ * the last one). */
 void lp_progress_done(struct lp_progress *p);
 
 /* The line as it would be drawn now, into buf[0..n). */

@@ -382,7 +382,57 @@ lp_table_row_style(struct lp_table *t, int style)
 		t->styles[t->ncells / t->ncols] = (unsigned char)style;
 }
 
-/* Fit the shown columns' widths to width (0: no limit). */
+/*
+ * Shrink the shrinkable shown columns, the widest first, a column at a
+ * time, none below floor (or its heading); returns the excess left.
+ */
+static size_t
+shrink(struct lp_table *t, size_t excess, size_t floor)
+{
+	size_t i;
+
+	while (excess > 0) {
+		struct col *w = NULL;
+		for (i = 0; i < t->ncols; i++) {
+			struct col *c = &t->cols[i];
+			size_t minw = text_width(c->head);
+			if (minw < floor)
+				minw = floor;
+			if (c->shown && (c->flags & LP_COL_SHRINK) &&
+			    c->width > minw && (!w || c->width >= w->width))
+				w = c;
+		}
+		if (!w)
+			break;
+		w->width--;
+		excess--;
+	}
+	return excess;
+}
+
+/* Hide the rightmost shown optional column with (or without) SHRINK. */
+static int
+drop(struct lp_table *t, int shrinkable)
+{
+	size_t i;
+
+	for (i = t->ncols; i-- > 0;) {
+		struct col *c = &t->cols[i];
+		if (c->shown && (c->flags & LP_COL_OPTIONAL) &&
+		    !!(c->flags & LP_COL_SHRINK) == shrinkable) {
+			c->shown = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Fit the shown columns' widths to width (0: no limit): long text gives
+ * way down to 24 columns, then optional columns of short text go, then
+ * long text down to 12, then optional long text; what is still too wide
+ * wraps.
+ */
 static void
 fit(struct lp_table *t, size_t width)
 {
@@ -391,7 +441,7 @@ fit(struct lp_table *t, size_t width)
 	for (i = 0; i < t->ncols; i++)
 		t->cols[i].shown = 1;
 	for (;;) {
-		size_t total = 0, n = 0, excess;
+		size_t total = 0, n = 0;
 		for (i = 0; i < t->ncols; i++) {
 			struct col *c = &t->cols[i];
 			c->width = c->natural;
@@ -402,31 +452,16 @@ fit(struct lp_table *t, size_t width)
 		}
 		if (width == 0 || total <= width)
 			return;
-		excess = total - width;
-		for (i = t->ncols; i-- > 0 && excess > 0;) {
-			struct col *c = &t->cols[i];
-			size_t minw = text_width(c->head), give;
-			if (!c->shown || !(c->flags & LP_COL_SHRINK))
-				continue;
-			if (minw < 12)
-				minw = 12;
-			if (minw >= c->width)
-				continue;
-			give = c->width - minw;
-			if (give > excess)
-				give = excess;
-			c->width -= give;
-			excess -= give;
-		}
-		if (excess == 0)
+		if (shrink(t, total - width, 24) == 0)
 			return;
-		for (i = t->ncols; i-- > 0;)
-			if (t->cols[i].shown &&
-			    (t->cols[i].flags & LP_COL_OPTIONAL))
-				break;
-		if (i == (size_t)-1)
+		if (drop(t, 0))
+			continue;
+		for (i = 0; i < t->ncols; i++)
+			t->cols[i].width = t->cols[i].natural;
+		if (shrink(t, total - width, 12) == 0)
+			return;
+		if (!drop(t, 1))
 			return; /* it wraps */
-		t->cols[i].shown = 0;
 	}
 }
 

@@ -75,8 +75,10 @@ const char *lp_fmt_pct(char *buf, double pct, int flags);
  *  LP_COL_OPTIONAL may be left out when the table does not fit otherwise
  *                  (rightmost optional column first)
  *
- * Fitting to t->width: shrinkable columns give up width first (down to
- * 12 columns or their heading), then optional columns are dropped; rows
+ * Fitting to t->width: shrinkable columns give way first, the widest
+ * first, down to 24 columns; then optional columns that do not shrink
+ * are left out (rightmost first); then shrinkable ones go down to 12
+ * (or their heading); then optional shrinkable ones are left out.  Rows
  * still wider than the terminal wrap as the terminal wraps them.
  *
  * Row styles colour the whole row when colour is on: LP_ROW_ALERT (red:

@@ -13,7 +13,8 @@ static const char usage[] =
     "usage: trace2ndjson [-hu] [--version] [--strict] [--events=LIST]\n"
     "                    [--goroutine=LIST] [--from=TIME] [--to=TIME]\n"
     "                    [--goroutines] [--gc] [--drop-runtime]\n"
-    "                    [--addresses] [--intern] [--raw] [FILE ...]\n"
+    "                    [--addresses] [--intern] [--raw] [--progress]\n"
+    "                    [--no-progress] [FILE ...]\n"
     "\n"
     "Decode Go execution traces (runtime/trace, go test -trace,\n"
     "/debug/pprof/trace; Go 1.5 to 1.26, gzip or not, or tar/zip archives\n"
@@ -45,7 +46,9 @@ static const char usage[] =
     "                         and refer to it by \"stack_id\"\n"
     "      --raw              instead of events, one \"raw\" record per event\n"
     "                         as it stands in the file, in file order\n"
-    "                         (for debugging the decoder)\n";
+    "                         (for debugging the decoder)\n"
+    "      --progress         show progress on stderr, even off a terminal\n"
+    "      --no-progress      never show progress\n";
 
 enum {
 	OPT_EVENTS = LP_OPT_FIRST_PRIVATE,
@@ -72,6 +75,7 @@ static const struct option longopts[] = {
 	{ "addresses", no_argument, NULL, OPT_ADDRESSES },
 	{ "intern", no_argument, NULL, OPT_INTERN },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	LP_CLI_PROGRESS_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -86,11 +90,18 @@ struct run {
 	int raw;          /* --raw: wire events instead */
 };
 
+/* Bytes read, on stderr when the work is long (lib/progress.h). */
+static struct lp_progress meter;
+
 /* The rest of a unit after its head, for the trace decoder. */
 static long
 more(void *ctx, void *buf, size_t n, struct lp_error *err)
 {
-	return lp_input_read(ctx, buf, n, err);
+	long r = lp_input_read(ctx, buf, n, err);
+
+	if (r > 0)
+		lp_progress_add(&meter, 0, (uint64_t)r);
+	return r;
 }
 
 static int
@@ -200,6 +211,7 @@ decode_unit(struct lp_input *in, const struct lp_unit *u, void *ctx)
 {
 	struct run *run = ctx;
 
+	lp_progress_add(&meter, 0, u->len);
 	if (run->raw)
 		decode_raw(in, u);
 	else
@@ -309,10 +321,12 @@ main(int argc, char **argv)
 			exit(LP_EXIT_OSERR);
 		}
 	}
+	lp_cli_progress_start(&meter, NULL);
 	if (optind == argc)
 		lp_cli_each_unit("-", decode_unit, &run);
 	for (i = optind; i < argc; i++)
 		lp_cli_each_unit(argv[i], decode_unit, &run);
+	lp_cli_progress_done(&meter);
 	lp_intern_free(run.intern);
 	free(run.gs);
 	lp_cli_exit();

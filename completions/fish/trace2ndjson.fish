@@ -29,5 +29,7 @@ complete -c trace2ndjson -l drop-runtime -d 'Leave out frames of the Go runtime'
 complete -c trace2ndjson -l addresses -d 'Give frames their addresses'
 complete -c trace2ndjson -l intern -d 'Write each stack once, refer to it by id'
 complete -c trace2ndjson -l raw -d 'One record per wire event, in file order'
+complete -c trace2ndjson -l progress -d 'Show progress on stderr, even off a terminal'
+complete -c trace2ndjson -l no-progress -d 'Never show progress'
 # Traces and archives of any name: complete files.
 complete -c trace2ndjson -F

@@ -31,9 +31,10 @@ check() {
 }
 have() { command -v "$1" >/dev/null 2>&1; }
 
-# The long options of the common macro, from lib/cli.h itself.
+# The long options of a macro of lib/cli.h (LP_CLI_COMMON_LONGOPTS,
+# LP_CLI_PROGRESS_LONGOPTS), from lib/cli.h itself.
 common_longopts() {
-	sed -n '/^#define LP_CLI_COMMON_LONGOPTS/,/[^\\]$/p' lib/cli.h |
+	sed -n "/^#define ${1:-LP_CLI_COMMON_LONGOPTS}/,/[^\\\\]\$/p" lib/cli.h |
 		grep -o '{ *"[A-Za-z0-9_-]*"' | tr -d '{" '
 }
 
@@ -46,8 +47,8 @@ longopts() {
 	intab {
 		line = $0
 		sub(/\/\/.*/, "", line)
-		if (line ~ /LP_CLI_COMMON_LONGOPTS/)
-			print "@common"
+		if (match(line, /LP_CLI_[A-Z]+_LONGOPTS/))
+			print "@" substr(line, RSTART, RLENGTH)
 		while (match(line, /\{[ \t]*"[A-Za-z0-9_-]+"[ \t]*,/)) {
 			s = substr(line, RSTART, RLENGTH)
 			gsub(/[{ \t",]/, "", s)
@@ -57,7 +58,10 @@ longopts() {
 		if ($0 ~ /};/)
 			intab = 0
 	}' "$@" | while read -r o; do
-		if [ "$o" = @common ]; then common_longopts; else echo "$o"; fi
+		case $o in
+		@*) common_longopts "${o#@}" ;;
+		*) echo "$o" ;;
+		esac
 	done | sort -u
 }
 
