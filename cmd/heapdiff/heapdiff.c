@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "key.h"
+#include "heapdiff.h"
 #include "leakpipe.h"
 #include "series.h"
 
@@ -14,7 +15,8 @@ static const char usage[] =
     "usage: heapdiff [-hu] [--version] [--strict] [--series] [--partial]\n"
     "                [--merge] [--value=TYPE] [--key=HOW] [--drop-runtime]\n"
     "                [--stream-order] [--top=N] [--min-delta=N] [--min-pct=P]\n"
-    "                [--points=N] [FILE ...]\n"
+    "                [--points=N] [--format=table|ndjson] [--progress]\n"
+    "                [--no-progress] [FILE ...]\n"
     "\n"
     "Compare heap, goroutine or any pprof profiles by stack, function or\n"
     "label: the first against the last (diff records), or every key over a\n"
@@ -38,7 +40,10 @@ static const char usage[] =
     "      --top=N         write the first N keys only\n"
     "      --min-delta=N   only keys that changed by at least N\n"
     "      --min-pct=P     only keys that changed by at least P percent\n"
-    "      --points=N      values in a trend's series (default 100, 0 = all)\n";
+    "      --points=N      values in a trend's series (default 100, 0 = all)\n"
+    "      --format=F      table (the default on a terminal) or ndjson\n"
+    "      --progress      show progress on stderr, even off a terminal\n"
+    "      --no-progress   never show progress\n";
 
 enum {
 	OPT_SERIES = LP_OPT_FIRST_PRIVATE,
@@ -52,6 +57,7 @@ enum {
 	OPT_MIN_DELTA,
 	OPT_MIN_PCT,
 	OPT_POINTS,
+	OPT_FORMAT,
 };
 
 static const struct option longopts[] = {
@@ -67,6 +73,8 @@ static const struct option longopts[] = {
 	{ "min-delta", required_argument, NULL, OPT_MIN_DELTA },
 	{ "min-pct", required_argument, NULL, OPT_MIN_PCT },
 	{ "points", required_argument, NULL, OPT_POINTS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	LP_CLI_PROGRESS_LONGOPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -76,6 +84,7 @@ static const struct option longopts[] = {
 struct run {
 	struct lp_series_opts opts;
 	struct lp_series *s;
+	struct lp_progress meter; /* snapshots read, on stderr */
 	int series, partial, merge;
 	int key_given, value_given, drop_given;
 	struct lp_out key, fn;   /* the key being built, its site */
@@ -321,6 +330,7 @@ take_profile(void *ctx, const struct lp_profile *p, const char *src,
 	    p->nsample_types, p->default_type, err);
 	if (rc <= 0)
 		return rc;
+	lp_progress_add(&run->meter, 1, 0);
 	if (prepare_locations(run, p) < 0 || lp_out_init(&scratch, -1, 256) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	for (i = 0; i < p->nsamples && rc >= 0; i++) {
@@ -482,6 +492,8 @@ begin_snapshot(struct run *run, const char *src, json_t *rec, json_t *values,
 		run->ntnames++;
 	}
 	rc = lp_series_begin(run->s, src, time_ns, types, units, n, dflt, err);
+	if (rc > 0)
+		lp_progress_add(&run->meter, 1, 0);
 	return rc < 0 ? rc : 0;
 }
 
@@ -825,6 +837,8 @@ main(int argc, char **argv)
 	struct run run;
 	struct lp_reader *r;
 	struct lp_error err = { 0, "" };
+	enum lp_view view = LP_VIEW_AUTO;
+	struct lp_out mem, *out = &lp_cli.out;
 	int c, i, rc = 0;
 	char *end;
 
@@ -873,6 +887,7 @@ main(int argc, char **argv)
 				             "percentage",
 				    optarg);
 			break;
+		case OPT_FORMAT: view = lp_cli_view_opt(optarg); break;
 		case OPT_POINTS:
 			run.opts.points =
 			    (unsigned)number("points", optarg, 1000000);
@@ -897,13 +912,24 @@ main(int argc, char **argv)
 	}
 	if (!run.merge)
 		lp_reader_set_profile_fn(r, take_profile, &run);
+	lp_cli_progress_start(&run.meter, "snapshots");
 	if (optind == argc)
 		read_path(&run, r, "-");
 	for (i = optind; i < argc; i++)
 		read_path(&run, r, argv[i]);
+	lp_cli_progress_done(&run.meter);
+	/* A table is drawn from the records, written to memory first. */
+	if (run.partial && view == LP_VIEW_TABLE)
+		lp_cli_usage("--partial writes records for --merge: no table");
+	if (!run.partial && lp_cli_view(view) == LP_VIEW_TABLE)
+		out = &mem;
+	if (out == &mem && lp_out_init(&mem, -1, (size_t)64 << 10) < 0) {
+		lp_cli_warn(NULL, "out of memory");
+		exit(LP_EXIT_OSERR);
+	}
 	if (run.s && (rc = lp_series_end(run.s, &err)) == 0) {
 		if (run.partial)
-			rc = lp_series_write_partial(run.s, &lp_cli.out, &err);
+			rc = lp_series_write_partial(run.s, out, &err);
 		else if (lp_series_count(run.s) == 0 &&
 		         lp_series_skipped(run.s) > 0)
 			lp_cli_warn(NULL,
@@ -911,10 +937,15 @@ main(int argc, char **argv)
 			    "(--value chooses another)",
 			    run.opts.value ? run.opts.value : "?");
 		else if (run.series)
-			rc = lp_series_write_trends(run.s, &lp_cli.out, &err);
+			rc = lp_series_write_trends(run.s, out, &err);
 		else
-			rc = lp_series_write_diff(run.s, &lp_cli.out, &err);
+			rc = lp_series_write_diff(run.s, out, &err);
 	}
+	if (out == &mem && rc == 0 &&
+	    (rc = heapdiff_table(&mem, run.opts.top)) < 0)
+		lp_error_set(&err, -rc, "out of memory");
+	if (out == &mem)
+		lp_out_release(&mem);
 	if (rc < 0)
 		lp_cli_fail(NULL, &err);
 	lp_reader_free(r);

@@ -17,5 +17,8 @@ complete -c heapdiff -l top -x -d 'Write the first N keys only'
 complete -c heapdiff -l min-delta -x -d 'Only keys that changed by at least N'
 complete -c heapdiff -l min-pct -x -d 'Only keys that changed by at least P percent'
 complete -c heapdiff -l points -x -d 'Values in a trend series'
+complete -c heapdiff -l format -x -a 'table ndjson' -d 'A table for a person, or records'
+complete -c heapdiff -l progress -d 'Show progress on stderr, even off a terminal'
+complete -c heapdiff -l no-progress -d 'Never show progress'
 # Profiles, archives and records of any name: complete files.
 complete -c heapdiff -F
