@@ -176,6 +176,10 @@ lp_decode_unit(struct lp_out *o, const struct lp_unit *u,
 	case LP_FMT_GODUMP:
 		rc = lp_godump_parse(
 		    u->data, u->len, write_goroutine, &dc, d, err);
+		/* A crash log with gctrace on: the cycles before the end. */
+		if (rc == 0 && lp_gctrace_match(u->data, u->len))
+			rc = lp_gctrace_write(
+			    o, u->data, u->len, u->src, NULL, d, err);
 		break;
 	case LP_FMT_GCTRACE:
 		rc = lp_gctrace_write(o, u->data, u->len, u->src, NULL, d, err);
