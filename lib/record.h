@@ -13,13 +13,17 @@
 #include "profile.h"
 #include "str.h"
 #include "trace.h"
+#include "traceview.h"
 
 /*
  * An analysis program opens a path and loops over typed records, whatever
  * the path holds: leakpipe NDJSON (flat or interned stacks, parsed once
  * through jansson into these structs) or the evidence itself (pprof and
- * text profiles, goroutine dumps, archives of them), decoded in process
- * with no JSON on the way.
+ * text profiles, goroutine dumps, execution traces, archives of them),
+ * decoded in process with no JSON on the way.  A trace is streamed: its
+ * events come as they are decoded, and the goroutine lives and GC cycles
+ * (the summaries trace2ndjson --goroutines and --gc write) as soon as
+ * they are complete, when those kinds are wanted.
  *
  *	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_SAMPLE));
  *	const struct lp_record *rec;
@@ -134,7 +138,15 @@ struct lp_record {
 	const struct lp_rsample *sample;
 	const struct lp_rdump *dump;          /* DUMP, GOROUTINE of a dump */
 	const struct lp_goroutine *goroutine; /* frames = stack's */
+	/* From traces.  event: the decoded event (its stacks are the
+	 * trace's; rec->stack is the event's stack as an lp_stack).  life:
+	 * a GOROUTINE's life in the trace, its stack and start handles are
+	 * const struct lp_stack *.  gc: a GC record.  t: ns since the
+	 * trace's first event (events), as trace2ndjson writes it. */
 	const struct lp_tev *event;
+	const struct lp_tglife *life;
+	const struct lp_tgc *gc;
+	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it
 	 * was.  NULL for evidence. */
