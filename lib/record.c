@@ -775,6 +775,8 @@ take_life(struct lp_records *r, json_t *v, struct lp_error *err)
 	l->alive = json_is_true(json_object_get(v, "alive"));
 	l->state = jcstr(v, "state", "");
 	l->wait_ns = r->g.wait_ns;
+	l->wait_lower_bound =
+	    json_is_true(json_object_get(v, "wait_lower_bound"));
 	l->stack = r->rec.stack;
 	if ((st = json_object_get(v, "start")) &&
 	    (rc = parse_stack(r, st, &start, err)) < 0)
