@@ -870,6 +870,11 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 	r->rec.kind_name = ks;
 	r->rec.src = json_is_string(src) ? json_string_value(src) : r->unit;
 	r->rec.json = v;
+	/* An unknown stack id is the first thing wrong with a record, as
+	 * it was when ids were resolved before records were looked at. */
+	if (json_object_get(v, "stack_id") &&
+	    (rc = record_stack(r, v, err)) < 0)
+		return rc;
 	switch (k) {
 	case LP_REC_PROFILE:
 		if ((rc = take_profile(r, v, err)) < 0)
