@@ -327,8 +327,8 @@ static struct lp_stack *
 stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
 {
 	uint64_t h = frames_hash(f, n), *slot = lp_u64map_get(&r->pool, h);
-	struct lp_stack *s, *head = slot ? (struct lp_stack *)(uintptr_t)*slot
-	                                 : NULL;
+	struct lp_stack *s,
+	    *head = slot ? (struct lp_stack *)(uintptr_t)*slot : NULL;
 	struct lp_frame *c;
 	size_t i;
 
@@ -388,15 +388,15 @@ jaddr(json_t *j, uint64_t *v)
 		return 0;
 	}
 	if (json_is_string(j))
-		return lp_parse_hex(json_string_value(j), json_string_length(j),
-		    v);
+		return lp_parse_hex(
+		    json_string_value(j), json_string_length(j), v);
 	return -1;
 }
 
 /* One frame object into *fr (strings borrowed from j). */
 static int
-parse_frame(struct lp_records *r, json_t *j, struct lp_frame *fr,
-    struct lp_error *err)
+parse_frame(
+    struct lp_records *r, json_t *j, struct lp_frame *fr, struct lp_error *err)
 {
 	json_t *fn, *file, *line, *v;
 
@@ -441,12 +441,12 @@ parse_stack(struct lp_records *r, json_t *a, const struct lp_stack **out,
 		return lp_error_set(err, LP_ELIMIT,
 		    "line %lu: more than %u frames", r->rec.line,
 		    LP_STACK_FRAMES_MAX);
-	if (lp_reserve((void **)&r->scratch, &r->scap, n + 1,
-	        sizeof(*r->scratch)))
+	if (lp_reserve(
+	        (void **)&r->scratch, &r->scap, n + 1, sizeof(*r->scratch)))
 		return oom(err);
 	for (i = 0; i < n; i++)
-		if ((rc = parse_frame(r, json_array_get(a, i), &r->scratch[i],
-		         err)) < 0)
+		if ((rc = parse_frame(
+		         r, json_array_get(a, i), &r->scratch[i], err)) < 0)
 			return rc;
 	if (!(*out = stack_of(r, r->scratch, n)))
 		return oom(err);
@@ -486,8 +486,8 @@ record_stack(struct lp_records *r, json_t *v, struct lp_error *err)
 	if (sid) {
 		if (!json_is_integer(sid))
 			return bad(r, err, "stack_id is not an integer");
-		slot = lp_u64map_get(
-		    &r->ids, (uint64_t)json_integer_value(sid));
+		slot =
+		    lp_u64map_get(&r->ids, (uint64_t)json_integer_value(sid));
 		if (!slot)
 			return lp_error_set(err, LP_EDATA,
 			    "line %lu: stack_id %" JSON_INTEGER_FORMAT
@@ -522,7 +522,8 @@ take_profile(struct lp_records *r, json_t *v, struct lp_error *err)
 	close_profile(r);
 	memset(&r->prof, 0, sizeof(r->prof));
 	if (!json_is_array(st))
-		return bad(r, err, "a profile record has no sample_types array");
+		return bad(
+		    r, err, "a profile record has no sample_types array");
 	n = json_array_size(st);
 	if (lp_reserve((void **)&r->types, &r->tcap, n + 1, sizeof(*r->types)))
 		return oom(err);
@@ -589,11 +590,11 @@ imply_profile(
 }
 
 static int
-add_label(struct lp_records *r, size_t *n, struct lp_label *l,
-    struct lp_error *err)
+add_label(
+    struct lp_records *r, size_t *n, struct lp_label *l, struct lp_error *err)
 {
-	if (lp_reserve((void **)&r->labels, &r->lcap, *n + 1,
-	        sizeof(*r->labels)))
+	if (lp_reserve(
+	        (void **)&r->labels, &r->lcap, *n + 1, sizeof(*r->labels)))
 		return oom(err);
 	r->labels[(*n)++] = *l;
 	return 0;
@@ -726,8 +727,8 @@ take_goroutine(struct lp_records *r, json_t *v)
 		g->created_by.fn = jstr(json_object_get(cb, "fn"));
 		g->created_by.file = jstr(json_object_get(cb, "file"));
 		x = json_object_get(cb, "line");
-		g->created_by.line = json_is_integer(x) ? json_integer_value(x)
-		                                        : 0;
+		g->created_by.line =
+		    json_is_integer(x) ? json_integer_value(x) : 0;
 		x = json_object_get(cb, "goid");
 		if (json_is_integer(x)) {
 			g->flags |= LP_G_CREATOR_ID;
@@ -785,20 +786,20 @@ take_life(struct lp_records *r, json_t *v, struct lp_error *err)
 	l->has_created_by =
 	    json_object_get(json_object_get(v, "created_by"), "fn") != NULL;
 	l->created_by = r->g.created_by;
-	l->creator = r->g.flags & LP_G_CREATOR_ID ? (int64_t)r->g.creator_id
-	                                          : LP_NO_ID;
+	l->creator =
+	    r->g.flags & LP_G_CREATOR_ID ? (int64_t)r->g.creator_id : LP_NO_ID;
 	l->created_ns = jint(v, "created_ns", -1);
 	l->ended_ns = jint(v, "ended_ns", -1);
 	for (i = LP_G_RUNNABLE; i <= LP_G_SYSCALL; i++)
 		l->ns[i] = jint(v, names[i], 0);
-	if (lp_reserve((void **)&r->blocked, &r->bcap,
-	        json_object_size(b) + 1, sizeof(*r->blocked)))
+	if (lp_reserve((void **)&r->blocked, &r->bcap, json_object_size(b) + 1,
+	        sizeof(*r->blocked)))
 		return oom(err);
 	json_object_foreach(b, k, x)
 	{
 		r->blocked[n].reason = k;
-		r->blocked[n++].ns = json_is_integer(x) ? json_integer_value(x)
-		                                        : 0;
+		r->blocked[n++].ns =
+		    json_is_integer(x) ? json_integer_value(x) : 0;
 	}
 	l->blocked = r->blocked;
 	l->nblocked = n;
@@ -886,7 +887,8 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		return !!(r->want & LP_REC_WANT(k));
 	case LP_REC_SAMPLE:
 		if (!json_is_object(json_object_get(v, "values")))
-			return bad(r, err, "a sample record has no values object");
+			return bad(
+			    r, err, "a sample record has no values object");
 		if (!r->prof_src || strcmp(r->prof_src, r->rec.src) != 0) {
 			rc = imply_profile(
 			    r, json_object_get(v, "values"), r->rec.src, err);
@@ -945,8 +947,8 @@ copy_goroutine(const struct lp_goroutine *g, void *ctx)
 	size_t i;
 
 	if (lp_reserve((void **)&r->gs, &r->gcap, r->ng + 1, sizeof(*r->gs)) ||
-	    lp_reserve((void **)&r->sstack, &r->sscap, r->ng + 1,
-	        sizeof(*r->sstack)))
+	    lp_reserve(
+	        (void **)&r->sstack, &r->sscap, r->ng + 1, sizeof(*r->sstack)))
 		goto oom;
 	c = &r->gs[r->ng];
 	*c = *g;
@@ -955,8 +957,8 @@ copy_goroutine(const struct lp_goroutine *g, void *ctx)
 	c->frames = s->frames;
 	r->sstack[r->ng] = (struct lp_stack *)(uintptr_t)s;
 	if (g->nancestors) {
-		struct lp_ancestor *a = lp_arena_calloc(
-		    &r->unit_mem, g->nancestors, sizeof(*a));
+		struct lp_ancestor *a =
+		    lp_arena_calloc(&r->unit_mem, g->nancestors, sizeof(*a));
 		if (!a)
 			goto oom;
 		for (i = 0; i < g->nancestors; i++) {
@@ -989,15 +991,14 @@ sample_stack(struct lp_records *r, const struct lp_sample *sm)
 	if (slot) {
 		const struct lp_sample *o = &p->samples[*slot];
 		if (o->nlocs == sm->nlocs &&
-		    (!sm->nlocs ||
-		        memcmp(o->locs, sm->locs,
-		            sm->nlocs * sizeof(*sm->locs)) == 0))
+		    (!sm->nlocs || memcmp(o->locs, sm->locs,
+		                       sm->nlocs * sizeof(*sm->locs)) == 0))
 			return r->sstack[*slot];
 	}
 	for (i = 0; i < sm->nlocs; i++)
 		n += p->locations[sm->locs[i]].nframes;
-	if (lp_reserve((void **)&r->scratch, &r->scap, n + 1,
-	        sizeof(*r->scratch)))
+	if (lp_reserve(
+	        (void **)&r->scratch, &r->scap, n + 1, sizeof(*r->scratch)))
 		return NULL;
 	for (i = 0, n = 0; i < sm->nlocs; i++) {
 		const struct lp_location *l = &p->locations[sm->locs[i]];
@@ -1107,8 +1108,8 @@ view_gc(void *ctx, const struct lp_tgc *c)
 }
 
 static int
-begin_trace(struct lp_records *r, const struct lp_unit *u,
-    struct lp_input *in, struct lp_error *err)
+begin_trace(struct lp_records *r, const struct lp_unit *u, struct lp_input *in,
+    struct lp_error *err)
 {
 	struct lp_byte_src bs = { u->data, u->len, more, in };
 	unsigned views = 0;
@@ -1285,7 +1286,8 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 			return oom(err);
 		rc = lp_decode_unit(&o, &u, NULL, NULL, NULL, err);
 		lp_out_release(&o);
-		return rc < 0 ? rc : lp_error_set(err, LP_EDATA, "not evidence");
+		return rc < 0 ? rc
+		              : lp_error_set(err, LP_EDATA, "not evidence");
 	}
 }
 
@@ -1307,7 +1309,8 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 		if (!r->ev_started) {
 			r->ev_started = 1;
 			memset(&r->prof, 0, sizeof(r->prof));
-			r->prof.format = lp_str_make(p->format, strlen(p->format));
+			r->prof.format =
+			    lp_str_make(p->format, strlen(p->format));
 			r->prof.types = p->sample_types;
 			r->prof.ntypes = p->nsample_types;
 			r->prof.default_type = p->default_type;
@@ -1371,8 +1374,8 @@ clear_rec(struct lp_records *r)
 }
 
 int
-lp_records_next(struct lp_records *r, const struct lp_record **rec,
-    struct lp_error *err)
+lp_records_next(
+    struct lp_records *r, const struct lp_record **rec, struct lp_error *err)
 {
 	const char *src;
 	json_t *v;

@@ -62,7 +62,7 @@ enum lp_rkind {
 	LP_REC_NKINDS
 };
 
-#define LP_REC_WANT(k) (1ul << (k))
+#define LP_REC_WANT(k)  (1ul << (k))
 #define LP_REC_WANT_ALL (~0ul)
 
 /* lp_records_new flags */
@@ -172,8 +172,8 @@ int lp_records_open(
  * ("line 12: …"); lp_records_unit names the unit.  After an error, calling
  * again goes on with the next record or unit.
  */
-int lp_records_next(struct lp_records *r, const struct lp_record **rec,
-    struct lp_error *err);
+int lp_records_next(
+    struct lp_records *r, const struct lp_record **rec, struct lp_error *err);
 
 /* The name of the unit being read ("-", a path, "ARCHIVE:MEMBER"). */
 const char *lp_records_unit(const struct lp_records *r);

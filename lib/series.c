@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "series.h"
 #include "util.h"
 
@@ -75,6 +77,10 @@ struct lp_series {
 	uint64_t spilled;
 	unsigned char *buf; /* a column read back or packed */
 	size_t bufcap;
+	/* A partial being merged: its key ids to ours (-1: none), its unit. */
+	long *idmap;
+	size_t idcap;
+	char *punit;
 };
 
 static uint64_t
@@ -166,6 +172,8 @@ lp_series_free(struct lp_series *s)
 	free(s->touched);
 	free(s->vals);
 	free(s->buf);
+	free(s->idmap);
+	free(s->punit);
 	free(s);
 }
 
@@ -1229,4 +1237,116 @@ lp_series_write_partial(
 		lp_out_end(o);
 	}
 	return 0;
+}
+
+/* Reading partials back (--merge) */
+
+int
+lp_series_merge_begin(struct lp_series *s, const char *unit)
+{
+	free(s->punit);
+	if (!(s->punit = strdup(unit)))
+		return -LP_ENOMEM;
+	if (s->idcap)
+		memset(s->idmap, 0xff, s->idcap * sizeof(*s->idmap));
+	return 0;
+}
+
+static int
+merge_bad(const struct lp_record *rec, struct lp_error *err, const char *what)
+{
+	return lp_error_set(err, LP_EDATA, "line %lu: %s", rec->line, what);
+}
+
+int
+lp_series_merge_key(
+    struct lp_series *s, const struct lp_record *rec, struct lp_error *err)
+{
+	json_t *id = json_object_get(rec->json, "id");
+	json_t *jfn = json_object_get(rec->json, "fn");
+	struct lp_out key, fn;
+	json_int_t i;
+	size_t old = s->idcap;
+	long k = -LP_ENOMEM;
+
+	if (!json_is_integer(id) || (i = json_integer_value(id)) < 0 ||
+	    (size_t)i >= LP_SERIES_KEYS_MAX)
+		return merge_bad(rec, err, "a key record needs an id");
+	if (lp_reserve((void **)&s->idmap, &s->idcap, (size_t)i + 1,
+	        sizeof(*s->idmap)))
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	memset(s->idmap + old, 0xff, (s->idcap - old) * sizeof(long));
+	if (lp_key_is_stack(&s->opts.keys) && !rec->stack)
+		return merge_bad(rec, err, "no stack array");
+	if (!lp_key_is_stack(&s->opts.keys) &&
+	    !json_is_string(json_object_get(rec->json, "key")))
+		return merge_bad(rec, err, "a key record has no key");
+	if (lp_out_init(&key, -1, 4096) < 0 || lp_out_init(&fn, -1, 256) < 0)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	if (lp_key_is_stack(&s->opts.keys)) {
+		lp_key_write(
+		    &key, &s->opts.keys, rec->stack->frames, rec->stack->n);
+	} else {
+		json_t *jk = json_object_get(rec->json, "key");
+		lp_out_str(&key, json_string_value(jk), json_string_length(jk));
+	}
+	if (json_is_string(jfn))
+		lp_out_str(
+		    &fn, json_string_value(jfn), json_string_length(jfn));
+	if (!key.err && !fn.err)
+		k = lp_series_key(s, key.buf, key.len, fn.buf, fn.len, err);
+	else
+		lp_error_set(err, LP_ENOMEM, "out of memory");
+	lp_out_release(&key);
+	lp_out_release(&fn);
+	if (k < 0)
+		return (int)k;
+	s->idmap[i] = k;
+	return 0;
+}
+
+int
+lp_series_merge_column(
+    struct lp_series *s, const struct lp_record *rec, struct lp_error *err)
+{
+	json_t *ids = json_object_get(rec->json, "ids");
+	json_t *vals = json_object_get(rec->json, "values");
+	json_t *tn = json_object_get(rec->json, "time_ns");
+	struct lp_str type, unit;
+	size_t i, n;
+	int rc;
+
+	if (!json_is_array(ids) || !json_is_array(vals) ||
+	    json_array_size(ids) != json_array_size(vals))
+		return merge_bad(rec, err,
+		    "a column needs ids and values arrays of one length");
+	if (tn && !json_is_integer(tn))
+		return merge_bad(rec, err, "time_ns is not an integer");
+	if (!s->opts.value)
+		return merge_bad(
+		    rec, err, "a column in a partial without a value");
+	type = lp_str_make(s->opts.value, strlen(s->opts.value));
+	unit = lp_str_make(
+	    s->punit ? s->punit : "", s->punit ? strlen(s->punit) : 0);
+	rc = lp_series_begin(s, rec->src, tn ? json_integer_value(tn) : 0,
+	    &type, &unit, 1, 0, err);
+	if (rc <= 0)
+		return rc;
+	n = json_array_size(ids);
+	for (i = 0; i < n; i++) {
+		json_t *id = json_array_get(ids, i),
+		       *v = json_array_get(vals, i);
+		json_int_t k;
+		int64_t x;
+		if (!json_is_integer(id) || !json_is_integer(v) ||
+		    (k = json_integer_value(id)) < 0 || (size_t)k >= s->idcap ||
+		    s->idmap[k] < 0)
+			return merge_bad(rec, err,
+			    "a column refers to a key with no key record "
+			    "before it");
+		x = json_integer_value(v);
+		if ((rc = lp_series_add(s, s->idmap[k], &x, err)) < 0)
+			return rc;
+	}
+	return lp_series_end(s, err);
 }

@@ -12,23 +12,22 @@
 
 struct gsum {
 	int64_t id;
-	int64_t created;        /* ns since the start; -1: there at the start */
-	int64_t creator;        /* goroutine id, or LP_NO_ID */
-	struct lp_frame cb;     /* the go statement (strings pooled) */
+	int64_t created;    /* ns since the start; -1: there at the start */
+	int64_t creator;    /* goroutine id, or LP_NO_ID */
+	struct lp_frame cb; /* the go statement (strings pooled) */
 	int has_cb;
-	const void *start;      /* stack handle: its start function */
-	const void *stack;      /* stack handle: where it last stopped */
-	const char *reason;     /* pooled: why it waits */
-	const char *label;      /* pooled: GC worker label */
-	uint8_t state;          /* lp_gstate */
-	uint8_t before;         /* it was in state when the trace began */
-	int64_t since;          /* when it entered state, or first seen */
-	int64_t charged;        /* time is counted in ns[] up to here */
-	int64_t ns[6];          /* time per lp_gstate */
+	const void *start;  /* stack handle: its start function */
+	const void *stack;  /* stack handle: where it last stopped */
+	const char *reason; /* pooled: why it waits */
+	const char *label;  /* pooled: GC worker label */
+	uint8_t state;      /* lp_gstate */
+	uint8_t before;     /* it was in state when the trace began */
+	int64_t since;      /* when it entered state, or first seen */
+	int64_t charged;    /* time is counted in ns[] up to here */
+	int64_t ns[6];      /* time per lp_gstate */
 	struct lp_tblocked *whys;
 	size_t nwhys;
 };
-
 
 struct cycle {
 	int open;    /* a mark phase began and its record is not out */
@@ -235,8 +234,8 @@ life_of(const struct gsum *g, int alive, int64_t now, struct lp_tglife *l)
 	l->id = g->id;
 	l->alive = alive;
 	l->state = state_text(g, alive);
-	l->wait_ns = alive && g->state == LP_G_WAITING ? lp_tsub(now, g->since)
-	                                               : -1;
+	l->wait_ns =
+	    alive && g->state == LP_G_WAITING ? lp_tsub(now, g->since) : -1;
 	l->wait_lower_bound = l->wait_ns >= 0 && g->before;
 	l->stack = g->stack;
 	l->start = g->start;

@@ -40,12 +40,12 @@ struct lp_tblocked {
  */
 struct lp_tglife {
 	int64_t id;
-	int alive;         /* still there at the end of the trace */
-	const char *state; /* "running", a wait reason, "dead", … */
-	int64_t wait_ns;   /* alive and waiting: for how long; else -1 */
+	int alive;            /* still there at the end of the trace */
+	const char *state;    /* "running", a wait reason, "dead", … */
+	int64_t wait_ns;      /* alive and waiting: for how long; else -1 */
 	int wait_lower_bound; /* it was waiting when the trace began */
-	const void *stack; /* where it last stood; NULL: not seen */
-	const void *start; /* its start function (created in the trace) */
+	const void *stack;    /* where it last stood; NULL: not seen */
+	const void *start;    /* its start function (created in the trace) */
 	int has_created_by;
 	struct lp_frame created_by; /* the go statement, addr = its pc */
 	int64_t creator;            /* goroutine id, or LP_NO_ID */

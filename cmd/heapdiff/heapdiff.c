@@ -79,10 +79,10 @@ static const struct option longopts[] = {
 
 /* What heapdiff reads: snapshots, and partials (each refused in the
  * other mode). */
-#define WANT_EVIDENCE                                                     \
-	(LP_REC_WANT(LP_REC_PROFILE) | LP_REC_WANT(LP_REC_SAMPLE) |       \
-	    LP_REC_WANT(LP_REC_DUMP) | LP_REC_WANT(LP_REC_GOROUTINE) |    \
-	    LP_REC_WANT(LP_REC_PARTIAL) | LP_REC_WANT(LP_REC_KEY) |       \
+#define WANT_EVIDENCE                                                  \
+	(LP_REC_WANT(LP_REC_PROFILE) | LP_REC_WANT(LP_REC_SAMPLE) |    \
+	    LP_REC_WANT(LP_REC_DUMP) | LP_REC_WANT(LP_REC_GOROUTINE) | \
+	    LP_REC_WANT(LP_REC_PARTIAL) | LP_REC_WANT(LP_REC_KEY) |    \
 	    LP_REC_WANT(LP_REC_COLUMN))
 
 struct run {
@@ -91,17 +91,14 @@ struct run {
 	struct lp_progress meter; /* snapshots read, on stderr */
 	int series, partial, merge;
 	int key_given, value_given, drop_given;
-	struct lp_out key, fn; /* the key being built, its site */
+	struct lp_out key, fn;   /* the key being built, its site */
 	int64_t ones[TYPES_MAX]; /* a goroutine's values */
 	unsigned long line;      /* of the record at hand, for messages */
 	int reject_unit;         /* the unit is the wrong kind: skip it */
 	char *rejected;
-	/* --merge: the open partial's key ids, and its settings. */
-	long *idmap;
-	size_t idcap;
+	/* --merge: the first partial's settings. */
 	int in_partial;   /* a partial header was read and accepted */
-	char *pvalue;     /* the partial's value type */
-	char *punit;      /* and unit */
+	char *pvalue;     /* the first partial's value type */
 	char *key_by_arg; /* storage for a label name taken from a partial */
 };
 
@@ -129,8 +126,8 @@ str_member(json_t *rec, const char *name, const char *dflt)
 
 /* A profile or a dump starts a snapshot. */
 static int
-begin_snapshot(struct run *run, const struct lp_record *rec,
-    struct lp_error *err)
+begin_snapshot(
+    struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
 	const struct lp_str gtype = LP_STR_LIT("goroutine");
 	const struct lp_str gunit = LP_STR_LIT("count");
@@ -244,104 +241,18 @@ take_partial_head(struct run *run, json_t *rec, struct lp_error *err)
 	if (json_is_integer(skipped) && json_integer_value(skipped) > 0)
 		lp_series_add_skipped(
 		    run->s, (size_t)json_integer_value(skipped));
-	free(run->punit);
-	if (!(run->punit = strdup(unit)))
+	if (lp_series_merge_begin(run->s, unit) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	run->in_partial = 1;
-	if (run->idcap)
-		memset(run->idmap, 0xff, run->idcap * sizeof(*run->idmap));
 	return 0;
-}
-
-static int
-take_key(struct run *run, const struct lp_record *rec, struct lp_error *err)
-{
-	json_t *id = json_object_get(rec->json, "id");
-	json_t *jfn = json_object_get(rec->json, "fn");
-	json_int_t i;
-	long k;
-	size_t old = run->idcap;
-
-	if (!json_is_integer(id) || (i = json_integer_value(id)) < 0 ||
-	    (size_t)i >= LP_SERIES_KEYS_MAX)
-		return bad(run, err, "a key record needs an id");
-	if (lp_reserve((void **)&run->idmap, &run->idcap, (size_t)i + 1,
-	        sizeof(*run->idmap)))
-		return lp_error_set(err, LP_ENOMEM, "out of memory");
-	memset(run->idmap + old, 0xff, (run->idcap - old) * sizeof(long));
-	run->key.len = 0;
-	run->fn.len = 0;
-	if (lp_key_is_stack(&run->opts.keys)) {
-		if (!rec->stack)
-			return bad(run, err, "no stack array");
-		lp_key_write(&run->key, &run->opts.keys, rec->stack->frames,
-		    rec->stack->n);
-	} else {
-		json_t *key = json_object_get(rec->json, "key");
-		if (!json_is_string(key))
-			return bad(run, err, "a key record has no key");
-		lp_out_str(
-		    &run->key, json_string_value(key), json_string_length(key));
-	}
-	if (json_is_string(jfn))
-		lp_out_str(&run->fn, json_string_value(jfn),
-		    json_string_length(jfn));
-	if ((k = lp_series_key(run->s, run->key.buf, run->key.len, run->fn.buf,
-	         run->fn.len, err)) < 0)
-		return (int)k;
-	run->idmap[i] = k;
-	return 0;
-}
-
-static int
-take_column(struct run *run, const struct lp_record *rec, struct lp_error *err)
-{
-	json_t *ids = json_object_get(rec->json, "ids");
-	json_t *vals = json_object_get(rec->json, "values");
-	json_t *tn = json_object_get(rec->json, "time_ns");
-	struct lp_str type, unit;
-	size_t i, n;
-	int rc;
-
-	if (!json_is_array(ids) || !json_is_array(vals) ||
-	    json_array_size(ids) != json_array_size(vals))
-		return bad(run, err,
-		    "a column needs ids and values arrays of one length");
-	if (tn && !json_is_integer(tn))
-		return bad(run, err, "time_ns is not an integer");
-	if (!run->opts.value)
-		return bad(run, err, "a column in a partial without a value");
-	type = lp_str_make(run->opts.value, strlen(run->opts.value));
-	unit = lp_str_make(run->punit, strlen(run->punit));
-	rc = lp_series_begin(run->s, rec->src, tn ? json_integer_value(tn) : 0,
-	    &type, &unit, 1, 0, err);
-	if (rc <= 0)
-		return rc;
-	n = json_array_size(ids);
-	for (i = 0; i < n; i++) {
-		json_t *id = json_array_get(ids, i),
-		       *v = json_array_get(vals, i);
-		json_int_t k;
-		int64_t x;
-		if (!json_is_integer(id) || !json_is_integer(v) ||
-		    (k = json_integer_value(id)) < 0 ||
-		    (size_t)k >= run->idcap || run->idmap[k] < 0)
-			return bad(run, err,
-			    "a column refers to a key with no key record "
-			    "before it");
-		x = json_integer_value(v);
-		if ((rc = lp_series_add(run->s, run->idmap[k], &x, err)) < 0)
-			return rc;
-	}
-	return lp_series_end(run->s, err);
 }
 
 static int
 take_record(struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
 	enum lp_rkind k = rec->kind;
-	int partial = k == LP_REC_PARTIAL || k == LP_REC_KEY ||
-	              k == LP_REC_COLUMN;
+	int partial =
+	    k == LP_REC_PARTIAL || k == LP_REC_KEY || k == LP_REC_COLUMN;
 
 	/* The wrong kind of input is said once, and the unit skipped. */
 	if (partial != run->merge) {
@@ -354,9 +265,12 @@ take_record(struct run *run, const struct lp_record *rec, struct lp_error *err)
 	switch (k) {
 	case LP_REC_PARTIAL: return take_partial_head(run, rec->json, err);
 	case LP_REC_KEY:
-		return run->in_partial ? take_key(run, rec, err) : 0;
+		return run->in_partial ? lp_series_merge_key(run->s, rec, err)
+		                       : 0;
 	case LP_REC_COLUMN:
-		return run->in_partial ? take_column(run, rec, err) : 0;
+		return run->in_partial
+		           ? lp_series_merge_column(run->s, rec, err)
+		           : 0;
 	case LP_REC_PROFILE:
 	case LP_REC_DUMP: return begin_snapshot(run, rec, err);
 	default: return take_sample(run, rec, err);
@@ -487,8 +401,7 @@ main(int argc, char **argv)
 	run.opts.all_values = !run.series && !run.partial && !run.merge;
 	for (i = 0; i < TYPES_MAX; i++)
 		run.ones[i] = 1;
-	r = lp_records_new(WANT_EVIDENCE,
-	    LP_RECORDS_KEEP_STACKS);
+	r = lp_records_new(WANT_EVIDENCE, LP_RECORDS_KEEP_STACKS);
 	if (!r || lp_out_init(&run.key, -1, 4096) < 0 ||
 	    lp_out_init(&run.fn, -1, 256) < 0) {
 		lp_cli_warn(NULL, "out of memory");
@@ -533,10 +446,8 @@ main(int argc, char **argv)
 	lp_series_free(run.s);
 	lp_out_release(&run.key);
 	lp_out_release(&run.fn);
-	free(run.idmap);
 	free(run.rejected);
 	free(run.pvalue);
-	free(run.punit);
 	free(run.key_by_arg);
 	lp_cli_exit();
 }

@@ -46,7 +46,8 @@ read_all(unsigned long want, unsigned flags, const struct lp_stack **stacks,
 			stacks[n++] = rec->stack;
 		lp_out_raw(&o, rec->kind_name, strlen(rec->kind_name));
 		lp_out_ch(&o, ' ');
-		lp_out_raw(&o, rec->src, strlen(rec->src) > 8 ? 0 : strlen(rec->src));
+		lp_out_raw(
+		    &o, rec->src, strlen(rec->src) > 8 ? 0 : strlen(rec->src));
 		lp_out_ch(&o, ' ');
 		lp_out_uint(&o, rec->line);
 		if (rec->kind == LP_REC_PROFILE) {
@@ -55,8 +56,8 @@ read_all(unsigned long want, unsigned flags, const struct lp_stack **stacks,
 				lp_out_lit(&o, " implied");
 			for (i = 0; i < p->ntypes; i++) {
 				lp_out_ch(&o, ' ');
-				lp_out_raw(&o, p->types[i].type.p,
-				    p->types[i].type.n);
+				lp_out_raw(
+				    &o, p->types[i].type.p, p->types[i].type.n);
 				if (i == p->default_type)
 					lp_out_ch(&o, '*');
 			}
@@ -88,7 +89,8 @@ read_all(unsigned long want, unsigned flags, const struct lp_stack **stacks,
 		if (rec->stack) {
 			lp_out_lit(&o, " [");
 			for (i = 0; i < rec->stack->n; i++) {
-				const struct lp_frame *f = &rec->stack->frames[i];
+				const struct lp_frame *f =
+				    &rec->stack->frames[i];
 				if (i)
 					lp_out_ch(&o, ' ');
 				lp_out_raw(&o, f->fn.p, f->fn.n);
@@ -299,8 +301,8 @@ TEST(traces_give_typed_events_lives_and_gc_cycles)
 		struct lp_error err;
 		struct lp_out typed, direct, ev1, ev2;
 		struct lp_tev_writer w1, w2;
-		struct lp_tview *v = lp_tview_new(
-		    LP_VIEW_GOROUTINES | LP_VIEW_GC);
+		struct lp_tview *v =
+		    lp_tview_new(LP_VIEW_GOROUTINES | LP_VIEW_GC);
 		struct lp_trace *t;
 		struct lp_byte_src bs;
 		const struct lp_tev *ev;
@@ -312,8 +314,8 @@ TEST(traces_give_typed_events_lives_and_gc_cycles)
 		char *line, *end;
 		int rc;
 
-		snprintf(path, sizeof(path), "%s/%s", top ? top : ".",
-		    traces[k]);
+		snprintf(
+		    path, sizeof(path), "%s/%s", top ? top : ".", traces[k]);
 		f = fopen(path, "rb");
 		CHECK(f != NULL);
 		if (!f)
@@ -377,10 +379,10 @@ TEST(traces_give_typed_events_lives_and_gc_cycles)
 			for (line = direct.buf; *line; line = end + 1) {
 				json_t *j, *cb;
 				end = strchr(line, '\n');
-				j = json_loadb(line, (size_t)(end - line), 0,
-				    NULL);
-				if (strcmp(json_string_value(json_object_get(
-				               j, "kind")),
+				j = json_loadb(
+				    line, (size_t)(end - line), 0, NULL);
+				if (strcmp(json_string_value(
+				               json_object_get(j, "kind")),
 				        "gc") == 0) {
 					lp_out_lit(&said, "gc ");
 					lp_out_int(&said, jint(j, "n", 0));
@@ -412,7 +414,7 @@ TEST(traces_give_typed_events_lives_and_gc_cycles)
 			typed.len = 0;
 			write_file("views.ndjson", direct.buf);
 			r = lp_records_new(LP_REC_WANT(LP_REC_GOROUTINE) |
-			        LP_REC_WANT(LP_REC_GC),
+			                       LP_REC_WANT(LP_REC_GC),
 			    0);
 			CHECK_INT(lp_records_open(r, path, &err), 0);
 			while ((rc = lp_records_next(r, &rec, &err)) > 0) {
