@@ -94,23 +94,6 @@ fnv64(const char *p, size_t n)
 	return h;
 }
 
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap : 16, bytes;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	if (!lp_mul(ncap, size, &bytes) || !(q = realloc(*p, bytes)))
-		return -1;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
-
 struct lp_series *
 lp_series_new(const struct lp_series_opts *opts, struct lp_error *err)
 {
@@ -224,7 +207,7 @@ lp_series_open_kept(const struct lp_series *s)
 static int
 append_text(struct lp_series *s, const char *p, size_t n, size_t *off)
 {
-	if (grow((void **)&s->kt, &s->ktcap, s->ktlen + n + 1, 1) < 0)
+	if (lp_reserve((void **)&s->kt, &s->ktcap, s->ktlen + n + 1, 1) < 0)
 		return -1;
 	*off = s->ktlen;
 	if (n)
@@ -275,15 +258,15 @@ lp_series_key(struct lp_series *s, const char *text, size_t n, const char *fn,
 		    "more than %zu distinct keys", LP_SERIES_KEYS_MAX);
 	if ((s->nkeys + 1) * 2 > s->tabcap && rehash(s) < 0)
 		goto oom;
-	if (grow((void **)&s->keys, &s->keycap, s->nkeys + 1,
+	if (lp_reserve((void **)&s->keys, &s->keycap, s->nkeys + 1,
 	        sizeof(*s->keys)) < 0)
 		goto oom;
 	/* Per-key scratch of the open snapshot grows with the keys. */
 	if (s->touchcap < s->keycap) {
 		size_t c1 = s->touchcap, c2 = s->touchcap, c3 = s->touchcap;
-		if (grow((void **)&s->stamp, &c1, s->keycap, 4) < 0 ||
-		    grow((void **)&s->slot, &c2, s->keycap, 4) < 0 ||
-		    grow((void **)&s->touched, &c3, s->keycap, 4) < 0)
+		if (lp_reserve((void **)&s->stamp, &c1, s->keycap, 4) < 0 ||
+		    lp_reserve((void **)&s->slot, &c2, s->keycap, 4) < 0 ||
+		    lp_reserve((void **)&s->touched, &c3, s->keycap, 4) < 0)
 			goto oom;
 		memset(s->stamp + s->touchcap, 0,
 		    (s->keycap - s->touchcap) * sizeof(*s->stamp));
@@ -410,7 +393,7 @@ lp_series_add(
 	if (s->stamp[id] != s->mark) {
 		size_t need;
 		if (!lp_mul(s->ntouched + 1, k, &need) ||
-		    grow((void **)&s->vals, &s->valcap, need, 8) < 0)
+		    lp_reserve((void **)&s->vals, &s->valcap, need, 8) < 0)
 			return lp_error_set(err, LP_ENOMEM, "out of memory");
 		s->stamp[id] = s->mark;
 		s->slot[id] = (uint32_t)s->ntouched;
@@ -438,12 +421,12 @@ lp_series_end(struct lp_series *s, struct lp_error *err)
 	s->open = 0;
 	if (!s->keep)
 		return 0;
-	if (grow((void **)&s->snaps, &s->snapcap, s->nsnaps + 1,
+	if (lp_reserve((void **)&s->snaps, &s->snapcap, s->nsnaps + 1,
 	        sizeof(*s->snaps)) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	entry = 4 + 8 * (size_t)s->cur.k;
 	if (!lp_mul(s->ntouched, entry, &bytes) ||
-	    grow((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
+	    lp_reserve((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	for (i = 0, p = s->buf; i < s->ntouched; i++) {
 		uint32_t id = s->touched[i];
@@ -472,7 +455,7 @@ read_column(struct lp_series *s, const struct snap *sn, struct lp_error *err)
 {
 	size_t bytes = (size_t)sn->count * (4 + 8 * (size_t)sn->k);
 
-	if (grow((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
+	if (lp_reserve((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	if (bytes == 0)
 		return 0;
