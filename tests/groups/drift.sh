@@ -289,3 +289,7 @@ else
 		}' $files)
 	check "banned functions in lib/ and cmd/" "$out"
 fi
+
+# STYLE section 1: programs include leakpipe.h and no other lib/ header.
+check "cmd/ includes lib/ through leakpipe.h only" \
+	"$(grep -Hn '^#include "' cmd/*/*.c 2>/dev/null | grep -v '"leakpipe.h"')"
