@@ -1243,7 +1243,7 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 	r->ev_started = 0;
 	r->ev_next = 0;
 	r->ev_line = 0;
-	if (fmt == LP_FMT_TRACE)
+	if (fmt == LP_FMT_TRACE && !(r->flags & LP_RECORDS_NO_TRACES))
 		return begin_trace(r, &u, in, err);
 	if (lp_decode_is_profile(u.data, u.len)) {
 		if ((rc = lp_input_slurp(in, &u, err)) < 0)

@@ -67,6 +67,7 @@ enum lp_rkind {
 
 /* lp_records_new flags */
 #define LP_RECORDS_KEEP_STACKS 0x1u /* stacks live as long as the reader */
+#define LP_RECORDS_NO_TRACES   0x2u /* a trace is an error, not records */
 
 /*
  * A stack, leaf first.  The frames and their strings belong to the

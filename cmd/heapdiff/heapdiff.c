@@ -168,7 +168,7 @@ take_sample(struct run *run, const struct lp_record *rec, struct lp_error *err)
 	int by_stack = lp_key_by_stack(&run->opts.keys, rec);
 	long id;
 
-	if (!lp_series_open_kept(run->s))
+	if (!run->s || !lp_series_open_kept(run->s))
 		return 0;
 	if (!st)
 		return bad(run, err, "no stack array");
@@ -401,7 +401,8 @@ main(int argc, char **argv)
 	run.opts.all_values = !run.series && !run.partial && !run.merge;
 	for (i = 0; i < TYPES_MAX; i++)
 		run.ones[i] = 1;
-	r = lp_records_new(WANT_EVIDENCE, LP_RECORDS_KEEP_STACKS);
+	r = lp_records_new(
+	    WANT_EVIDENCE, LP_RECORDS_KEEP_STACKS | LP_RECORDS_NO_TRACES);
 	if (!r || lp_out_init(&run.key, -1, 4096) < 0 ||
 	    lp_out_init(&run.fn, -1, 256) < 0) {
 		lp_cli_warn(NULL, "out of memory");
