@@ -18,7 +18,7 @@
 /* Sample types of a profile implied from a sample's values, at most. */
 #define IMPLIED_TYPES_MAX 32
 
-enum ev { EV_NONE, EV_PROFILE, EV_DUMP, EV_TRACE };
+enum ev { EV_NONE, EV_PROFILE, EV_DUMP, EV_TRACE, EV_RENDERED };
 
 /* A trace view's summary waiting to be handed out (copied). */
 struct queued {
@@ -79,6 +79,11 @@ struct lp_records {
 	size_t ng, gcap;
 	int dump_failed;
 	struct lp_error dump_err;
+
+	/* Evidence with no typed decoder here (gctrace logs, …): its
+	 * records as the shared writer renders them, parsed back. */
+	struct lp_out rendered;
+	size_t rpos;
 
 	/* A trace, streamed. */
 	struct lp_trace *trace;
@@ -156,7 +161,9 @@ lp_records_new(unsigned long want, unsigned flags)
 	lp_arena_init(&r->stacks, 0);
 	lp_arena_init(&r->unit_mem, 0);
 	lp_arena_init(&r->qmem, 0);
-	if (lp_out_init(&r->null_out, -1, 64) < 0) {
+	if (lp_out_init(&r->null_out, -1, 64) < 0 ||
+	    lp_out_init(&r->rendered, -1, 4096) < 0) {
+		lp_out_release(&r->null_out);
 		lp_reader_free(r->rd);
 		free(r);
 		return NULL;
@@ -233,7 +240,10 @@ lp_records_free(struct lp_records *r)
 	lp_u64map_free(&r->tstacks);
 	lp_arena_release(&r->stacks);
 	lp_out_release(&r->null_out);
+	lp_out_release(&r->rendered);
 	free(r->q);
+	free(r->blocked);
+	free(r->stw);
 	free(r->scratch);
 	free(r->types);
 	free(r->values);
@@ -1230,6 +1240,48 @@ next_trace(struct lp_records *r, struct lp_error *err)
 	}
 }
 
+static int take_json(struct lp_records *r, json_t *v, struct lp_error *err);
+
+/* The next rendered record: 1, 0 at the end, or an error. */
+static int
+next_rendered(struct lp_records *r, struct lp_error *err)
+{
+	json_error_t jerr;
+	json_t *v;
+	int rc;
+
+	for (;;) {
+		const char *p = r->rendered.buf + r->rpos, *nl;
+		size_t n;
+		if (r->pending) {
+			v = r->pending;
+			r->pending = NULL;
+			r->rec.line = r->pending_line;
+		} else {
+			if (r->rpos >= r->rendered.len)
+				return 0;
+			nl = memchr(p, '\n', r->rendered.len - r->rpos);
+			n = nl ? (size_t)(nl - p) : r->rendered.len - r->rpos;
+			r->rpos += n + (nl != NULL);
+			v = json_loadb(p, n, 0, &jerr);
+			if (!v)
+				return lp_error_set(err, LP_EINTERNAL,
+				    "record %lu: %s", r->rec.line, jerr.text);
+		}
+		json_decref(r->json);
+		r->json = v;
+		rc = take_json(r, v, err);
+		if (rc == 2) {
+			r->pending = json_incref(v);
+			r->pending_line = r->rec.line;
+			return 1;
+		}
+		if (rc != 0)
+			return rc;
+		r->rec.line = ++r->ev_line;
+	}
+}
+
 /* Take the evidence unit the lp_reader handed over. */
 static int
 begin_evidence(struct lp_records *r, struct lp_error *err)
@@ -1279,16 +1331,24 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 		r->ev = EV_DUMP;
 		return 0;
 	}
-	/* Not evidence: the decoder's words for what it is. */
+	/* Any other evidence through the shared writer, its records parsed
+	 * back as NDJSON's are; what is no evidence, in the decoder's words. */
+	if ((rc = lp_input_slurp(in, &u, err)) < 0)
+		return rc;
+	r->rendered.len = 0;
+	r->rendered.err = 0;
+	r->rpos = 0;
 	{
-		struct lp_out o;
-		if (lp_out_init(&o, -1, 64) < 0)
-			return oom(err);
-		rc = lp_decode_unit(&o, &u, NULL, NULL, NULL, err);
-		lp_out_release(&o);
-		return rc < 0 ? rc
-		              : lp_error_set(err, LP_EDATA, "not evidence");
+		struct lp_emit_opts opts = { 0, NULL, 0, NULL };
+		rc = lp_decode_unit(&r->rendered, &u, &opts, NULL, &d, err);
+		if (rc < 0)
+			return rc;
 	}
+	if (r->rendered.err)
+		return oom(err);
+	r->skipped = d.count;
+	r->ev = EV_RENDERED;
+	return 0;
 }
 
 /* The next record of the evidence unit: 1, 0 at its end, or an error. */
@@ -1301,6 +1361,8 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 	rec->line = ++r->ev_line; /* traces: as trace2ndjson numbers them */
 	if (r->ev == EV_TRACE)
 		return next_trace(r, err);
+	if (r->ev == EV_RENDERED)
+		return next_rendered(r, err);
 	/* Profiles and dumps: as pprof2ndjson's records are numbered. */
 	rec->line = 1;
 	if (r->ev == EV_PROFILE) {

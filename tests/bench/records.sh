@@ -22,7 +22,7 @@ mkdir -p "$BUILD/tests"
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -iquote "$top/lib" \
 	-iquote "$BUILD/gen" $(pkg-config --cflags jansson) -o "$rb" \
 	"$top/tests/bench/recbench.c" "$BUILD/libleakpipe.a" \
-	$(pkg-config --libs jansson libarchive libprotobuf-c zlib) -lm || exit 1
+	$(pkg-config --libs jansson libarchive libprotobuf-c zlib libcurl) -lm || exit 1
 
 leg() {
 	local name=$1 best="" i t

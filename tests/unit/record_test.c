@@ -456,3 +456,28 @@ TEST(traces_give_typed_events_lives_and_gc_cycles)
 		free(data);
 	}
 }
+
+TEST(other_evidence_comes_through_the_shared_writer)
+{
+	struct lp_records *r = lp_records_new(LP_REC_WANT_ALL, 0);
+	const struct lp_record *rec;
+	struct lp_error err;
+	const char *top = getenv("TOP");
+	unsigned long ngc = 0, nother = 0;
+	int rc;
+
+	/* A GODEBUG=gctrace=1 log: 21 gc lines, as pprof2ndjson says. */
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".",
+	    "tests/fixtures/gctrace/go1.26/gctrace.log");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	while ((rc = lp_records_next(r, &rec, &err)) > 0) {
+		if (rec->kind == LP_REC_GC && rec->gc && rec->json)
+			ngc++;
+		else
+			nother++;
+	}
+	CHECK_INT(rc, 0);
+	CHECK_INT(ngc, 21);
+	CHECK_INT(nother, 0);
+	lp_records_free(r);
+}
