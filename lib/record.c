@@ -332,9 +332,13 @@ copy_str(struct lp_arena *a, struct lp_str *s)
 	return 0;
 }
 
-/* The one stack object of frames f[0..n) (borrowed; copied when new). */
+/*
+ * The one stack object of frames f[0..n) (borrowed; copied when new).
+ * Their strings are copied too, unless keep says they live as long as
+ * the stack will (evidence decoded whole, stacks dropped with the unit).
+ */
 static struct lp_stack *
-stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
+stack_in(struct lp_records *r, const struct lp_frame *f, size_t n, int keep)
 {
 	uint64_t h = frames_hash(f, n), *slot = lp_u64map_get(&r->pool, h);
 	struct lp_stack *s,
@@ -351,10 +355,14 @@ stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
 			return s;
 	}
 	if (!(s = lp_arena_calloc(&r->stacks, 1, sizeof(*s))) ||
-	    !(c = lp_arena_calloc(&r->stacks, n + 1, sizeof(*c))))
+	    !(c = lp_arena_alloc(&r->stacks, (n + 1) * sizeof(*c))))
 		return NULL;
+	if (r->flags & LP_RECORDS_KEEP_STACKS)
+		keep = 0;
 	for (i = 0; i < n; i++) {
 		c[i] = f[i];
+		if (keep)
+			continue;
 		if (copy_str(&r->stacks, &c[i].fn) ||
 		    copy_str(&r->stacks, &c[i].file) ||
 		    copy_str(&r->stacks, &c[i].args))
@@ -367,6 +375,12 @@ stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
 	if (lp_u64map_put(&r->pool, h, (uint64_t)(uintptr_t)s) < 0)
 		return NULL;
 	return s;
+}
+
+static struct lp_stack *
+stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
+{
+	return stack_in(r, f, n, 0);
 }
 
 static int
@@ -962,7 +976,7 @@ copy_goroutine(const struct lp_goroutine *g, void *ctx)
 		goto oom;
 	c = &r->gs[r->ng];
 	*c = *g;
-	if (!(s = stack_of(r, g->frames, g->nframes)))
+	if (!(s = stack_in(r, g->frames, g->nframes, 1)))
 		goto oom;
 	c->frames = s->frames;
 	r->sstack[r->ng] = (struct lp_stack *)(uintptr_t)s;
@@ -974,7 +988,7 @@ copy_goroutine(const struct lp_goroutine *g, void *ctx)
 		for (i = 0; i < g->nancestors; i++) {
 			const struct lp_stack *as;
 			a[i] = g->ancestors[i];
-			as = stack_of(r, a[i].frames, a[i].nframes);
+			as = stack_in(r, a[i].frames, a[i].nframes, 1);
 			if (!as)
 				goto oom;
 			a[i].frames = as->frames;
@@ -1016,7 +1030,7 @@ sample_stack(struct lp_records *r, const struct lp_sample *sm)
 		    l->nframes * sizeof(*r->scratch));
 		n += l->nframes;
 	}
-	if (!(s = stack_of(r, r->scratch, n)))
+	if (!(s = stack_in(r, r->scratch, n, 1)))
 		return NULL;
 	i = (size_t)(sm - p->samples);
 	r->sstack[i] = (struct lp_stack *)(uintptr_t)s;
