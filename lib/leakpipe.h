@@ -33,5 +33,6 @@
 #include "traceview.h"
 #include "u64map.h"
 #include "util.h"
+#include "waitgraph.h"
 
 #endif
