@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "heapdiff.h"
 #include "leakpipe.h"
 
 static const char usage[] =
@@ -156,6 +157,8 @@ begin_snapshot(
 		rc = lp_series_begin(run->s, rec->src, p->time_ns, types, units,
 		    p->ntypes, p->default_type, err);
 	}
+	if (rc > 0)
+		lp_progress_add(&run->meter, 1, 0);
 	return rc < 0 ? rc : 0;
 }
 
@@ -408,6 +411,7 @@ main(int argc, char **argv)
 		lp_cli_warn(NULL, "out of memory");
 		exit(LP_EXIT_OSERR);
 	}
+	lp_cli_progress_start(&run.meter, "snapshots");
 	if (optind == argc)
 		read_path(&run, r, "-");
 	for (i = optind; i < argc; i++)
