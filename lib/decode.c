@@ -18,7 +18,6 @@ struct dump_ctx {
 	int started; /* the dump record is written */
 };
 
-
 /* Does line p[0..n) say why the program died ("panic: …", "SIGQUIT: …")? */
 static int
 is_reason(const char *p, size_t n)
@@ -69,8 +68,8 @@ lp_dump_head(const struct lp_unit *u, size_t first_line, struct lp_str *reason,
 	/* The end matters most: the message right before the goroutines,
 	 * not the start of a long log. */
 	if (n > LP_DUMP_PREAMBLE_MAX)
-		*preamble = lp_str_make(p + n - LP_DUMP_PREAMBLE_MAX,
-		    LP_DUMP_PREAMBLE_MAX);
+		*preamble = lp_str_make(
+		    p + n - LP_DUMP_PREAMBLE_MAX, LP_DUMP_PREAMBLE_MAX);
 	else
 		*preamble = lp_str_make(p, n);
 }

@@ -194,3 +194,60 @@ lp_key_write(struct lp_out *o, const struct lp_keyspec *ks,
 	case LP_KEY_LABEL: lp_key_signature(o, f, n); break;
 	}
 }
+
+size_t
+lp_key_label(struct lp_out *o, const struct lp_rsample *sm, const char *name)
+{
+	size_t i, n = strlen(name), found = 0;
+
+	for (i = 0; sm && i < sm->nlabels; i++) {
+		const struct lp_label *l = &sm->labels[i];
+		if (l->key.n != n || memcmp(l->key.p, name, n) != 0)
+			continue;
+		if (found++)
+			lp_out_ch(o, ',');
+		if (l->is_num)
+			lp_out_int(o, l->num);
+		else
+			lp_out_raw(o, l->str.p, l->str.n);
+	}
+	return found;
+}
+
+void
+lp_key_record(struct lp_out *key, struct lp_out *fn,
+    const struct lp_keyspec *ks, const struct lp_record *rec)
+{
+	const struct lp_frame *f = rec->stack ? rec->stack->frames : NULL;
+	size_t n = rec->stack ? rec->stack->n : 0, site;
+
+	if (ks->by == LP_KEY_LABEL) {
+		struct lp_out lab;
+		if (lp_out_init(&lab, -1, 64) < 0) {
+			key->err = -1;
+			return;
+		}
+		if (lp_key_label(&lab, rec->sample, ks->label))
+			lp_out_str(key, lab.buf, lab.len);
+		else
+			lp_out_lit(key, "\"\"");
+		lp_out_release(&lab);
+		return;
+	}
+	if (ks->by == LP_KEY_SIGNATURE) {
+		if (rec->has_signature)
+			lp_out_lstr(key, rec->signature);
+		else
+			lp_key_signature(key, f, n);
+		return;
+	}
+	site = key->len;
+	lp_key_write(key, ks, f, n);
+	if (ks->by == LP_KEY_LEAF || ks->by == LP_KEY_USER) {
+		lp_out_raw(fn, key->buf + site, key->len - site);
+		return;
+	}
+	site = lp_key_site(ks, f, n);
+	if (site < n)
+		lp_out_lstr(fn, f[site].fn);
+}

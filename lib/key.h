@@ -6,6 +6,7 @@
 
 #include "emit.h"
 #include "frame.h"
+#include "record.h"
 #include "str.h"
 
 /*
@@ -95,5 +96,35 @@ void lp_key_signature(struct lp_out *o, const struct lp_frame *f, size_t n);
  */
 void lp_key_write(struct lp_out *o, const struct lp_keyspec *ks,
     const struct lp_frame *f, size_t n);
+
+/*
+ * The values of label name on sample sm, comma-joined (numbers in
+ * decimal), into o.  Returns how many there were (0: the sample has no
+ * such label).
+ */
+size_t lp_key_label(
+    struct lp_out *o, const struct lp_rsample *sm, const char *name);
+
+/*
+ * The key of a record under ks into key, as JSON text, and the JSON
+ * string naming its site into fn (nothing written when it has none): a
+ * sample's or goroutine's stack, its label (LP_KEY_LABEL; "" when the
+ * sample has none), or its own "signature" member (LP_KEY_SIGNATURE,
+ * else the signature of its stack).  A record with no stack keys as an
+ * empty one.  Both buffers are appended to.
+ */
+void lp_key_record(struct lp_out *key, struct lp_out *fn,
+    const struct lp_keyspec *ks, const struct lp_record *rec);
+
+/*
+ * Is the key of a record under ks a function of its stack alone, so that
+ * a program may work it out once per lp_stack (in stack->aux)?
+ */
+static inline int
+lp_key_by_stack(const struct lp_keyspec *ks, const struct lp_record *rec)
+{
+	return ks->by != LP_KEY_LABEL &&
+	       (ks->by != LP_KEY_SIGNATURE || !rec->has_signature);
+}
 
 #endif

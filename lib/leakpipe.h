@@ -15,6 +15,7 @@
 #include "godump.h"
 #include "input.h"
 #include "intern.h"
+#include "key.h"
 #include "legacycpu.h"
 #include "legacytext.h"
 #include "limits.h"
@@ -23,9 +24,15 @@
 #include "progress.h"
 #include "reader.h"
 #include "record.h"
+#include "series.h"
 #include "str.h"
 #include "table.h"
 #include "threadz.h"
+#include "trace.h"
+#include "traceemit.h"
+#include "traceview.h"
+#include "u64map.h"
 #include "util.h"
+#include "waitgraph.h"
 
 #endif

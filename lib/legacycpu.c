@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "legacycpu.h"
+#include "u64map.h"
 #include "util.h"
 
 /*
@@ -82,13 +83,6 @@ lp_legacycpu_match(const unsigned char *data, size_t len)
 }
 
 /* ---- building the profile ---- */
-
-static size_t
-addr_slot(uint64_t a, size_t mask)
-{
-	a *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(a ^ a >> 32) & mask;
-}
 
 static int
 hex_digit(char c)
@@ -411,8 +405,8 @@ assign_mappings(struct lp_profile *p)
  * (path)", or "0xADDR name" (agent states such as "GC").
  */
 static void
-java_symbols(struct lp_profile *p, const uint32_t *tab, const uint64_t *locaddr,
-    size_t mask, const char *text, size_t len)
+java_symbols(struct lp_profile *p, const struct lp_u64map *tab,
+    const char *text, size_t len)
 {
 	const char *s, *e, *cur = text, *end = text + len;
 
@@ -420,8 +414,7 @@ java_symbols(struct lp_profile *p, const uint32_t *tab, const uint64_t *locaddr,
 		const char *q = s, *open = NULL, *t;
 		struct lp_location *l;
 		struct lp_frame *f;
-		uint64_t a;
-		size_t j;
+		uint64_t a, *ix;
 
 		if (e - q < 3 || q[0] != '0' || q[1] != 'x')
 			continue;
@@ -429,12 +422,9 @@ java_symbols(struct lp_profile *p, const uint32_t *tab, const uint64_t *locaddr,
 		if (scan_hex(&q, e, &a) < 0 || q >= e || !is_space(*q))
 			continue;
 		skip_space(&q, e);
-		for (j = addr_slot(a, mask); tab[j]; j = (j + 1) & mask)
-			if (locaddr[tab[j] - 1] == a)
-				break;
-		if (!tab[j])
+		if (!(ix = lp_u64map_get(tab, a)))
 			continue; /* an address no sample uses */
-		l = &p->locations[tab[j] - 1];
+		l = &p->locations[*ix];
 		f = &l->frames[0];
 		f->flags = 0;
 		f->fn = lp_str_make(q, (size_t)(e - q));
@@ -480,21 +470,17 @@ build(struct lp_profile *p, const uint64_t *addrs,
     const struct lp_legacy_stack *st, size_t ns, const char *text,
     size_t textlen, int java, struct lp_error *err)
 {
-	size_t total = 0, size = 16, mask, i, j, nloc = 0;
-	uint32_t *tab = NULL;
+	size_t total = 0, i, j, nloc = 0;
+	struct lp_u64map tab = { 0 }; /* address -> location index */
 	uint64_t *locaddr = NULL;
 	int rc = -LP_ENOMEM;
 
 	for (i = 0; i < ns; i++)
 		total += st[i].n;
-	while (size < 2 * total)
-		size *= 2;
-	mask = size - 1;
-	tab = calloc(size, sizeof(*tab));
 	locaddr = malloc((total ? total : 1) * sizeof(*locaddr));
 	p->samples =
 	    lp_arena_calloc(&p->arena, ns ? ns : 1, sizeof(*p->samples));
-	if (!tab || !locaddr || !p->samples)
+	if (!locaddr || !p->samples)
 		goto out;
 	/* One location per distinct address, numbered in order of first
 	 * use, as pprof's remapLocationIDs numbers them. */
@@ -511,14 +497,15 @@ build(struct lp_profile *p, const uint64_t *addrs,
 		    s->values, st[i].v, p->nsample_types * sizeof(*s->values));
 		for (j = 0; j < s->nlocs; j++) {
 			uint64_t a = addrs[st[i].off + j];
-			size_t k = addr_slot(a, mask);
-			while (tab[k] && locaddr[tab[k] - 1] != a)
-				k = (k + 1) & mask;
-			if (!tab[k]) {
+			uint64_t *ix = lp_u64map_get(&tab, a);
+			if (!ix) {
+				if (lp_u64map_put(&tab, a, nloc) < 0)
+					goto out;
 				locaddr[nloc++] = a;
-				tab[k] = (uint32_t)nloc;
+				s->locs[j] = (uint32_t)(nloc - 1);
+			} else {
+				s->locs[j] = (uint32_t)*ix;
 			}
-			s->locs[j] = tab[k] - 1;
 		}
 	}
 	p->nsamples = ns;
@@ -545,7 +532,7 @@ build(struct lp_profile *p, const uint64_t *addrs,
 		l->frames[0].flags = LP_FRAME_HAS_ADDR;
 	}
 	if (java) {
-		java_symbols(p, tab, locaddr, mask, text, textlen);
+		java_symbols(p, &tab, text, textlen);
 	} else {
 		if (parse_maps(p, text, textlen) < 0)
 			goto out;
@@ -553,7 +540,7 @@ build(struct lp_profile *p, const uint64_t *addrs,
 	}
 	rc = 0;
 out:
-	free(tab);
+	lp_u64map_free(&tab);
 	free(locaddr);
 	if (rc < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");

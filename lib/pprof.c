@@ -7,6 +7,7 @@
 #include "limits.h"
 #include "pprof.h"
 #include "profile.pb-c.h"
+#include "u64map.h"
 #include "util.h"
 
 typedef Leakpipe__Pprof__Profile PbProfile;
@@ -92,25 +93,17 @@ wire_types(enum msg m, uint64_t field)
 	}
 }
 
-/* Read a varint at *pp (< end); 0 on success. */
+/* Read a varint at *pp (< end); 0 on success, -1 when the bytes end
+ * first, -2 when longer than 10 bytes or over 64 bits. */
 static int
 varint(const unsigned char **pp, const unsigned char *end, uint64_t *v)
 {
-	const unsigned char *p = *pp;
-	uint64_t r = 0;
-	int shift;
+	size_t pos = 0;
+	int rc = lp_uvarint(*pp, (size_t)(end - *pp), &pos, v);
 
-	for (shift = 0; shift < 70; shift += 7) {
-		if (p == end)
-			return -1;
-		r |= (uint64_t)(*p & 0x7f) << (shift < 64 ? shift : 63);
-		if (!(*p++ & 0x80)) {
-			*pp = p;
-			*v = r;
-			return 0;
-		}
-	}
-	return -2; /* longer than 10 bytes */
+	if (rc == 1)
+		*pp += pos;
+	return rc == 1 ? 0 : rc == 0 ? -1 : -2;
 }
 
 static int
@@ -228,10 +221,8 @@ arena_free(void *data, void *p)
  * or hashes, which take the hash table.
  */
 struct idmap {
-	uint64_t *keys; /* 0 = empty: id 0 is reserved and rejected */
-	uint32_t *vals;
-	size_t mask;
-	int dense; /* vals[id - 1] with no keys */
+	struct lp_u64map map; /* id -> index */
+	int dense;            /* index id - 1, with no map */
 	size_t n;
 };
 
@@ -240,35 +231,26 @@ idmap_build(struct idmap *m, struct lp_arena *a, size_t n,
     uint64_t (*id_of)(const void *, size_t), const void *arr, const char *what,
     struct lp_error *err)
 {
-	size_t i, size = 16;
+	size_t i;
 
+	(void)a;
 	m->n = n;
 	m->dense = 1;
 	for (i = 0; i < n && m->dense; i++)
 		m->dense = id_of(arr, i) == i + 1;
 	if (m->dense)
 		return 0;
-	while (size < n * 2)
-		size *= 2;
-	m->keys = lp_arena_calloc(a, size, sizeof(*m->keys));
-	m->vals = lp_arena_calloc(a, size, sizeof(*m->vals));
-	if (!m->keys || !m->vals)
-		return lp_error_set(
-		    err, LP_ELIMIT, "out of memory for %zu %ss", n, what);
-	m->mask = size - 1;
 	for (i = 0; i < n; i++) {
 		uint64_t id = id_of(arr, i);
-		size_t j;
 		if (id == 0)
 			return lp_error_set(err, LP_EDATA,
 			    "%s %zu has the reserved id 0", what, i);
-		for (j = lp_hash(&id, 8, 0) & m->mask; m->keys[j];
-		     j = (j + 1) & m->mask)
-			if (m->keys[j] == id)
-				return lp_error_set(err, LP_EDATA,
-				    "two %ss have id %" PRIu64, what, id);
-		m->keys[j] = id;
-		m->vals[j] = (uint32_t)i;
+		if (lp_u64map_get(&m->map, id))
+			return lp_error_set(err, LP_EDATA,
+			    "two %ss have id %" PRIu64, what, id);
+		if (lp_u64map_put(&m->map, id, i) < 0)
+			return lp_error_set(err, LP_ELIMIT,
+			    "out of memory for %zu %ss", n, what);
 	}
 	return 0;
 }
@@ -277,17 +259,14 @@ idmap_build(struct idmap *m, struct lp_arena *a, size_t n,
 static inline int64_t
 idmap_get(const struct idmap *m, uint64_t id)
 {
-	size_t j;
+	const uint64_t *v;
 
 	if (id == 0)
 		return -1;
 	if (m->dense)
 		return id <= m->n ? (int64_t)(id - 1) : -1;
-	for (j = lp_hash(&id, 8, 0) & m->mask; m->keys[j];
-	     j = (j + 1) & m->mask)
-		if (m->keys[j] == id)
-			return m->vals[j];
-	return -1;
+	v = lp_u64map_get(&m->map, id);
+	return v ? (int64_t)*v : -1;
 }
 
 static uint64_t
@@ -651,8 +630,11 @@ lp_pprof_decode(const unsigned char *data, size_t len, struct lp_profile *p,
 		    err, LP_EDATA, "corrupt protobuf: not a pprof profile");
 	}
 	p->format = "pprof";
-	if ((rc = decode_header(&d)) < 0 || (rc = decode_mappings(&d)) < 0 ||
-	    (rc = decode_locations(&d)) < 0 || (rc = decode_samples(&d)) < 0)
-		return rc;
-	return 0;
+	if ((rc = decode_header(&d)) >= 0 && (rc = decode_mappings(&d)) >= 0 &&
+	    (rc = decode_locations(&d)) >= 0)
+		rc = decode_samples(&d);
+	lp_u64map_free(&d.funcs.map);
+	lp_u64map_free(&d.locs.map);
+	lp_u64map_free(&d.maps.map);
+	return rc < 0 ? rc : 0;
 }

@@ -373,12 +373,13 @@ lp_reader_next(
 			    json_integer_value(id));
 			if (!(r->flags & LP_READ_STACK_IDS))
 				json_object_set(r->stacks, key, frames);
-			if (!(r->flags & (LP_READ_STACKS | LP_READ_STACK_IDS))) {
+			if (!(r->flags &
+			        (LP_READ_STACKS | LP_READ_STACK_IDS))) {
 				json_decref(v);
 				continue;
 			}
 		} else if (!(r->flags & LP_READ_STACK_IDS) &&
-		    (rc = resolve(r, v, err)) < 0) {
+		           (rc = resolve(r, v, err)) < 0) {
 			json_decref(v);
 			return rc;
 		}

@@ -11,13 +11,21 @@
 #include "limits.h"
 #include "reader.h"
 #include "record.h"
+#include "traceemit.h"
 #include "u64map.h"
 #include "util.h"
 
 /* Sample types of a profile implied from a sample's values, at most. */
 #define IMPLIED_TYPES_MAX 32
 
-enum ev { EV_NONE, EV_PROFILE, EV_DUMP };
+enum ev { EV_NONE, EV_PROFILE, EV_DUMP, EV_TRACE, EV_RENDERED };
+
+/* A trace view's summary waiting to be handed out (copied). */
+struct queued {
+	int is_gc;
+	struct lp_tglife life;
+	struct lp_tgc gc;
+};
 
 struct lp_records {
 	unsigned long want;
@@ -57,6 +65,7 @@ struct lp_records {
 
 	/* Evidence decoded in process. */
 	enum ev ev;
+	unsigned long ev_line; /* records handed out of the unit */
 	int ev_started;
 	size_t ev_next;
 	unsigned long skipped; /* lines a text decoder stepped over */
@@ -70,6 +79,32 @@ struct lp_records {
 	size_t ng, gcap;
 	int dump_failed;
 	struct lp_error dump_err;
+
+	/* Evidence with no typed decoder here (gctrace logs, …): its
+	 * records as the shared writer renders them, parsed back. */
+	struct lp_out rendered;
+	size_t rpos;
+
+	/* A trace, streamed. */
+	struct lp_trace *trace;
+	struct lp_tview *view;
+	struct lp_tev_writer tw; /* keeps t0 */
+	int tw_init;
+	struct lp_out null_out;
+	struct lp_u64map tstacks; /* lp_tstack address -> lp_stack, per
+	                             generation */
+	struct queued *q;
+	size_t nq, qcap, qnext;
+	struct lp_arena qmem; /* what the queued summaries point to */
+	int trace_done;
+	struct lp_error trace_err; /* where the trace broke, told last */
+	struct lp_tglife life;
+	struct lp_tgc gc;
+	/* NDJSON lives' and cycles' arrays. */
+	struct lp_tblocked *blocked;
+	size_t bcap;
+	struct lp_tstw *stw;
+	size_t stwcap;
 };
 
 static const char *const kind_names[LP_REC_NKINDS] = {
@@ -125,6 +160,14 @@ lp_records_new(unsigned long want, unsigned flags)
 	}
 	lp_arena_init(&r->stacks, 0);
 	lp_arena_init(&r->unit_mem, 0);
+	lp_arena_init(&r->qmem, 0);
+	if (lp_out_init(&r->null_out, -1, 64) < 0 ||
+	    lp_out_init(&r->rendered, -1, 4096) < 0) {
+		lp_out_release(&r->null_out);
+		lp_reader_free(r->rd);
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -142,6 +185,18 @@ end_evidence(struct lp_records *r)
 	r->gs = NULL;
 	r->ev = EV_NONE;
 	r->skipped = 0;
+	lp_trace_free(r->trace);
+	r->trace = NULL;
+	lp_tview_free(r->view);
+	r->view = NULL;
+	if (r->tw_init)
+		lp_tev_writer_release(&r->tw);
+	r->tw_init = 0;
+	lp_u64map_clear(&r->tstacks);
+	r->nq = r->qnext = 0;
+	lp_arena_release(&r->qmem);
+	r->trace_done = 0;
+	r->trace_err.code = 0;
 }
 
 static void
@@ -182,7 +237,13 @@ lp_records_free(struct lp_records *r)
 	lp_u64map_free(&r->pool);
 	lp_u64map_free(&r->ids);
 	lp_u64map_free(&r->locseqs);
+	lp_u64map_free(&r->tstacks);
 	lp_arena_release(&r->stacks);
+	lp_out_release(&r->null_out);
+	lp_out_release(&r->rendered);
+	free(r->q);
+	free(r->blocked);
+	free(r->stw);
 	free(r->scratch);
 	free(r->types);
 	free(r->values);
@@ -271,13 +332,17 @@ copy_str(struct lp_arena *a, struct lp_str *s)
 	return 0;
 }
 
-/* The one stack object of frames f[0..n) (borrowed; copied when new). */
+/*
+ * The one stack object of frames f[0..n) (borrowed; copied when new).
+ * Their strings are copied too, unless keep says they live as long as
+ * the stack will (evidence decoded whole, stacks dropped with the unit).
+ */
 static struct lp_stack *
-stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
+stack_in(struct lp_records *r, const struct lp_frame *f, size_t n, int keep)
 {
 	uint64_t h = frames_hash(f, n), *slot = lp_u64map_get(&r->pool, h);
-	struct lp_stack *s, *head = slot ? (struct lp_stack *)(uintptr_t)*slot
-	                                 : NULL;
+	struct lp_stack *s,
+	    *head = slot ? (struct lp_stack *)(uintptr_t)*slot : NULL;
 	struct lp_frame *c;
 	size_t i;
 
@@ -290,10 +355,14 @@ stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
 			return s;
 	}
 	if (!(s = lp_arena_calloc(&r->stacks, 1, sizeof(*s))) ||
-	    !(c = lp_arena_calloc(&r->stacks, n + 1, sizeof(*c))))
+	    !(c = lp_arena_alloc(&r->stacks, (n + 1) * sizeof(*c))))
 		return NULL;
+	if (r->flags & LP_RECORDS_KEEP_STACKS)
+		keep = 0;
 	for (i = 0; i < n; i++) {
 		c[i] = f[i];
+		if (keep)
+			continue;
 		if (copy_str(&r->stacks, &c[i].fn) ||
 		    copy_str(&r->stacks, &c[i].file) ||
 		    copy_str(&r->stacks, &c[i].args))
@@ -306,6 +375,12 @@ stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
 	if (lp_u64map_put(&r->pool, h, (uint64_t)(uintptr_t)s) < 0)
 		return NULL;
 	return s;
+}
+
+static struct lp_stack *
+stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
+{
+	return stack_in(r, f, n, 0);
 }
 
 static int
@@ -337,15 +412,15 @@ jaddr(json_t *j, uint64_t *v)
 		return 0;
 	}
 	if (json_is_string(j))
-		return lp_parse_hex(json_string_value(j), json_string_length(j),
-		    v);
+		return lp_parse_hex(
+		    json_string_value(j), json_string_length(j), v);
 	return -1;
 }
 
 /* One frame object into *fr (strings borrowed from j). */
 static int
-parse_frame(struct lp_records *r, json_t *j, struct lp_frame *fr,
-    struct lp_error *err)
+parse_frame(
+    struct lp_records *r, json_t *j, struct lp_frame *fr, struct lp_error *err)
 {
 	json_t *fn, *file, *line, *v;
 
@@ -390,12 +465,12 @@ parse_stack(struct lp_records *r, json_t *a, const struct lp_stack **out,
 		return lp_error_set(err, LP_ELIMIT,
 		    "line %lu: more than %u frames", r->rec.line,
 		    LP_STACK_FRAMES_MAX);
-	if (lp_reserve((void **)&r->scratch, &r->scap, n + 1,
-	        sizeof(*r->scratch)))
+	if (lp_reserve(
+	        (void **)&r->scratch, &r->scap, n + 1, sizeof(*r->scratch)))
 		return oom(err);
 	for (i = 0; i < n; i++)
-		if ((rc = parse_frame(r, json_array_get(a, i), &r->scratch[i],
-		         err)) < 0)
+		if ((rc = parse_frame(
+		         r, json_array_get(a, i), &r->scratch[i], err)) < 0)
 			return rc;
 	if (!(*out = stack_of(r, r->scratch, n)))
 		return oom(err);
@@ -435,8 +510,8 @@ record_stack(struct lp_records *r, json_t *v, struct lp_error *err)
 	if (sid) {
 		if (!json_is_integer(sid))
 			return bad(r, err, "stack_id is not an integer");
-		slot = lp_u64map_get(
-		    &r->ids, (uint64_t)json_integer_value(sid));
+		slot =
+		    lp_u64map_get(&r->ids, (uint64_t)json_integer_value(sid));
 		if (!slot)
 			return lp_error_set(err, LP_EDATA,
 			    "line %lu: stack_id %" JSON_INTEGER_FORMAT
@@ -471,7 +546,8 @@ take_profile(struct lp_records *r, json_t *v, struct lp_error *err)
 	close_profile(r);
 	memset(&r->prof, 0, sizeof(r->prof));
 	if (!json_is_array(st))
-		return bad(r, err, "a profile record has no sample_types array");
+		return bad(
+		    r, err, "a profile record has no sample_types array");
 	n = json_array_size(st);
 	if (lp_reserve((void **)&r->types, &r->tcap, n + 1, sizeof(*r->types)))
 		return oom(err);
@@ -538,11 +614,11 @@ imply_profile(
 }
 
 static int
-add_label(struct lp_records *r, size_t *n, struct lp_label *l,
-    struct lp_error *err)
+add_label(
+    struct lp_records *r, size_t *n, struct lp_label *l, struct lp_error *err)
 {
-	if (lp_reserve((void **)&r->labels, &r->lcap, *n + 1,
-	        sizeof(*r->labels)))
+	if (lp_reserve(
+	        (void **)&r->labels, &r->lcap, *n + 1, sizeof(*r->labels)))
 		return oom(err);
 	r->labels[(*n)++] = *l;
 	return 0;
@@ -675,8 +751,8 @@ take_goroutine(struct lp_records *r, json_t *v)
 		g->created_by.fn = jstr(json_object_get(cb, "fn"));
 		g->created_by.file = jstr(json_object_get(cb, "file"));
 		x = json_object_get(cb, "line");
-		g->created_by.line = json_is_integer(x) ? json_integer_value(x)
-		                                        : 0;
+		g->created_by.line =
+		    json_is_integer(x) ? json_integer_value(x) : 0;
 		x = json_object_get(cb, "goid");
 		if (json_is_integer(x)) {
 			g->flags |= LP_G_CREATOR_ID;
@@ -690,6 +766,110 @@ take_goroutine(struct lp_records *r, json_t *v)
 	g->line = r->rec.line;
 	r->rec.goroutine = g;
 	r->rec.dump = &r->dump;
+}
+
+static int64_t
+jint(json_t *v, const char *k, int64_t dflt)
+{
+	json_t *x = json_object_get(v, k);
+	return json_is_integer(x) ? json_integer_value(x) : dflt;
+}
+
+static const char *
+jcstr(json_t *v, const char *k, const char *dflt)
+{
+	json_t *x = json_object_get(v, k);
+	return json_is_string(x) ? json_string_value(x) : dflt;
+}
+
+/* A trace2ndjson --goroutines record (it has "alive") into r->life. */
+static int
+take_life(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	static const char *const names[] = { NULL, NULL, "runnable_ns",
+		"running_ns", "waiting_ns", "syscall_ns" };
+	struct lp_tglife *l = &r->life;
+	json_t *b = json_object_get(v, "blocked"), *x, *st;
+	const struct lp_stack *start = NULL;
+	const char *k;
+	size_t n = 0;
+	int i, rc;
+
+	memset(l, 0, sizeof(*l));
+	l->id = (int64_t)r->g.id;
+	l->alive = json_is_true(json_object_get(v, "alive"));
+	l->state = jcstr(v, "state", "");
+	l->wait_ns = r->g.wait_ns;
+	l->wait_lower_bound =
+	    json_is_true(json_object_get(v, "wait_lower_bound"));
+	l->stack = r->rec.stack;
+	if ((st = json_object_get(v, "start")) &&
+	    (rc = parse_stack(r, st, &start, err)) < 0)
+		return rc;
+	l->start = start;
+	l->has_created_by =
+	    json_object_get(json_object_get(v, "created_by"), "fn") != NULL;
+	l->created_by = r->g.created_by;
+	l->creator =
+	    r->g.flags & LP_G_CREATOR_ID ? (int64_t)r->g.creator_id : LP_NO_ID;
+	l->created_ns = jint(v, "created_ns", -1);
+	l->ended_ns = jint(v, "ended_ns", -1);
+	for (i = LP_G_RUNNABLE; i <= LP_G_SYSCALL; i++)
+		l->ns[i] = jint(v, names[i], 0);
+	if (lp_reserve((void **)&r->blocked, &r->bcap, json_object_size(b) + 1,
+	        sizeof(*r->blocked)))
+		return oom(err);
+	json_object_foreach(b, k, x)
+	{
+		r->blocked[n].reason = k;
+		r->blocked[n++].ns =
+		    json_is_integer(x) ? json_integer_value(x) : 0;
+	}
+	l->blocked = r->blocked;
+	l->nblocked = n;
+	l->label = jcstr(v, "label", NULL);
+	r->rec.life = l;
+	r->rec.t = l->created_ns;
+	return 0;
+}
+
+/* A trace2ndjson --gc record into r->gc. */
+static int
+take_gc(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	struct lp_tgc *c = &r->gc;
+	json_t *a = json_object_get(v, "stw"), *x;
+	size_t i, n = json_array_size(a);
+
+	memset(c, 0, sizeof(*c));
+	c->n = (uint64_t)jint(v, "n", 0);
+	c->partial = json_is_true(json_object_get(v, "partial"));
+	c->start_ns = jint(v, "start_ns", 0);
+	c->ended = json_is_integer(json_object_get(v, "end_ns"));
+	c->end_ns = jint(v, "end_ns", 0);
+	c->mark_ns = jint(v, "mark_ns", 0);
+	if (lp_reserve((void **)&r->stw, &r->stwcap, n + 1, sizeof(*r->stw)))
+		return oom(err);
+	for (i = 0; i < n; i++) {
+		x = json_array_get(a, i);
+		r->stw[i].reason = jcstr(x, "reason", "");
+		r->stw[i].start_ns = jint(x, "start_ns", 0);
+		r->stw[i].ns = jint(x, "ns", 0);
+	}
+	c->stw = r->stw;
+	c->nstw = n;
+	c->stw_ns = jint(v, "stw_ns", 0);
+	c->has_heap_start = json_is_integer(json_object_get(v, "heap_start"));
+	c->heap_start = (uint64_t)jint(v, "heap_start", 0);
+	c->has_heap_end = json_is_integer(json_object_get(v, "heap_end"));
+	c->heap_end = (uint64_t)jint(v, "heap_end", 0);
+	c->heap_goal = (uint64_t)jint(v, "heap_goal", 0);
+	c->has_prev = json_is_integer(json_object_get(v, "since_prev_ns"));
+	c->since_prev_ns = jint(v, "since_prev_ns", 0);
+	c->heap_growth = jint(v, "heap_growth", 0);
+	r->rec.gc = c;
+	r->rec.t = c->start_ns;
+	return 0;
 }
 
 /*
@@ -715,6 +895,11 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 	r->rec.kind_name = ks;
 	r->rec.src = json_is_string(src) ? json_string_value(src) : r->unit;
 	r->rec.json = v;
+	/* An unknown stack id is the first thing wrong with a record, as
+	 * it was when ids were resolved before records were looked at. */
+	if (json_object_get(v, "stack_id") &&
+	    (rc = record_stack(r, v, err)) < 0)
+		return rc;
 	switch (k) {
 	case LP_REC_PROFILE:
 		if ((rc = take_profile(r, v, err)) < 0)
@@ -726,7 +911,8 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		return !!(r->want & LP_REC_WANT(k));
 	case LP_REC_SAMPLE:
 		if (!json_is_object(json_object_get(v, "values")))
-			return bad(r, err, "a sample record has no values object");
+			return bad(
+			    r, err, "a sample record has no values object");
 		if (!r->prof_src || strcmp(r->prof_src, r->rec.src) != 0) {
 			rc = imply_profile(
 			    r, json_object_get(v, "values"), r->rec.src, err);
@@ -763,8 +949,14 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		r->rec.signature = jstr(sig);
 		r->rec.has_signature = 1;
 	}
-	if (k == LP_REC_GOROUTINE)
+	if (k == LP_REC_GOROUTINE) {
 		take_goroutine(r, v);
+		if (json_object_get(v, "alive") &&
+		    (rc = take_life(r, v, err)) < 0)
+			return rc;
+	}
+	if (k == LP_REC_GC && (rc = take_gc(r, v, err)) < 0)
+		return rc;
 	return 1;
 }
 
@@ -779,24 +971,24 @@ copy_goroutine(const struct lp_goroutine *g, void *ctx)
 	size_t i;
 
 	if (lp_reserve((void **)&r->gs, &r->gcap, r->ng + 1, sizeof(*r->gs)) ||
-	    lp_reserve((void **)&r->sstack, &r->sscap, r->ng + 1,
-	        sizeof(*r->sstack)))
+	    lp_reserve(
+	        (void **)&r->sstack, &r->sscap, r->ng + 1, sizeof(*r->sstack)))
 		goto oom;
 	c = &r->gs[r->ng];
 	*c = *g;
-	if (!(s = stack_of(r, g->frames, g->nframes)))
+	if (!(s = stack_in(r, g->frames, g->nframes, 1)))
 		goto oom;
 	c->frames = s->frames;
 	r->sstack[r->ng] = (struct lp_stack *)(uintptr_t)s;
 	if (g->nancestors) {
-		struct lp_ancestor *a = lp_arena_calloc(
-		    &r->unit_mem, g->nancestors, sizeof(*a));
+		struct lp_ancestor *a =
+		    lp_arena_calloc(&r->unit_mem, g->nancestors, sizeof(*a));
 		if (!a)
 			goto oom;
 		for (i = 0; i < g->nancestors; i++) {
 			const struct lp_stack *as;
 			a[i] = g->ancestors[i];
-			as = stack_of(r, a[i].frames, a[i].nframes);
+			as = stack_in(r, a[i].frames, a[i].nframes, 1);
 			if (!as)
 				goto oom;
 			a[i].frames = as->frames;
@@ -823,15 +1015,14 @@ sample_stack(struct lp_records *r, const struct lp_sample *sm)
 	if (slot) {
 		const struct lp_sample *o = &p->samples[*slot];
 		if (o->nlocs == sm->nlocs &&
-		    (!sm->nlocs ||
-		        memcmp(o->locs, sm->locs,
-		            sm->nlocs * sizeof(*sm->locs)) == 0))
+		    (!sm->nlocs || memcmp(o->locs, sm->locs,
+		                       sm->nlocs * sizeof(*sm->locs)) == 0))
 			return r->sstack[*slot];
 	}
 	for (i = 0; i < sm->nlocs; i++)
 		n += p->locations[sm->locs[i]].nframes;
-	if (lp_reserve((void **)&r->scratch, &r->scap, n + 1,
-	        sizeof(*r->scratch)))
+	if (lp_reserve(
+	        (void **)&r->scratch, &r->scap, n + 1, sizeof(*r->scratch)))
 		return NULL;
 	for (i = 0, n = 0; i < sm->nlocs; i++) {
 		const struct lp_location *l = &p->locations[sm->locs[i]];
@@ -839,13 +1030,270 @@ sample_stack(struct lp_records *r, const struct lp_sample *sm)
 		    l->nframes * sizeof(*r->scratch));
 		n += l->nframes;
 	}
-	if (!(s = stack_of(r, r->scratch, n)))
+	if (!(s = stack_in(r, r->scratch, n, 1)))
 		return NULL;
 	i = (size_t)(sm - p->samples);
 	r->sstack[i] = (struct lp_stack *)(uintptr_t)s;
 	if (!slot && lp_u64map_put(&r->locseqs, h, i) < 0)
 		return NULL;
 	return s;
+}
+
+/* Traces */
+
+static long
+more(void *ctx, void *buf, size_t n, struct lp_error *err)
+{
+	return lp_input_read(ctx, buf, n, err);
+}
+
+/* A trace's stack as an lp_stack, made once per generation. */
+static const struct lp_stack *
+tstack_of(struct lp_records *r, struct lp_tstack *ts)
+{
+	uint64_t *hit = lp_u64map_get(&r->tstacks, (uint64_t)(uintptr_t)ts);
+	const struct lp_stack *s;
+	uint32_t i;
+
+	if (hit)
+		return (const struct lp_stack *)(uintptr_t)*hit;
+	if (lp_reserve((void **)&r->scratch, &r->scap, (size_t)ts->n + 1,
+	        sizeof(*r->scratch)))
+		return NULL;
+	for (i = 0; i < ts->n; i++) {
+		const struct lp_tframe *tf = &ts->frames[i];
+		r->scratch[i] = (struct lp_frame){ .fn = tf->fn,
+			.file = tf->file,
+			.line = (int64_t)tf->line,
+			.addr = tf->pc,
+			.flags = LP_FRAME_HAS_ADDR };
+	}
+	if (!(s = stack_of(r, r->scratch, ts->n)) ||
+	    lp_u64map_put(&r->tstacks, (uint64_t)(uintptr_t)ts,
+	        (uint64_t)(uintptr_t)s) < 0)
+		return NULL;
+	return s;
+}
+
+static const void *
+view_stack(void *ctx, struct lp_tstack *ts)
+{
+	return tstack_of(ctx, ts);
+}
+
+static struct queued *
+enqueue(struct lp_records *r)
+{
+	if (lp_reserve((void **)&r->q, &r->qcap, r->nq + 1, sizeof(*r->q)))
+		return NULL;
+	memset(&r->q[r->nq], 0, sizeof(*r->q));
+	return &r->q[r->nq++];
+}
+
+static int
+view_life(void *ctx, const struct lp_tglife *g)
+{
+	struct lp_records *r = ctx;
+	struct queued *q = enqueue(r);
+	struct lp_tblocked *b = NULL;
+
+	if (!q)
+		return -1;
+	q->life = *g;
+	if (g->nblocked) {
+		b = lp_arena_calloc(&r->qmem, g->nblocked, sizeof(*b));
+		if (!b)
+			return -1;
+		memcpy(b, g->blocked, g->nblocked * sizeof(*b));
+	}
+	q->life.blocked = b;
+	return 0;
+}
+
+static int
+view_gc(void *ctx, const struct lp_tgc *c)
+{
+	struct lp_records *r = ctx;
+	struct queued *q = enqueue(r);
+	struct lp_tstw *w = NULL;
+
+	if (!q)
+		return -1;
+	q->is_gc = 1;
+	q->gc = *c;
+	if (c->nstw) {
+		w = lp_arena_calloc(&r->qmem, c->nstw, sizeof(*w));
+		if (!w)
+			return -1;
+		memcpy(w, c->stw, c->nstw * sizeof(*w));
+	}
+	q->gc.stw = w;
+	return 0;
+}
+
+static int
+begin_trace(struct lp_records *r, const struct lp_unit *u, struct lp_input *in,
+    struct lp_error *err)
+{
+	struct lp_byte_src bs = { u->data, u->len, more, in };
+	unsigned views = 0;
+
+	if (r->want & LP_REC_WANT(LP_REC_GOROUTINE))
+		views |= LP_VIEW_GOROUTINES;
+	if (r->want & LP_REC_WANT(LP_REC_GC))
+		views |= LP_VIEW_GC;
+	if (!(r->trace = lp_trace_open(&bs, err)))
+		return -err->code;
+	lp_tev_writer_init(&r->tw, r->unit, 0, NULL);
+	r->tw_init = 1;
+	if (views) {
+		struct lp_tview_sink sink = { view_stack, view_life, view_gc,
+			r };
+		if (!(r->view = lp_tview_new(views)))
+			return oom(err);
+		lp_tview_set_sink(r->view, &sink);
+	}
+	r->ev = EV_TRACE;
+	return 0;
+}
+
+/* The next queued summary into r->rec: 1, or 0 when none is left. */
+static int
+next_queued(struct lp_records *r, struct lp_error *err)
+{
+	struct lp_record *rec = &r->rec;
+	const struct queued *q;
+
+	if (r->qnext == r->nq) {
+		r->nq = r->qnext = 0;
+		lp_arena_release(&r->qmem);
+		return 0;
+	}
+	q = &r->q[r->qnext++];
+	if (q->is_gc) {
+		r->gc = q->gc;
+		rec->kind = LP_REC_GC;
+		rec->gc = &r->gc;
+		rec->t = r->gc.start_ns;
+		return 1;
+	}
+	r->life = q->life;
+	memset(&r->g, 0, sizeof(r->g));
+	r->g.id = (uint64_t)r->life.id;
+	r->g.state = lp_str_make(r->life.state, strlen(r->life.state));
+	r->g.wait_ns = r->life.wait_ns;
+	if (r->life.has_created_by) {
+		r->g.flags |= LP_G_CREATED;
+		r->g.created_by = r->life.created_by;
+	}
+	if (r->life.creator != LP_NO_ID) {
+		r->g.flags |= LP_G_CREATOR_ID;
+		r->g.creator_id = (uint64_t)r->life.creator;
+	}
+	rec->stack = r->life.stack;
+	if (rec->stack) {
+		r->g.frames = rec->stack->frames;
+		r->g.nframes = rec->stack->n;
+	}
+	rec->kind = LP_REC_GOROUTINE;
+	rec->goroutine = &r->g;
+	rec->life = &r->life;
+	rec->t = r->life.created_ns;
+	(void)err;
+	return 1;
+}
+
+/* The next record of a trace: 1, 0 at its end, or an error. */
+static int
+next_trace(struct lp_records *r, struct lp_error *err)
+{
+	struct lp_record *rec = &r->rec;
+	const struct lp_tev *ev;
+	int rc;
+
+	for (;;) {
+		if (next_queued(r, err))
+			return 1;
+		if (r->trace_done) {
+			if (r->trace_err.code) {
+				*err = r->trace_err;
+				r->trace_err.code = 0;
+				return -err->code;
+			}
+			return 0;
+		}
+		rc = lp_trace_next(r->trace, &ev, &r->trace_err);
+		if (rc <= 0) {
+			r->trace_done = 1;
+			/* Summaries of a broken trace are still true up to
+			 * the damage. */
+			if (r->view && r->trace_err.code != LP_ENOMEM &&
+			    lp_tview_finish(r->view, &r->null_out, &r->tw) < 0)
+				lp_error_set(
+				    &r->trace_err, LP_ENOMEM, "out of memory");
+			continue;
+		}
+		if (ev->kind == LP_TEV_SYNC)
+			lp_u64map_clear(&r->tstacks);
+		if (r->view && lp_tview_add(r->view, &r->null_out, &r->tw, ev,
+		                   lp_trace_arena(r->trace)) < 0) {
+			lp_error_set(&r->trace_err, LP_ENOMEM, "out of memory");
+			r->trace_done = 1;
+			continue;
+		}
+		r->null_out.len = 0;
+		if (!(r->want & LP_REC_WANT(LP_REC_EVENT)))
+			continue;
+		rec->kind = LP_REC_EVENT;
+		rec->event = ev;
+		rec->t = lp_tev_rel(&r->tw, ev);
+		rec->stack = NULL;
+		if (ev->stack && !(rec->stack = tstack_of(r, ev->stack)))
+			return oom(err);
+		return 1;
+	}
+}
+
+static int take_json(struct lp_records *r, json_t *v, struct lp_error *err);
+
+/* The next rendered record: 1, 0 at the end, or an error. */
+static int
+next_rendered(struct lp_records *r, struct lp_error *err)
+{
+	json_error_t jerr;
+	json_t *v;
+	int rc;
+
+	for (;;) {
+		const char *p = r->rendered.buf + r->rpos, *nl;
+		size_t n;
+		if (r->pending) {
+			v = r->pending;
+			r->pending = NULL;
+			r->rec.line = r->pending_line;
+		} else {
+			if (r->rpos >= r->rendered.len)
+				return 0;
+			nl = memchr(p, '\n', r->rendered.len - r->rpos);
+			n = nl ? (size_t)(nl - p) : r->rendered.len - r->rpos;
+			r->rpos += n + (nl != NULL);
+			v = json_loadb(p, n, 0, &jerr);
+			if (!v)
+				return lp_error_set(err, LP_EINTERNAL,
+				    "record %lu: %s", r->rec.line, jerr.text);
+		}
+		json_decref(r->json);
+		r->json = v;
+		rc = take_json(r, v, err);
+		if (rc == 2) {
+			r->pending = json_incref(v);
+			r->pending_line = r->rec.line;
+			return 1;
+		}
+		if (rc != 0)
+			return rc;
+		r->rec.line = ++r->ev_line;
+	}
 }
 
 /* Take the evidence unit the lp_reader handed over. */
@@ -860,6 +1308,9 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 
 	r->ev_started = 0;
 	r->ev_next = 0;
+	r->ev_line = 0;
+	if (fmt == LP_FMT_TRACE && !(r->flags & LP_RECORDS_NO_TRACES))
+		return begin_trace(r, &u, in, err);
 	if (lp_decode_is_profile(u.data, u.len)) {
 		if ((rc = lp_input_slurp(in, &u, err)) < 0)
 			return rc;
@@ -894,15 +1345,24 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 		r->ev = EV_DUMP;
 		return 0;
 	}
-	/* Not evidence: the decoder's words for what it is. */
+	/* Any other evidence through the shared writer, its records parsed
+	 * back as NDJSON's are; what is no evidence, in the decoder's words. */
+	if ((rc = lp_input_slurp(in, &u, err)) < 0)
+		return rc;
+	r->rendered.len = 0;
+	r->rendered.err = 0;
+	r->rpos = 0;
 	{
-		struct lp_out o;
-		if (lp_out_init(&o, -1, 64) < 0)
-			return oom(err);
-		rc = lp_decode_unit(&o, &u, NULL, NULL, NULL, err);
-		lp_out_release(&o);
-		return rc < 0 ? rc : lp_error_set(err, LP_EDATA, "not evidence");
+		struct lp_emit_opts opts = { 0, NULL, 0, NULL };
+		rc = lp_decode_unit(&r->rendered, &u, &opts, NULL, &d, err);
+		if (rc < 0)
+			return rc;
 	}
+	if (r->rendered.err)
+		return oom(err);
+	r->skipped = d.count;
+	r->ev = EV_RENDERED;
+	return 0;
 }
 
 /* The next record of the evidence unit: 1, 0 at its end, or an error. */
@@ -912,14 +1372,21 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 	struct lp_record *rec = &r->rec;
 
 	rec->src = r->unit;
-	rec->line = 0;
+	rec->line = ++r->ev_line; /* traces: as trace2ndjson numbers them */
+	if (r->ev == EV_TRACE)
+		return next_trace(r, err);
+	if (r->ev == EV_RENDERED)
+		return next_rendered(r, err);
+	/* Profiles and dumps: as pprof2ndjson's records are numbered. */
+	rec->line = 1;
 	if (r->ev == EV_PROFILE) {
 		const struct lp_profile *p = &r->decoded;
 		const struct lp_sample *sm;
 		if (!r->ev_started) {
 			r->ev_started = 1;
 			memset(&r->prof, 0, sizeof(r->prof));
-			r->prof.format = lp_str_make(p->format, strlen(p->format));
+			r->prof.format =
+			    lp_str_make(p->format, strlen(p->format));
 			r->prof.types = p->sample_types;
 			r->prof.ntypes = p->nsample_types;
 			r->prof.default_type = p->default_type;
@@ -936,6 +1403,7 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 		if (!(r->want & LP_REC_WANT(LP_REC_SAMPLE)) ||
 		    r->ev_next == p->nsamples)
 			return 0;
+		rec->line = r->ev_next + 2;
 		sm = &p->samples[r->ev_next++];
 		rec->kind = LP_REC_SAMPLE;
 		rec->profile = &r->prof;
@@ -962,6 +1430,7 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 		if (!(r->want & LP_REC_WANT(LP_REC_GOROUTINE)) ||
 		    r->ev_next == r->ng)
 			return 0;
+		rec->line = r->ev_next + 2;
 		rec->stack = r->sstack[r->ev_next];
 		r->g = r->gs[r->ev_next++];
 		rec->kind = LP_REC_GOROUTINE;
@@ -981,8 +1450,8 @@ clear_rec(struct lp_records *r)
 }
 
 int
-lp_records_next(struct lp_records *r, const struct lp_record **rec,
-    struct lp_error *err)
+lp_records_next(
+    struct lp_records *r, const struct lp_record **rec, struct lp_error *err)
 {
 	const char *src;
 	json_t *v;

@@ -13,13 +13,17 @@
 #include "profile.h"
 #include "str.h"
 #include "trace.h"
+#include "traceview.h"
 
 /*
  * An analysis program opens a path and loops over typed records, whatever
  * the path holds: leakpipe NDJSON (flat or interned stacks, parsed once
  * through jansson into these structs) or the evidence itself (pprof and
- * text profiles, goroutine dumps, archives of them), decoded in process
- * with no JSON on the way.
+ * text profiles, goroutine dumps, execution traces, archives of them),
+ * decoded in process with no JSON on the way.  A trace is streamed: its
+ * events come as they are decoded, and the goroutine lives and GC cycles
+ * (the summaries trace2ndjson --goroutines and --gc write) as soon as
+ * they are complete, when those kinds are wanted.
  *
  *	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_SAMPLE));
  *	const struct lp_record *rec;
@@ -58,11 +62,12 @@ enum lp_rkind {
 	LP_REC_NKINDS
 };
 
-#define LP_REC_WANT(k) (1ul << (k))
+#define LP_REC_WANT(k)  (1ul << (k))
 #define LP_REC_WANT_ALL (~0ul)
 
 /* lp_records_new flags */
 #define LP_RECORDS_KEEP_STACKS 0x1u /* stacks live as long as the reader */
+#define LP_RECORDS_NO_TRACES   0x2u /* a trace is an error, not records */
 
 /*
  * A stack, leaf first.  The frames and their strings belong to the
@@ -134,7 +139,15 @@ struct lp_record {
 	const struct lp_rsample *sample;
 	const struct lp_rdump *dump;          /* DUMP, GOROUTINE of a dump */
 	const struct lp_goroutine *goroutine; /* frames = stack's */
+	/* From traces.  event: the decoded event (its stacks are the
+	 * trace's; rec->stack is the event's stack as an lp_stack).  life:
+	 * a GOROUTINE's life in the trace, its stack and start handles are
+	 * const struct lp_stack *.  gc: a GC record.  t: ns since the
+	 * trace's first event (events), as trace2ndjson writes it. */
 	const struct lp_tev *event;
+	const struct lp_tglife *life;
+	const struct lp_tgc *gc;
+	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it
 	 * was.  NULL for evidence. */
@@ -160,8 +173,8 @@ int lp_records_open(
  * ("line 12: …"); lp_records_unit names the unit.  After an error, calling
  * again goes on with the next record or unit.
  */
-int lp_records_next(struct lp_records *r, const struct lp_record **rec,
-    struct lp_error *err);
+int lp_records_next(
+    struct lp_records *r, const struct lp_record **rec, struct lp_error *err);
 
 /* The name of the unit being read ("-", a path, "ARCHIVE:MEMBER"). */
 const char *lp_records_unit(const struct lp_records *r);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "series.h"
 #include "util.h"
 
@@ -75,6 +77,10 @@ struct lp_series {
 	uint64_t spilled;
 	unsigned char *buf; /* a column read back or packed */
 	size_t bufcap;
+	/* A partial being merged: its key ids to ours (-1: none), its unit. */
+	long *idmap;
+	size_t idcap;
+	char *punit;
 };
 
 static uint64_t
@@ -86,23 +92,6 @@ fnv64(const char *p, size_t n)
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
 	return h;
-}
-
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap : 16, bytes;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	if (!lp_mul(ncap, size, &bytes) || !(q = realloc(*p, bytes)))
-		return -1;
-	*p = q;
-	*cap = ncap;
-	return 0;
 }
 
 struct lp_series *
@@ -166,6 +155,8 @@ lp_series_free(struct lp_series *s)
 	free(s->touched);
 	free(s->vals);
 	free(s->buf);
+	free(s->idmap);
+	free(s->punit);
 	free(s);
 }
 
@@ -216,7 +207,7 @@ lp_series_open_kept(const struct lp_series *s)
 static int
 append_text(struct lp_series *s, const char *p, size_t n, size_t *off)
 {
-	if (grow((void **)&s->kt, &s->ktcap, s->ktlen + n + 1, 1) < 0)
+	if (lp_reserve((void **)&s->kt, &s->ktcap, s->ktlen + n + 1, 1) < 0)
 		return -1;
 	*off = s->ktlen;
 	if (n)
@@ -267,15 +258,15 @@ lp_series_key(struct lp_series *s, const char *text, size_t n, const char *fn,
 		    "more than %zu distinct keys", LP_SERIES_KEYS_MAX);
 	if ((s->nkeys + 1) * 2 > s->tabcap && rehash(s) < 0)
 		goto oom;
-	if (grow((void **)&s->keys, &s->keycap, s->nkeys + 1,
+	if (lp_reserve((void **)&s->keys, &s->keycap, s->nkeys + 1,
 	        sizeof(*s->keys)) < 0)
 		goto oom;
 	/* Per-key scratch of the open snapshot grows with the keys. */
 	if (s->touchcap < s->keycap) {
 		size_t c1 = s->touchcap, c2 = s->touchcap, c3 = s->touchcap;
-		if (grow((void **)&s->stamp, &c1, s->keycap, 4) < 0 ||
-		    grow((void **)&s->slot, &c2, s->keycap, 4) < 0 ||
-		    grow((void **)&s->touched, &c3, s->keycap, 4) < 0)
+		if (lp_reserve((void **)&s->stamp, &c1, s->keycap, 4) < 0 ||
+		    lp_reserve((void **)&s->slot, &c2, s->keycap, 4) < 0 ||
+		    lp_reserve((void **)&s->touched, &c3, s->keycap, 4) < 0)
 			goto oom;
 		memset(s->stamp + s->touchcap, 0,
 		    (s->keycap - s->touchcap) * sizeof(*s->stamp));
@@ -402,7 +393,7 @@ lp_series_add(
 	if (s->stamp[id] != s->mark) {
 		size_t need;
 		if (!lp_mul(s->ntouched + 1, k, &need) ||
-		    grow((void **)&s->vals, &s->valcap, need, 8) < 0)
+		    lp_reserve((void **)&s->vals, &s->valcap, need, 8) < 0)
 			return lp_error_set(err, LP_ENOMEM, "out of memory");
 		s->stamp[id] = s->mark;
 		s->slot[id] = (uint32_t)s->ntouched;
@@ -430,12 +421,12 @@ lp_series_end(struct lp_series *s, struct lp_error *err)
 	s->open = 0;
 	if (!s->keep)
 		return 0;
-	if (grow((void **)&s->snaps, &s->snapcap, s->nsnaps + 1,
+	if (lp_reserve((void **)&s->snaps, &s->snapcap, s->nsnaps + 1,
 	        sizeof(*s->snaps)) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	entry = 4 + 8 * (size_t)s->cur.k;
 	if (!lp_mul(s->ntouched, entry, &bytes) ||
-	    grow((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
+	    lp_reserve((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	for (i = 0, p = s->buf; i < s->ntouched; i++) {
 		uint32_t id = s->touched[i];
@@ -464,7 +455,7 @@ read_column(struct lp_series *s, const struct snap *sn, struct lp_error *err)
 {
 	size_t bytes = (size_t)sn->count * (4 + 8 * (size_t)sn->k);
 
-	if (grow((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
+	if (lp_reserve((void **)&s->buf, &s->bufcap, bytes + 1, 1) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	if (bytes == 0)
 		return 0;
@@ -1229,4 +1220,116 @@ lp_series_write_partial(
 		lp_out_end(o);
 	}
 	return 0;
+}
+
+/* Reading partials back (--merge) */
+
+int
+lp_series_merge_begin(struct lp_series *s, const char *unit)
+{
+	free(s->punit);
+	if (!(s->punit = strdup(unit)))
+		return -LP_ENOMEM;
+	if (s->idcap)
+		memset(s->idmap, 0xff, s->idcap * sizeof(*s->idmap));
+	return 0;
+}
+
+static int
+merge_bad(const struct lp_record *rec, struct lp_error *err, const char *what)
+{
+	return lp_error_set(err, LP_EDATA, "line %lu: %s", rec->line, what);
+}
+
+int
+lp_series_merge_key(
+    struct lp_series *s, const struct lp_record *rec, struct lp_error *err)
+{
+	json_t *id = json_object_get(rec->json, "id");
+	json_t *jfn = json_object_get(rec->json, "fn");
+	struct lp_out key, fn;
+	json_int_t i;
+	size_t old = s->idcap;
+	long k = -LP_ENOMEM;
+
+	if (!json_is_integer(id) || (i = json_integer_value(id)) < 0 ||
+	    (size_t)i >= LP_SERIES_KEYS_MAX)
+		return merge_bad(rec, err, "a key record needs an id");
+	if (lp_reserve((void **)&s->idmap, &s->idcap, (size_t)i + 1,
+	        sizeof(*s->idmap)))
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	memset(s->idmap + old, 0xff, (s->idcap - old) * sizeof(long));
+	if (lp_key_is_stack(&s->opts.keys) && !rec->stack)
+		return merge_bad(rec, err, "no stack array");
+	if (!lp_key_is_stack(&s->opts.keys) &&
+	    !json_is_string(json_object_get(rec->json, "key")))
+		return merge_bad(rec, err, "a key record has no key");
+	if (lp_out_init(&key, -1, 4096) < 0 || lp_out_init(&fn, -1, 256) < 0)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	if (lp_key_is_stack(&s->opts.keys)) {
+		lp_key_write(
+		    &key, &s->opts.keys, rec->stack->frames, rec->stack->n);
+	} else {
+		json_t *jk = json_object_get(rec->json, "key");
+		lp_out_str(&key, json_string_value(jk), json_string_length(jk));
+	}
+	if (json_is_string(jfn))
+		lp_out_str(
+		    &fn, json_string_value(jfn), json_string_length(jfn));
+	if (!key.err && !fn.err)
+		k = lp_series_key(s, key.buf, key.len, fn.buf, fn.len, err);
+	else
+		lp_error_set(err, LP_ENOMEM, "out of memory");
+	lp_out_release(&key);
+	lp_out_release(&fn);
+	if (k < 0)
+		return (int)k;
+	s->idmap[i] = k;
+	return 0;
+}
+
+int
+lp_series_merge_column(
+    struct lp_series *s, const struct lp_record *rec, struct lp_error *err)
+{
+	json_t *ids = json_object_get(rec->json, "ids");
+	json_t *vals = json_object_get(rec->json, "values");
+	json_t *tn = json_object_get(rec->json, "time_ns");
+	struct lp_str type, unit;
+	size_t i, n;
+	int rc;
+
+	if (!json_is_array(ids) || !json_is_array(vals) ||
+	    json_array_size(ids) != json_array_size(vals))
+		return merge_bad(rec, err,
+		    "a column needs ids and values arrays of one length");
+	if (tn && !json_is_integer(tn))
+		return merge_bad(rec, err, "time_ns is not an integer");
+	if (!s->opts.value)
+		return merge_bad(
+		    rec, err, "a column in a partial without a value");
+	type = lp_str_make(s->opts.value, strlen(s->opts.value));
+	unit = lp_str_make(
+	    s->punit ? s->punit : "", s->punit ? strlen(s->punit) : 0);
+	rc = lp_series_begin(s, rec->src, tn ? json_integer_value(tn) : 0,
+	    &type, &unit, 1, 0, err);
+	if (rc <= 0)
+		return rc;
+	n = json_array_size(ids);
+	for (i = 0; i < n; i++) {
+		json_t *id = json_array_get(ids, i),
+		       *v = json_array_get(vals, i);
+		json_int_t k;
+		int64_t x;
+		if (!json_is_integer(id) || !json_is_integer(v) ||
+		    (k = json_integer_value(id)) < 0 || (size_t)k >= s->idcap ||
+		    s->idmap[k] < 0)
+			return merge_bad(rec, err,
+			    "a column refers to a key with no key record "
+			    "before it");
+		x = json_integer_value(v);
+		if ((rc = lp_series_add(s, s->idmap[k], &x, err)) < 0)
+			return rc;
+	}
+	return lp_series_end(s, err);
 }

@@ -8,6 +8,7 @@
 #include "emit.h"
 #include "error.h"
 #include "key.h"
+#include "record.h"
 #include "str.h"
 
 /*
@@ -113,5 +114,19 @@ int lp_series_write_trends(
     struct lp_series *s, struct lp_out *o, struct lp_error *err);
 int lp_series_write_partial(
     struct lp_series *s, struct lp_out *o, struct lp_error *err);
+
+/*
+ * Reading partials back (heapdiff --merge): lp_series_merge_begin starts
+ * one, after its "partial" record (unit: of its compared type; the key
+ * ids of its "key" records are its own); then each of its "key" and
+ * "column" records goes to lp_series_merge_key or _column (rec->json is
+ * read; a key's stack is rec->stack).  Each returns 0 or a negative LP_E*
+ * with err saying what is wrong ("line N: …").
+ */
+int lp_series_merge_begin(struct lp_series *s, const char *unit);
+int lp_series_merge_key(
+    struct lp_series *s, const struct lp_record *rec, struct lp_error *err);
+int lp_series_merge_column(
+    struct lp_series *s, const struct lp_record *rec, struct lp_error *err);
 
 #endif

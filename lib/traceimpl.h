@@ -3,6 +3,7 @@
 #define LP_TRACEIMPL_H
 
 #include "trace.h"
+#include "util.h"
 
 /*
  * Each decoder embeds this as its first member; trace.c reads the header
@@ -29,33 +30,5 @@ int lp_tracev1_raw(const struct lp_byte_src *src, int version,
 int lp_tracev2_raw(const struct lp_byte_src *src, int version,
     int (*each)(const struct lp_traw *r, void *ctx), void *ctx,
     struct lp_error *err);
-
-/*
- * An unsigned LEB128 value at p[*pos..n): 1 with *v and *pos advanced,
- * 0 when the bytes end first, -1 when longer than 10 bytes or over 64
- * bits.  Padded (non-minimal) encodings are accepted.
- */
-static inline int
-lp_uvarint(const unsigned char *p, size_t n, size_t *pos, uint64_t *v)
-{
-	uint64_t x = 0;
-	unsigned shift = 0;
-	size_t i = *pos;
-
-	for (int k = 0; k < 10; k++, shift += 7) {
-		if (i >= n)
-			return 0;
-		unsigned char b = p[i++];
-		if (k == 9 && b > 1)
-			return -1;
-		x |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = x;
-			*pos = i;
-			return 1;
-		}
-	}
-	return -1;
-}
 
 #endif

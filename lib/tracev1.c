@@ -255,25 +255,12 @@ umap_free(struct umap *m)
 	m->cap = m->n = 0;
 }
 
-/* A growable array of fixed-size items. */
+/* A growable array of fixed-size items (lp_reserve), the grown array
+ * returned, or NULL when memory runs out. */
 static void *
 grow(void *p, size_t *cap, size_t need, size_t size)
 {
-	size_t ncap = *cap ? *cap : 16;
-	void *np;
-
-	if (need <= *cap)
-		return p;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2 / size)
-			return NULL;
-		ncap *= 2;
-	}
-	np = realloc(p, ncap * size);
-	if (!np)
-		return NULL;
-	*cap = ncap;
-	return np;
+	return lp_reserve(&p, cap, need, size) < 0 ? NULL : p;
 }
 
 struct frame1 {

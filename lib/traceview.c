@@ -10,33 +10,23 @@
 #include "u64map.h"
 #include "util.h"
 
-/* Time blocked for one reason. */
-struct why {
-	const char *reason; /* pooled */
-	int64_t ns;
-};
-
 struct gsum {
 	int64_t id;
-	int64_t created;        /* ns since the start; -1: there at the start */
-	int64_t creator;        /* goroutine id, or LP_NO_ID */
-	const char *created_by; /* pooled frame members of the go statement */
-	const char *start;      /* pooled frames array: its start function */
-	const char *stack;      /* pooled frames array: where it last stopped */
-	const char *reason;     /* pooled: why it waits */
-	const char *label;      /* pooled: GC worker label */
-	uint8_t state;          /* lp_gstate */
-	uint8_t before;         /* it was in state when the trace began */
-	int64_t since;          /* when it entered state, or first seen */
-	int64_t charged;        /* time is counted in ns[] up to here */
-	int64_t ns[6];          /* time per lp_gstate */
-	struct why *whys;
+	int64_t created;    /* ns since the start; -1: there at the start */
+	int64_t creator;    /* goroutine id, or LP_NO_ID */
+	struct lp_frame cb; /* the go statement (strings pooled) */
+	int has_cb;
+	const void *start;  /* stack handle: its start function */
+	const void *stack;  /* stack handle: where it last stopped */
+	const char *reason; /* pooled: why it waits */
+	const char *label;  /* pooled: GC worker label */
+	uint8_t state;      /* lp_gstate */
+	uint8_t before;     /* it was in state when the trace began */
+	int64_t since;      /* when it entered state, or first seen */
+	int64_t charged;    /* time is counted in ns[] up to here */
+	int64_t ns[6];      /* time per lp_gstate */
+	struct lp_tblocked *whys;
 	size_t nwhys;
-};
-
-struct stw {
-	const char *reason; /* pooled */
-	int64_t start, ns;
 };
 
 struct cycle {
@@ -47,7 +37,7 @@ struct cycle {
 	int64_t start, end;
 	uint64_t heap_start, heap_end;
 	int have_heap_start; /* a heap metric came before the mark phase */
-	struct stw *stw;
+	struct lp_tstw *stw;
 	size_t nstw, capstw;
 };
 
@@ -74,11 +64,14 @@ struct lp_tview {
 	int64_t prev_end;
 	uint64_t prev_heap_end;
 	int have_prev;
-	struct stw sweep_term; /* the pause before a mark phase */
+	struct lp_tstw sweep_term; /* the pause before a mark phase */
 	int have_sweep_term;
 	const char *stw_reason; /* the pause in progress */
 	int64_t stw_start;
 	int in_stw;
+
+	struct lp_tview_sink sink; /* typed summaries, when set */
+	int has_sink;
 };
 
 struct lp_tview *
@@ -113,22 +106,37 @@ lp_tview_free(struct lp_tview *v)
 	free(v);
 }
 
+void
+lp_tview_set_sink(struct lp_tview *v, const struct lp_tview_sink *sink)
+{
+	v->has_sink = sink != NULL;
+	if (sink)
+		v->sink = *sink;
+}
+
 static const char *
 pool(struct lp_tview *v, struct lp_str s)
 {
 	return lp_strpool_get(&v->pool, s.p, s.n);
 }
 
-/* A stack as a pooled frames array. */
-static const char *
+/* A stack's handle: the sink's, or a pooled frames array. */
+static const void *
 pool_stack(struct lp_tview *v, struct lp_tev_writer *w, struct lp_tstack *s,
     struct lp_arena *a)
 {
 	uint64_t *hit = lp_u64map_get(&v->seen, (uint64_t)(uintptr_t)s);
-	const char *p;
+	const void *p;
 
 	if (hit)
-		return (const char *)(uintptr_t)*hit;
+		return (const void *)(uintptr_t)*hit;
+	if (v->has_sink) {
+		p = v->sink.stack(v->sink.ctx, s);
+		if (p && lp_u64map_put(&v->seen, (uint64_t)(uintptr_t)s,
+		             (uint64_t)(uintptr_t)p) < 0)
+			return NULL;
+		return p;
+	}
 	v->scratch.len = 0;
 	lp_tstack_write(&v->scratch, w, s, a);
 	if (v->scratch.err)
@@ -190,12 +198,12 @@ charge(struct gsum *g, int64_t now)
 			if (g->whys[i].reason == r)
 				break;
 		if (i == g->nwhys) {
-			struct why *nw =
+			struct lp_tblocked *nw =
 			    realloc(g->whys, (g->nwhys + 1) * sizeof *nw);
 			if (!nw)
 				return -1;
 			g->whys = nw;
-			g->whys[g->nwhys++] = (struct why){ r, 0 };
+			g->whys[g->nwhys++] = (struct lp_tblocked){ r, 0 };
 		}
 		g->whys[i].ns = lp_tadd(g->whys[i].ns, d);
 	}
@@ -218,9 +226,32 @@ state_text(const struct gsum *g, int alive)
 	}
 }
 
+/* The summary of g, alive or ended at now. */
 static void
-write_goroutine(struct lp_out *o, struct lp_tev_writer *w, const struct gsum *g,
-    int alive, int64_t now)
+life_of(const struct gsum *g, int alive, int64_t now, struct lp_tglife *l)
+{
+	memset(l, 0, sizeof *l);
+	l->id = g->id;
+	l->alive = alive;
+	l->state = state_text(g, alive);
+	l->wait_ns =
+	    alive && g->state == LP_G_WAITING ? lp_tsub(now, g->since) : -1;
+	l->wait_lower_bound = l->wait_ns >= 0 && g->before;
+	l->stack = g->stack;
+	l->start = g->start;
+	l->has_created_by = g->has_cb;
+	l->created_by = g->cb;
+	l->creator = g->creator;
+	l->created_ns = g->created;
+	l->ended_ns = alive ? -1 : now;
+	memcpy(l->ns, g->ns, sizeof l->ns);
+	l->blocked = g->whys;
+	l->nblocked = g->nwhys;
+	l->label = g->label;
+}
+
+static void
+write_life(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tglife *g)
 {
 	static const char *const names[] = { NULL, NULL, "runnable_ns",
 		"running_ns", "waiting_ns", "syscall_ns" };
@@ -230,22 +261,22 @@ write_goroutine(struct lp_out *o, struct lp_tev_writer *w, const struct gsum *g,
 	lp_out_lit(o, ",\"id\":");
 	lp_out_int(o, g->id);
 	lp_out_lit(o, ",\"state\":");
-	lp_out_cstr(o, state_text(g, alive));
-	if (alive && g->state == LP_G_WAITING) {
+	lp_out_cstr(o, g->state);
+	if (g->wait_ns >= 0) {
 		lp_out_lit(o, ",\"wait_ns\":");
-		lp_out_int(o, lp_tsub(now, g->since));
+		lp_out_int(o, g->wait_ns);
 		/* It blocked before the trace: counted from its first
 		 * appearance, the wait was at least this long. */
-		if (g->before)
+		if (g->wait_lower_bound)
 			lp_out_lit(o, ",\"wait_lower_bound\":true");
 	}
 	if (g->stack) {
 		lp_out_lit(o, ",\"stack\":");
 		lp_out_raw(o, g->stack, strlen(g->stack));
 	}
-	if (g->created_by) {
+	if (g->has_created_by) {
 		lp_out_lit(o, ",\"created_by\":{");
-		lp_out_raw(o, g->created_by, strlen(g->created_by));
+		lp_frame_write_members(o, &g->created_by, w->flags);
 		lp_out_lit(o, ",\"goid\":");
 		lp_out_int(o, g->creator);
 		lp_out_ch(o, '}');
@@ -258,15 +289,15 @@ write_goroutine(struct lp_out *o, struct lp_tev_writer *w, const struct gsum *g,
 		lp_out_lit(o, ",\"start\":");
 		lp_out_raw(o, g->start, strlen(g->start));
 	}
-	if (g->created >= 0) {
+	if (g->created_ns >= 0) {
 		lp_out_lit(o, ",\"created_ns\":");
-		lp_out_int(o, g->created);
+		lp_out_int(o, g->created_ns);
 	}
-	if (!alive) {
+	if (!g->alive) {
 		lp_out_lit(o, ",\"ended_ns\":");
-		lp_out_int(o, now);
+		lp_out_int(o, g->ended_ns);
 	}
-	if (alive)
+	if (g->alive)
 		lp_out_lit(o, ",\"alive\":true");
 	else
 		lp_out_lit(o, ",\"alive\":false");
@@ -276,15 +307,16 @@ write_goroutine(struct lp_out *o, struct lp_tev_writer *w, const struct gsum *g,
 		lp_out_ch(o, ':');
 		lp_out_int(o, g->ns[s]);
 	}
-	if (g->nwhys) {
+	if (g->nblocked) {
 		lp_out_lit(o, ",\"blocked\":{");
-		for (size_t i = 0; i < g->nwhys; i++) {
+		for (size_t i = 0; i < g->nblocked; i++) {
 			if (i)
 				lp_out_ch(o, ',');
-			lp_out_cstr(o,
-			    *g->whys[i].reason ? g->whys[i].reason : "waiting");
+			lp_out_cstr(o, *g->blocked[i].reason
+			                   ? g->blocked[i].reason
+			                   : "waiting");
 			lp_out_ch(o, ':');
-			lp_out_int(o, g->whys[i].ns);
+			lp_out_int(o, g->blocked[i].ns);
 		}
 		lp_out_ch(o, '}');
 	}
@@ -294,6 +326,20 @@ write_goroutine(struct lp_out *o, struct lp_tev_writer *w, const struct gsum *g,
 	}
 	lp_out_ch(o, '}');
 	lp_out_end(o);
+}
+
+/* g's summary to the sink, or written. */
+static int
+emit_life(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
+    const struct gsum *g, int alive, int64_t now)
+{
+	struct lp_tglife l;
+
+	life_of(g, alive, now, &l);
+	if (v->has_sink)
+		return v->sink.life(v->sink.ctx, &l);
+	write_life(o, w, &l);
+	return 0;
 }
 
 static int
@@ -318,17 +364,15 @@ goroutine_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 		g->creator = ev->g;
 		if (ev->stack && ev->stack->n) {
 			const struct lp_tframe *f0 = &ev->stack->frames[0];
-			struct lp_frame f = { .fn = f0->fn,
-				.file = f0->file,
+			const char *fn = pool(v, f0->fn), *file;
+			if (!fn || !(file = pool(v, f0->file)))
+				return -LP_ENOMEM;
+			g->cb = (struct lp_frame){ .fn = { fn, f0->fn.n },
+				.file = { file, f0->file.n },
 				.line = (int64_t)f0->line,
 				.addr = f0->pc,
 				.flags = LP_FRAME_HAS_ADDR };
-			v->scratch.len = 0;
-			lp_frame_write_members(&v->scratch, &f, w->flags);
-			g->created_by = lp_strpool_get(
-			    &v->pool, v->scratch.buf, v->scratch.len);
-			if (!g->created_by)
-				return -LP_ENOMEM;
+			g->has_cb = 1;
 		}
 		if (ev->tstack && ev->tstack->n &&
 		    !(g->start = pool_stack(v, w, ev->tstack, a)))
@@ -363,7 +407,8 @@ goroutine_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 		g->stack = g->start;
 	if (ev->to == LP_G_NOTEXIST) {
 		uint64_t *ix = lp_u64map_get(&v->index, (uint64_t)g->id);
-		write_goroutine(o, w, g, 0, now);
+		if (emit_life(v, o, w, g, 0, now) < 0)
+			return -LP_ENOMEM;
 		if (lp_reserve((void **)&v->free, &v->capfree, v->nfree + 1,
 		        sizeof *v->free) < 0)
 			return -LP_ENOMEM;
@@ -395,11 +440,11 @@ finish_goroutines(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 			live[n++] = &v->gs[v->index.vals[i]];
 	qsort(live, n, sizeof *live, cmp_id);
 	for (size_t i = 0; i < n; i++) {
-		if (charge(live[i], v->now) < 0) {
+		if (charge(live[i], v->now) < 0 ||
+		    emit_life(v, o, w, live[i], 1, v->now) < 0) {
 			free(live);
 			return -LP_ENOMEM;
 		}
-		write_goroutine(o, w, live[i], 1, v->now);
 	}
 	free(live);
 	return 0;
@@ -408,11 +453,8 @@ finish_goroutines(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 /* ---- GC cycles --------------------------------------------------------- */
 
 static void
-write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
+write_gc(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tgc *c)
 {
-	struct cycle *c = &v->cy;
-	int64_t total = 0;
-
 	lp_out_lit(o, "{\"kind\":\"gc\",\"src\":");
 	lp_out_cstr(o, w->src);
 	lp_out_lit(o, ",\"n\":");
@@ -420,12 +462,12 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 	if (c->partial)
 		lp_out_lit(o, ",\"partial\":true");
 	lp_out_lit(o, ",\"start_ns\":");
-	lp_out_int(o, c->start);
+	lp_out_int(o, c->start_ns);
 	if (c->ended) {
 		lp_out_lit(o, ",\"end_ns\":");
-		lp_out_int(o, c->end);
+		lp_out_int(o, c->end_ns);
 		lp_out_lit(o, ",\"mark_ns\":");
-		lp_out_int(o, lp_tsub(c->end, c->start));
+		lp_out_int(o, c->mark_ns);
 	}
 	lp_out_lit(o, ",\"stw\":[");
 	for (size_t i = 0; i < c->nstw; i++) {
@@ -434,46 +476,81 @@ write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 		lp_out_lit(o, "{\"reason\":");
 		lp_out_cstr(o, c->stw[i].reason);
 		lp_out_lit(o, ",\"start_ns\":");
-		lp_out_int(o, c->stw[i].start);
+		lp_out_int(o, c->stw[i].start_ns);
 		lp_out_lit(o, ",\"ns\":");
 		lp_out_int(o, c->stw[i].ns);
 		lp_out_ch(o, '}');
-		total = lp_tadd(total, c->stw[i].ns);
 	}
 	lp_out_lit(o, "],\"stw_ns\":");
-	lp_out_int(o, total);
-	if (c->have_heap_start) {
+	lp_out_int(o, c->stw_ns);
+	if (c->has_heap_start) {
 		lp_out_lit(o, ",\"heap_start\":");
 		lp_out_uint(o, c->heap_start);
 	}
-	if (v->have_heap) {
-		if (c->ended) {
-			lp_out_lit(o, ",\"heap_end\":");
-			lp_out_uint(o, c->heap_end);
-		}
+	if (c->has_heap_end) {
+		lp_out_lit(o, ",\"heap_end\":");
+		lp_out_uint(o, c->heap_end);
 	}
-	if (v->goal) {
+	if (c->heap_goal) {
 		lp_out_lit(o, ",\"heap_goal\":");
-		lp_out_uint(o, v->goal);
+		lp_out_uint(o, c->heap_goal);
 	}
-	if (v->have_prev && !c->partial && c->have_heap_start) {
+	if (c->has_prev) {
 		lp_out_lit(o, ",\"since_prev_ns\":");
-		lp_out_int(o, lp_tsub(c->start, v->prev_end));
+		lp_out_int(o, c->since_prev_ns);
 		lp_out_lit(o, ",\"heap_growth\":");
-		lp_out_int(o, (int64_t)(c->heap_start - v->prev_heap_end));
+		lp_out_int(o, c->heap_growth);
 	}
 	lp_out_ch(o, '}');
 	lp_out_end(o);
+}
+
+/* The open cycle is over: its summary to the sink, or written. */
+static int
+write_cycle(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
+{
+	struct cycle *c = &v->cy;
+	struct lp_tgc g;
+	int rc = 0;
+
+	memset(&g, 0, sizeof g);
+	g.n = c->n;
+	g.partial = c->partial;
+	g.start_ns = c->start;
+	g.ended = c->ended;
+	if (c->ended) {
+		g.end_ns = c->end;
+		g.mark_ns = lp_tsub(c->end, c->start);
+	}
+	g.stw = c->stw;
+	g.nstw = c->nstw;
+	for (size_t i = 0; i < c->nstw; i++)
+		g.stw_ns = lp_tadd(g.stw_ns, c->stw[i].ns);
+	g.has_heap_start = c->have_heap_start;
+	g.heap_start = c->heap_start;
+	g.has_heap_end = v->have_heap && c->ended;
+	g.heap_end = c->heap_end;
+	g.heap_goal = v->goal;
+	if (v->have_prev && !c->partial && c->have_heap_start) {
+		g.has_prev = 1;
+		g.since_prev_ns = lp_tsub(c->start, v->prev_end);
+		g.heap_growth = (int64_t)(c->heap_start - v->prev_heap_end);
+	}
+	if (v->has_sink)
+		rc = v->sink.gc(v->sink.ctx, &g);
+	else
+		write_gc(o, w, &g);
 	if (c->ended) {
 		v->have_prev = 1;
 		v->prev_end = c->end;
 		v->prev_heap_end = c->heap_end;
 	}
 	c->open = 0;
+	return rc < 0 ? -LP_ENOMEM : 0;
 }
 
 static int
-add_stw(struct cycle *c, struct stw s)
+add_stw(struct cycle *c, struct lp_tstw s)
 {
 	if (lp_reserve(
 	        (void **)&c->stw, &c->capstw, c->nstw + 1, sizeof *c->stw) < 0)
@@ -503,8 +580,9 @@ gc_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 	if (is_stw && ev->kind == LP_TEV_RANGE_BEGIN) {
 		/* A new cycle's first pause closes the last cycle's record. */
 		if (c->open && c->ended &&
-		    lp_str_has_prefix(ev->name, "stop-the-world (GC sweep"))
-			write_cycle(v, o, w);
+		    lp_str_has_prefix(ev->name, "stop-the-world (GC sweep") &&
+		    write_cycle(v, o, w) < 0)
+			return -LP_ENOMEM;
 		v->in_stw = 1;
 		v->stw_start = v->now;
 		v->stw_reason = lp_strpool_get(&v->pool,
@@ -512,7 +590,7 @@ gc_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 		return v->stw_reason ? 0 : -LP_ENOMEM;
 	}
 	if (is_stw && ev->kind == LP_TEV_RANGE_END && v->in_stw) {
-		struct stw s = { v->stw_reason, v->stw_start,
+		struct lp_tstw s = { v->stw_reason, v->stw_start,
 			lp_tsub(v->now, v->stw_start) };
 		v->in_stw = 0;
 		/* Only the collector's own pauses belong to a cycle ("start
@@ -533,8 +611,8 @@ gc_event(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 	if (!is_mark)
 		return 0;
 	if (ev->kind == LP_TEV_RANGE_BEGIN || ev->kind == LP_TEV_RANGE_ACTIVE) {
-		if (c->open)
-			write_cycle(v, o, w);
+		if (c->open && write_cycle(v, o, w) < 0)
+			return -LP_ENOMEM;
 		c->open = 1;
 		c->ended = 0;
 		c->partial = ev->kind == LP_TEV_RANGE_ACTIVE;
@@ -576,8 +654,8 @@ lp_tview_add(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w,
 int
 lp_tview_finish(struct lp_tview *v, struct lp_out *o, struct lp_tev_writer *w)
 {
-	if ((v->views & LP_VIEW_GC) && v->cy.open)
-		write_cycle(v, o, w);
+	if ((v->views & LP_VIEW_GC) && v->cy.open && write_cycle(v, o, w) < 0)
+		return -LP_ENOMEM;
 	if (v->views & LP_VIEW_GOROUTINES)
 		return finish_goroutines(v, o, w);
 	return 0;

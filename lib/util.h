@@ -90,6 +90,34 @@ lp_parse_hex(const char *p, size_t n, uint64_t *v)
 	return 0;
 }
 
+/*
+ * An unsigned LEB128 value at p[*pos..n): 1 with *v and *pos advanced,
+ * 0 when the bytes end first, -1 when longer than 10 bytes or over 64
+ * bits.  Padded (non-minimal) encodings are accepted.
+ */
+static inline int
+lp_uvarint(const unsigned char *p, size_t n, size_t *pos, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned shift = 0;
+	size_t i = *pos;
+
+	for (int k = 0; k < 10; k++, shift += 7) {
+		if (i >= n)
+			return 0;
+		unsigned char b = p[i++];
+		if (k == 9 && b > 1)
+			return -1;
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			*pos = i;
+			return 1;
+		}
+	}
+	return -1;
+}
+
 /* A 64-bit hash of n bytes (FNV-1a folded, good enough for tables). */
 uint64_t lp_hash(const void *p, size_t n, uint64_t seed);
 

@@ -8,9 +8,6 @@
 #include <string.h>
 
 #include "leakpipe.h"
-#include "trace.h"
-#include "traceemit.h"
-#include "waitgraph.h"
 
 static const char usage[] =
     "usage: gcycle [-hu] [--version] [--strict] [--format=table|ndjson]\n"

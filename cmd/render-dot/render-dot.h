@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 #include "leakpipe.h"
-#include "u64map.h"
 
 /*
  * Values a stack carries: the one drawn (a sample value, or a change), and

@@ -5,9 +5,6 @@
 #include <string.h>
 
 #include "leakpipe.h"
-#include "trace.h"
-#include "traceemit.h"
-#include "traceview.h"
 
 static const char usage[] =
     "usage: trace2ndjson [-hu] [--version] [--strict] [--events=LIST]\n"

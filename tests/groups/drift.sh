@@ -289,3 +289,12 @@ else
 		}' $files)
 	check "banned functions in lib/ and cmd/" "$out"
 fi
+
+# STYLE section 1: programs include leakpipe.h and no other lib/ header
+# (a program's own headers in its cmd/ folder are its own business).
+check "cmd/ includes lib/ through leakpipe.h only" \
+	"$(grep -Hn '^#include "' cmd/*/*.[ch] 2>/dev/null | while IFS= read -r l; do
+		h=${l#*#include \"}
+		h=${h%%\"*}
+		[ "$h" != leakpipe.h ] && [ -f "lib/$h" ] && echo "$l"
+	done)"

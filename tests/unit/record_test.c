@@ -46,7 +46,8 @@ read_all(unsigned long want, unsigned flags, const struct lp_stack **stacks,
 			stacks[n++] = rec->stack;
 		lp_out_raw(&o, rec->kind_name, strlen(rec->kind_name));
 		lp_out_ch(&o, ' ');
-		lp_out_raw(&o, rec->src, strlen(rec->src) > 8 ? 0 : strlen(rec->src));
+		lp_out_raw(
+		    &o, rec->src, strlen(rec->src) > 8 ? 0 : strlen(rec->src));
 		lp_out_ch(&o, ' ');
 		lp_out_uint(&o, rec->line);
 		if (rec->kind == LP_REC_PROFILE) {
@@ -55,8 +56,8 @@ read_all(unsigned long want, unsigned flags, const struct lp_stack **stacks,
 				lp_out_lit(&o, " implied");
 			for (i = 0; i < p->ntypes; i++) {
 				lp_out_ch(&o, ' ');
-				lp_out_raw(&o, p->types[i].type.p,
-				    p->types[i].type.n);
+				lp_out_raw(
+				    &o, p->types[i].type.p, p->types[i].type.n);
 				if (i == p->default_type)
 					lp_out_ch(&o, '*');
 			}
@@ -88,7 +89,8 @@ read_all(unsigned long want, unsigned flags, const struct lp_stack **stacks,
 		if (rec->stack) {
 			lp_out_lit(&o, " [");
 			for (i = 0; i < rec->stack->n; i++) {
-				const struct lp_frame *f = &rec->stack->frames[i];
+				const struct lp_frame *f =
+				    &rec->stack->frames[i];
 				if (i)
 					lp_out_ch(&o, ' ');
 				lp_out_raw(&o, f->fn.p, f->fn.n);
@@ -211,9 +213,9 @@ TEST(dumps_are_decoded_straight_into_goroutines)
 	                    "main.main()\n"
 	                    "\t/src/main.go:10 +0x1d\n");
 	out = read_all(LP_REC_WANT_ALL, 0, s, 8);
-	CHECK(strstr(out, "dump  0\n"
-	                  "goroutine  0 g1 chan receive [main.main:10]\n"
-	                  "goroutine  0 g7 select [main.main:10]\n") == out);
+	CHECK_STR(out, "dump  1\n"
+	               "goroutine  2 g1 chan receive [main.main:10]\n"
+	               "goroutine  3 g7 select [main.main:10]\n");
 	CHECK(s[1] != NULL && s[1] == s[2]);
 	free(out);
 }
@@ -231,11 +233,11 @@ TEST(profiles_are_decoded_straight_into_samples)
 	                    "#\t0x1\tmain.f+0x1\t/a.go:3\n"
 	                    "#\t0x2\tmain.main+0x2\t/a.go:9\n");
 	out = read_all(LP_REC_WANT_ALL, 0, s, 8);
-	CHECK_STR(out, "profile  0 alloc_objects alloc_space inuse_objects "
+	CHECK_STR(out, "profile  1 alloc_objects alloc_space inuse_objects "
 	               "inuse_space*\n"
-	               "sample  0 104858 1048586 52429 524293 bytes=10 "
+	               "sample  2 104858 1048586 52429 524293 bytes=10 "
 	               "[main.f:3 main.main:9]\n"
-	               "sample  0 104858 1048586 52429 524293 bytes=10 "
+	               "sample  3 104858 1048586 52429 524293 bytes=10 "
 	               "[main.f:3 main.main:9]\n");
 	CHECK(s[1] != NULL && s[1] == s[2]);
 	free(out);
@@ -250,4 +252,232 @@ TEST(not_evidence_is_said)
 	CHECK_STR(out, "!not a pprof profile or Go dump (text of an unknown "
 	               "kind)\n");
 	free(out);
+}
+
+/* What one goroutine life or GC cycle says, the same from either road. */
+static void
+say_life(struct lp_out *o, int64_t id, const char *state, int64_t wait,
+    int64_t created, int64_t ended, int64_t running, size_t depth,
+    const char *creator_fn)
+{
+	lp_out_lit(o, "g");
+	lp_out_int(o, id);
+	lp_out_ch(o, ' ');
+	lp_out_raw(o, state, strlen(state));
+	lp_out_ch(o, ' ');
+	lp_out_int(o, wait);
+	lp_out_ch(o, ' ');
+	lp_out_int(o, created);
+	lp_out_ch(o, ' ');
+	lp_out_int(o, ended);
+	lp_out_ch(o, ' ');
+	lp_out_int(o, running);
+	lp_out_ch(o, ' ');
+	lp_out_uint(o, depth);
+	lp_out_ch(o, ' ');
+	lp_out_raw(o, creator_fn, strlen(creator_fn));
+	lp_out_ch(o, '\n');
+}
+
+static json_int_t
+jint(json_t *v, const char *k, json_int_t dflt)
+{
+	json_t *x = json_object_get(v, k);
+	return json_is_integer(x) ? json_integer_value(x) : dflt;
+}
+
+TEST(traces_give_typed_events_lives_and_gc_cycles)
+{
+	static const char *const traces[] = {
+		"tests/fixtures/trace/go1.26/tracer.trace",
+		"tests/fixtures/trace/go1.19/tracer.trace",
+	};
+	const char *top = getenv("TOP");
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		struct lp_records *r = lp_records_new(LP_REC_WANT_ALL, 0);
+		const struct lp_record *rec;
+		struct lp_error err;
+		struct lp_out typed, direct, ev1, ev2;
+		struct lp_tev_writer w1, w2;
+		struct lp_tview *v =
+		    lp_tview_new(LP_VIEW_GOROUTINES | LP_VIEW_GC);
+		struct lp_trace *t;
+		struct lp_byte_src bs;
+		const struct lp_tev *ev;
+		unsigned long nev = 0, nlife = 0, ngc = 0, nsamestack = 0;
+		const struct lp_stack *last = NULL;
+		unsigned char *data;
+		size_t len;
+		FILE *f;
+		char *line, *end;
+		int rc;
+
+		snprintf(
+		    path, sizeof(path), "%s/%s", top ? top : ".", traces[k]);
+		f = fopen(path, "rb");
+		CHECK(f != NULL);
+		if (!f)
+			return;
+		data = malloc(64 << 20);
+		len = fread(data, 1, 64 << 20, f);
+		fclose(f);
+		lp_out_init(&typed, -1, 4096);
+		lp_out_init(&direct, -1, 4096);
+		lp_out_init(&ev1, -1, 4096);
+		lp_out_init(&ev2, -1, 4096);
+		lp_tev_writer_init(&w1, "x", 0, NULL);
+		lp_tev_writer_init(&w2, "x", 0, NULL);
+
+		/* The typed road. */
+		CHECK_INT(lp_records_open(r, path, &err), 0);
+		while ((rc = lp_records_next(r, &rec, &err)) > 0) {
+			if (rec->kind == LP_REC_EVENT) {
+				nev++;
+				lp_tev_write(&ev1, &w1, rec->event, NULL);
+				CHECK_INT(rec->t, lp_tev_rel(&w1, rec->event));
+				if (rec->stack && rec->stack == last)
+					nsamestack++;
+				if (rec->stack)
+					last = rec->stack;
+			} else if (rec->kind == LP_REC_GOROUTINE) {
+				const struct lp_tglife *l = rec->life;
+				const struct lp_stack *s = l->stack;
+				nlife++;
+				CHECK(rec->stack == s);
+				say_life(&typed, l->id, l->state, l->wait_ns,
+				    l->created_ns, l->ended_ns,
+				    l->ns[LP_G_RUNNING], s ? s->n : 0,
+				    l->has_created_by ? l->created_by.fn.p
+				                      : "-");
+			} else if (rec->kind == LP_REC_GC) {
+				ngc++;
+				lp_out_lit(&typed, "gc ");
+				lp_out_uint(&typed, rec->gc->n);
+				lp_out_ch(&typed, ' ');
+				lp_out_int(&typed, rec->gc->stw_ns);
+				lp_out_ch(&typed, '\n');
+			}
+		}
+		CHECK_INT(rc, 0);
+		lp_records_free(r);
+
+		/* The writer's road: trace2ndjson's records, parsed. */
+		bs = (struct lp_byte_src){ data, len, NULL, NULL };
+		t = lp_trace_open(&bs, &err);
+		CHECK(t != NULL);
+		while (t && lp_trace_next(t, &ev, &err) > 0) {
+			lp_tev_write(&ev2, &w2, ev, NULL);
+			lp_tview_add(v, &direct, &w2, ev, lp_trace_arena(t));
+		}
+		lp_tview_finish(v, &direct, &w2);
+		lp_out_ch(&direct, '\0');
+		{
+			struct lp_out said;
+			lp_out_init(&said, -1, 4096);
+			for (line = direct.buf; *line; line = end + 1) {
+				json_t *j, *cb;
+				end = strchr(line, '\n');
+				j = json_loadb(
+				    line, (size_t)(end - line), 0, NULL);
+				if (strcmp(json_string_value(
+				               json_object_get(j, "kind")),
+				        "gc") == 0) {
+					lp_out_lit(&said, "gc ");
+					lp_out_int(&said, jint(j, "n", 0));
+					lp_out_ch(&said, ' ');
+					lp_out_int(&said, jint(j, "stw_ns", 0));
+					lp_out_ch(&said, '\n');
+				} else {
+					cb = json_object_get(j, "created_by");
+					say_life(&said, jint(j, "id", 0),
+					    json_string_value(
+					        json_object_get(j, "state")),
+					    jint(j, "wait_ns", -1),
+					    jint(j, "created_ns", -1),
+					    jint(j, "ended_ns", -1),
+					    jint(j, "running_ns", 0),
+					    json_array_size(
+					        json_object_get(j, "stack")),
+					    json_object_get(cb, "fn")
+					        ? json_string_value(
+					              json_object_get(cb, "fn"))
+					        : "-");
+				}
+				json_decref(j);
+			}
+			lp_out_ch(&said, '\0');
+			lp_out_ch(&typed, '\0');
+			CHECK_STR(typed.buf, said.buf);
+			/* And the same records read back as NDJSON. */
+			typed.len = 0;
+			write_file("views.ndjson", direct.buf);
+			r = lp_records_new(LP_REC_WANT(LP_REC_GOROUTINE) |
+			                       LP_REC_WANT(LP_REC_GC),
+			    0);
+			CHECK_INT(lp_records_open(r, path, &err), 0);
+			while ((rc = lp_records_next(r, &rec, &err)) > 0) {
+				const struct lp_tglife *l = rec->life;
+				const struct lp_stack *s;
+				if (rec->kind == LP_REC_GC) {
+					lp_out_lit(&typed, "gc ");
+					lp_out_uint(&typed, rec->gc->n);
+					lp_out_ch(&typed, ' ');
+					lp_out_int(&typed, rec->gc->stw_ns);
+					lp_out_ch(&typed, '\n');
+					continue;
+				}
+				s = l->stack;
+				say_life(&typed, l->id, l->state, l->wait_ns,
+				    l->created_ns, l->ended_ns,
+				    l->ns[LP_G_RUNNING], s ? s->n : 0,
+				    l->has_created_by ? l->created_by.fn.p
+				                      : "-");
+			}
+			CHECK_INT(rc, 0);
+			lp_records_free(r);
+			lp_out_ch(&typed, '\0');
+			CHECK_STR(typed.buf, said.buf);
+			lp_out_release(&said);
+		}
+		CHECK(nev > 1000 && nlife > 10 && ngc > 0);
+		CHECK(nsamestack > 0);
+		CHECK(ev1.len == ev2.len &&
+		      memcmp(ev1.buf, ev2.buf, ev1.len) == 0);
+		lp_trace_free(t);
+		lp_tview_free(v);
+		lp_tev_writer_release(&w1);
+		lp_tev_writer_release(&w2);
+		lp_out_release(&typed);
+		lp_out_release(&direct);
+		lp_out_release(&ev1);
+		lp_out_release(&ev2);
+		free(data);
+	}
+}
+
+TEST(other_evidence_comes_through_the_shared_writer)
+{
+	struct lp_records *r = lp_records_new(LP_REC_WANT_ALL, 0);
+	const struct lp_record *rec;
+	struct lp_error err;
+	const char *top = getenv("TOP");
+	unsigned long ngc = 0, nother = 0;
+	int rc;
+
+	/* A GODEBUG=gctrace=1 log: 21 gc lines, as pprof2ndjson says. */
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".",
+	    "tests/fixtures/gctrace/go1.26/gctrace.log");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	while ((rc = lp_records_next(r, &rec, &err)) > 0) {
+		if (rec->kind == LP_REC_GC && rec->gc && rec->json)
+			ngc++;
+		else
+			nother++;
+	}
+	CHECK_INT(rc, 0);
+	CHECK_INT(ngc, 21);
+	CHECK_INT(nother, 0);
+	lp_records_free(r);
 }
