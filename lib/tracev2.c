@@ -315,6 +315,11 @@ struct gen {
 	struct lp_str *strs;
 	size_t nstrs, capstrs;
 	struct lp_u64map stacks; /* id -> index in stks */
+	/* The same two maps as arrays, id -> index + 1 (0: none), when the
+	 * ids are dense enough (they count up from 1 in real traces);
+	 * NULL: look in the map. */
+	uint32_t *sdense, *tdense;
+	size_t nsdense, ntdense;
 	struct rawstack *rstks;
 	struct lp_tstack *stks;
 	size_t nstks, capstks;
@@ -602,6 +607,8 @@ gen_reset(struct gen *g)
 	g->num = 0;
 	g->ncurs = g->nstrs = g->nstks = g->nframes = g->nsamples = 0;
 	g->min_ts = 0;
+	g->sdense = g->tdense = NULL;
+	g->nsdense = g->ntdense = 0;
 	g->freq = 0;
 	g->has_clock = 0;
 	g->nexp = 0;
@@ -966,6 +973,39 @@ cmp_sample(const void *a, const void *b)
 }
 
 /* After the last batch: check the tables, resolve stacks, fix samples. */
+/* The map id -> index as an array id -> index + 1 in g's arena, when
+ * its ids are dense enough; else *arr stays NULL.  -1: out of memory. */
+static int
+dense(struct gen *g, const struct lp_u64map *m, uint32_t **arr, size_t *n)
+{
+	uint64_t max = 0;
+
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->used[i] && m->keys[i] > max)
+			max = m->keys[i];
+	if (m->n == 0 || max > 4 * (uint64_t)m->n + 1024 || max >= UINT32_MAX)
+		return 0;
+	if (!(*arr = lp_arena_calloc(&g->arena, max + 1, sizeof **arr)))
+		return -1;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->used[i])
+			(*arr)[m->keys[i]] = (uint32_t)m->vals[i] + 1;
+	*n = max + 1;
+	return 0;
+}
+
+/* The index + 1 of id in the map m or its dense array; 0: none. */
+static inline uint64_t
+lookup(const struct lp_u64map *m, const uint32_t *arr, size_t n, uint64_t id)
+{
+	const uint64_t *ix;
+
+	if (arr)
+		return id < n ? arr[id] : 0;
+	ix = lp_u64map_get(m, id);
+	return ix ? *ix + 1 : 0;
+}
+
 static int
 finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 {
@@ -979,7 +1019,8 @@ finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 		    (unsigned long long)g->num);
 	g->stks = lp_arena_calloc(
 	    &g->arena, g->nstks ? g->nstks : 1, sizeof *g->stks);
-	if (!g->stks)
+	if (!g->stks || dense(g, &g->stacks, &g->sdense, &g->nsdense) < 0 ||
+	    dense(g, &g->strings, &g->tdense, &g->ntdense) < 0)
 		return nomem(t, err);
 	for (size_t i = 0; i < g->nstks; i++) {
 		const struct rawstack *rs = &g->rstks[i];
@@ -1192,8 +1233,10 @@ static int
 cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 {
 	const struct spec *s;
+	const unsigned char *d;
 	uint64_t dt;
-	size_t pos;
+	size_t pos, n;
+	unsigned nargs;
 
 	while (c->cur && c->pos == c->cur->len) {
 		c->cur = c->cur->next;
@@ -1204,9 +1247,12 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 		return 0;
 	if (c->last_t == 0)
 		c->last_t = ticks_to_ns(freq, c->cur->time);
+	/* Locals, so that the loop below keeps them in registers. */
+	d = c->cur->data;
+	n = c->cur->len;
 	pos = c->pos;
 	c->off = c->cur->off + pos;
-	c->typ = c->cur->data[pos++];
+	c->typ = d[pos++];
 	if (c->typ >= EV_NTYPES)
 		return fail(t, err, "found invalid event type: %u (byte %llu)",
 		    c->typ, (unsigned long long)c->off);
@@ -1216,17 +1262,23 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 		    "found event without a timestamp: type=%u (byte "
 		    "%llu)",
 		    c->typ, (unsigned long long)c->off);
-	if (lp_uvarint(c->cur->data, c->cur->len, &pos, &dt) <= 0)
+	if (lp_uvarint(d, n, &pos, &dt) <= 0)
 		return fail(t, err,
 		    "found invalid uvarint for timestamp (byte %llu)",
 		    (unsigned long long)c->off);
-	for (unsigned i = 0; i < s->nargs; i++)
-		if (lp_uvarint(c->cur->data, c->cur->len, &pos, &c->args[i]) <=
-		    0)
+	nargs = s->nargs;
+	for (unsigned i = 0; i < nargs; i++) {
+		/* Most arguments are one byte: no call for those. */
+		if (pos < n && d[pos] < 0x80) {
+			c->args[i] = d[pos++];
+			continue;
+		}
+		if (lp_uvarint(d, n, &pos, &c->args[i]) <= 0)
 			return fail(t, err,
 			    "found invalid uvarint in %s event (byte "
 			    "%llu)",
 			    s->name, (unsigned long long)c->off);
+	}
 	c->time = lp_tadd(ticks_to_ns(freq, dt), c->last_t);
 	c->last_t = c->time;
 	c->pos = (uint32_t)pos;
@@ -1301,26 +1353,42 @@ heap_sort(struct cursor **h, size_t n)
 
 /* ---- ordering state -------------------------------------------------- */
 
+/* Double the queue's ring: 0, or -1 when out of memory. */
+static int
+grow_queue(struct v2 *t)
+{
+	size_t nc = t->qcap ? t->qcap * 2 : 16;
+	struct qev *nq = malloc(nc * sizeof *nq);
+
+	if (!nq)
+		return -1;
+	for (size_t i = 0; i < t->qlen; i++)
+		nq[i] = t->q[(t->qhead + i) & (t->qcap - 1)];
+	free(t->q);
+	t->q = nq;
+	t->qcap = nc;
+	t->qhead = 0;
+	return 0;
+}
+
+/* A new slot at the queue's tail, its fields not set. */
+static inline struct qev *
+slot(struct v2 *t)
+{
+	if (t->qlen == t->qcap && grow_queue(t) < 0)
+		return NULL;
+	/* qcap is a power of two */
+	return &t->q[(t->qhead + t->qlen++) & (t->qcap - 1)];
+}
+
+/* Queue an event the reader makes: all but typ, time, m, p, g zero. */
 static struct qev *
 push(struct v2 *t)
 {
-	struct qev *e;
+	struct qev *e = slot(t);
 
-	if (t->qlen == t->qcap) {
-		size_t nc = t->qcap ? t->qcap * 2 : 16;
-		struct qev *nq = malloc(nc * sizeof *nq);
-		if (!nq)
-			return NULL;
-		for (size_t i = 0; i < t->qlen; i++)
-			nq[i] = t->q[(t->qhead + i) & (t->qcap - 1)];
-		free(t->q);
-		t->q = nq;
-		t->qcap = nc;
-		t->qhead = 0;
-	}
-	/* qcap is a power of two */
-	e = &t->q[(t->qhead + t->qlen) & (t->qcap - 1)];
-	t->qlen++;
+	if (!e)
+		return NULL;
 	e->old = 0;
 	e->parent = 0;
 	e->tname = NULL;
@@ -1335,10 +1403,16 @@ push(struct v2 *t)
 static struct qev *
 queue_ev(struct v2 *t, const struct cursor *cur, struct ctx c)
 {
-	struct qev *e = push(t);
+	struct qev *e = slot(t);
 
 	if (!e)
 		return NULL;
+	e->old = 0;
+	e->parent = 0;
+	e->tname = NULL;
+	e->tnamelen = 0;
+	e->sync_n = 0;
+	e->table = NULL;
 	e->typ = cur->typ;
 	e->time = cur->time;
 	e->m = c.m;
@@ -1571,17 +1645,17 @@ end_range(struct v2 *o, struct lp_error *err, const struct cursor *ev,
 static struct lp_str
 gen_string(const struct gen *g, uint64_t id, int *ok)
 {
-	uint64_t *ix;
+	uint64_t ix;
 
 	*ok = 1;
 	if (id == 0)
 		return lp_str_make("", 0);
-	ix = lp_u64map_get(&g->strings, id);
+	ix = lookup(&g->strings, g->tdense, g->ntdense, id);
 	if (!ix) {
 		*ok = 0;
 		return lp_str_make("", 0);
 	}
-	return g->strs[*ix];
+	return g->strs[ix - 1];
 }
 
 static const char *const gname[] = { "bad", "runnable", "running", "syscall",
@@ -2730,25 +2804,33 @@ next_gen(struct v2 *t, struct lp_error *err)
 	return install(t, g, err);
 }
 
-/* Check a queued event's table references, as Go does on the way out. */
+/*
+ * Resolve a queued event's stack and strings in the generation's tables,
+ * as Go checks them on the way out: found, or the trace is broken.  The
+ * stack (NULL: none or empty) and strings go to *stack and str[] for
+ * fill, so each id is looked up once.
+ */
 static int
-validate(struct v2 *t, const struct qev *q, struct lp_error *err)
+resolve(struct v2 *t, const struct qev *q, struct lp_tstack **stack,
+    struct lp_str str[2], struct lp_error *err)
 {
-	const struct spec *s;
-	int ok;
+	const struct spec *s = &specs[q->typ];
+	const struct gen *g = t->gen;
 
-	if (q->typ == EV_SYNTH_SYNC || q->typ == EV_CPUSAMPLE)
-		return 0;
-	s = &specs[q->typ];
-	if (s->stack && q->args[s->stack - 1] != 0 &&
-	    !lp_u64map_get(&t->gen->stacks, q->args[s->stack - 1]))
-		return fail(t, err, "found invalid stack ID %llu for event %s",
-		    (unsigned long long)q->args[s->stack - 1], s->name);
-	for (int i = 0; i < 2; i++) {
-		if (!s->str[i])
-			continue;
-		/* STWEnd carries its begin's reason, checked there. */
-		(void)gen_string(t->gen, q->args[s->str[i] - 1], &ok);
+	*stack = NULL;
+	if (s->stack && q->args[s->stack - 1] != 0) {
+		uint64_t ix = lookup(
+		    &g->stacks, g->sdense, g->nsdense, q->args[s->stack - 1]);
+		if (!ix)
+			return fail(t, err,
+			    "found invalid stack ID %llu for event %s",
+			    (unsigned long long)q->args[s->stack - 1], s->name);
+		if (g->stks[ix - 1].n)
+			*stack = &g->stks[ix - 1];
+	}
+	for (int i = 0; i < 2 && s->str[i]; i++) {
+		int ok;
+		str[i] = gen_string(g, q->args[s->str[i] - 1], &ok);
 		if (!ok)
 			return fail(t, err,
 			    "found invalid string ID %llu for event %s",
@@ -2761,14 +2843,14 @@ validate(struct v2 *t, const struct qev *q, struct lp_error *err)
 static struct lp_tstack *
 stack_of(const struct gen *g, uint64_t id)
 {
-	uint64_t *ix;
+	uint64_t ix;
 
 	if (id == 0 || !g)
 		return NULL;
-	ix = lp_u64map_get(&g->stacks, id);
-	if (!ix || g->stks[*ix].n == 0)
+	ix = lookup(&g->stacks, g->sdense, g->nsdense, id);
+	if (!ix || g->stks[ix - 1].n == 0)
 		return NULL;
-	return &g->stks[*ix];
+	return &g->stks[ix - 1];
 }
 
 static struct lp_str
@@ -2779,13 +2861,16 @@ str_of(const struct gen *g, uint64_t id)
 	return g ? gen_string(g, id, &ok) : lp_str_make("", 0);
 }
 
-/* Build the model event from an ordered wire event. */
-static void
-fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
+/* Build the model event from an ordered wire event; negative when its
+ * stack or strings are not in the generation's tables. */
+static int
+fill(struct v2 *t, const struct qev *q, struct lp_tev *ev, struct lp_error *err)
 {
 	const struct gen *g = t->gen;
 	const struct spec *s;
 	const uint64_t *a = q->args;
+	struct lp_str str[2];
+	int rc;
 
 	/* Field by field: a memset of the whole struct was a sixth of the
 	 * decoding time.  Every field is set, so no stale value shows. */
@@ -2817,16 +2902,16 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 			ev->wall_sec = tg->snap_sec;
 			ev->wall_nsec = tg->snap_nsec;
 		}
-		return;
+		return 0;
 	}
 	if (q->typ == EV_CPUSAMPLE) {
 		ev->kind = LP_TEV_STACK_SAMPLE;
 		ev->stack = stack_of(g, a[0]);
-		return;
+		return 0;
 	}
 	s = &specs[q->typ];
-	if (s->stack)
-		ev->stack = stack_of(g, a[s->stack - 1]);
+	if ((rc = resolve(t, q, &ev->stack, str, err)) < 0)
+		return rc;
 	ev->res = LP_RES_GOROUTINE;
 	ev->kind = LP_TEV_STATE;
 	switch (q->typ) {
@@ -2887,7 +2972,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 		ev->id = q->g;
 		ev->from = LP_G_RUNNING;
 		ev->to = q->typ == EV_GOSTOP ? LP_G_RUNNABLE : LP_G_WAITING;
-		ev->reason = str_of(g, a[0]);
+		ev->reason = str[0];
 		ev->tstack = ev->stack;
 		break;
 	case EV_GOUNBLOCK:
@@ -2937,12 +3022,14 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 	case EV_GOLABEL:
 		ev->kind = LP_TEV_LABEL;
 		ev->id = q->g;
-		ev->name = str_of(g, a[0]);
+		ev->name = str[0];
 		break;
 	case EV_STWBEGIN:
 	case EV_STWEND: {
 		/* "stop-the-world (" + reason + ")" built in the arena. */
-		struct lp_str r = str_of(g, a[0]);
+		/* STWEnd's a[0] is its begin's reason, checked there. */
+		struct lp_str r =
+		    q->typ == EV_STWBEGIN ? str[0] : str_of(g, a[0]);
 		char *nm = lp_arena_alloc(&t->gen->arena, r.n + 18);
 		ev->kind = q->typ == EV_STWBEGIN ? LP_TEV_RANGE_BEGIN
 		                                 : LP_TEV_RANGE_END;
@@ -2995,7 +3082,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 		ev->res = LP_RES_NONE;
 		ev->task = a[0];
 		ev->parent = a[1];
-		ev->name = str_of(g, a[2]);
+		ev->name = str[0];
 		break;
 	case EV_USERTASKEND:
 		ev->kind = LP_TEV_TASK_END;
@@ -3010,14 +3097,14 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 		                                        : LP_TEV_REGION_END;
 		ev->res = LP_RES_NONE;
 		ev->task = a[0];
-		ev->name = str_of(g, a[1]);
+		ev->name = str[0];
 		break;
 	case EV_USERLOG:
 		ev->kind = LP_TEV_LOG;
 		ev->res = LP_RES_NONE;
 		ev->task = a[0];
-		ev->name = str_of(g, a[1]);
-		ev->message = str_of(g, a[2]);
+		ev->name = str[0];
+		ev->message = str[1];
 		break;
 	default: /* experimental */
 		ev->kind = LP_TEV_EXPERIMENTAL;
@@ -3025,6 +3112,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev)
 		ev->name = lp_str_make(s->name, strlen(s->name));
 		break;
 	}
+	return 0;
 }
 
 static int
@@ -3043,12 +3131,11 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 			struct qev *q = &t->q[t->qhead];
 			t->qhead = (t->qhead + 1) & (t->qcap - 1);
 			t->qlen--;
-			if ((rc = validate(t, q, err)) < 0)
-				return rc;
 			if (q->time <= t->last_ts)
 				q->time = lp_tadd(t->last_ts, 1);
 			t->last_ts = q->time;
-			fill(t, q, &t->ev);
+			if ((rc = fill(t, q, &t->ev, err)) < 0)
+				return rc;
 			*out = &t->ev;
 			return 1;
 		}

@@ -6,9 +6,14 @@
 # The input is written once by tests/go/tools/bigtrace (Go 1.26 format,
 # about 64 MB, 8 generations) into $BUILD/bench/trace-64m.trace.  The peer
 # is tests/go/tools/tracecanon: golang.org/x/exp/trace's ReadEvent loop
-# printing the same records through a buffered hand-rolled writer.  Each leg
-# runs RUNS times (default 3); the best wall time and that run's peak RSS
-# are reported, and the ratio "how many times longer Go takes than ours".
+# printing the same records through a buffered hand-rolled writer.  A
+# second pair times decoding and ordering alone: trace2ndjson --events=Sync
+# (every event decoded, ordered and checked, only the Syncs written)
+# against tests/go/tools/traceread, the ReadEvent loop with no output.
+# Each leg runs RUNS times (default 3); the best wall time, that run's
+# CPU time (user + system) and peak RSS are reported, and the ratio "how
+# many times longer Go takes than ours".  On a shared machine the CPU
+# times are the steadier figure.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -21,7 +26,7 @@ mkdir -p "$data"
 
 [ -x "$bin/trace2ndjson" ] || { echo "bench: no $bin/trace2ndjson (run make)" >&2; exit 1; }
 command -v go >/dev/null || { echo "bench: the trace bench needs go on PATH (the peer is a Go program)" >&2; exit 1; }
-[ -x "$tools/tracecanon" ] && [ -x "$tools/bigtrace" ] ||
+[ -x "$tools/tracecanon" ] && [ -x "$tools/traceread" ] && [ -x "$tools/bigtrace" ] ||
 	bash "$top/tests/go/build-tools.sh" "$tools" || exit 1
 
 big=$data/trace-64m.trace
@@ -30,22 +35,27 @@ if [ ! -s "$big" ]; then
 	"$tools/bigtrace" -out "$big.tmp" -mb 64 && mv "$big.tmp" "$big" || exit 1
 fi
 
-# leg NAME CMD...: best-of-RUNS wall seconds and that run's peak RSS (MB),
-# stdout to /dev/null.  Sets $secs and $rss.
+# leg NAME CMD...: best-of-RUNS wall seconds, that run's CPU seconds and
+# peak RSS (MB), stdout to /dev/null.  Sets $secs, $cpu and $rss.
 leg() {
-	local name=$1 best="" bestrss="" i t r
+	local name=$1 best="" bestcpu="" bestrss="" i t u s r c
 	shift
 	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
+		/usr/bin/time -f '%e %U %S %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
 			{ echo "bench: '$name' failed:" >&2; head -n 5 "$data/err.txt" >&2; return 1; }
-		read -r t r <"$data/time.txt"
+		read -r t u s r <"$data/time.txt"
 		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
 			best=$t bestrss=$r
 		fi
+		c=$(awk -v u="$u" -v s="$s" 'BEGIN{ printf "%.2f", u + s }')
+		if [ -z "$bestcpu" ] || awk -v a="$c" -v b="$bestcpu" 'BEGIN{exit !(a<b)}'; then
+			bestcpu=$c
+		fi
 	done
 	secs=$best
+	cpu=$bestcpu
 	rss=$((bestrss / 1024))
-	printf '  %-44s %8.2f s %7d MB\n' "$name" "$secs" "$rss"
+	printf '  %-44s %8.2f s %6.2f s cpu %7d MB\n' "$name" "$secs" "$cpu" "$rss"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "inf" }'; }
@@ -57,9 +67,13 @@ gens=$(grep -c '"ev":"Sync"' "$data/trace.ndjson")
 out=$(stat -c %s "$data/trace.ndjson")
 rm -f "$data/trace.ndjson"
 echo "execution trace: $((size / 1048576)) MB (go 1.26 format), $events events, $((gens - 1)) generations, $((out / 1048576)) MB NDJSON"
+leg "trace2ndjson --events=Sync (decode, order)" "$bin/trace2ndjson" --events=Sync "$big" || exit 1
+dours=$secs dourscpu=$cpu
+leg "go: x/exp/trace ReadEvent loop, no output" "$tools/traceread" "$big" || exit 1
+echo "  ratio, decoding and ordering: Go $(ratio "$secs" "$dours") wall, $(ratio "$cpu" "$dourscpu") cpu"
 leg "trace2ndjson" "$bin/trace2ndjson" "$big" || exit 1
-ours=$secs oursrss=$rss
+ours=$secs ourscpu=$cpu oursrss=$rss
 leg "go: x/exp/trace ReadEvent + JSON lines" "$tools/tracecanon" "$big" || exit 1
-gosecs=$secs gorss=$rss
-echo "  ratio: equal-work Go $(ratio "$gosecs" "$ours") (RSS ${gorss} MB vs ${oursrss} MB);"
+gosecs=$secs gocpu=$cpu gorss=$rss
+echo "  ratio: equal-work Go $(ratio "$gosecs" "$ours") wall, $(ratio "$gocpu" "$ourscpu") cpu (RSS ${gorss} MB vs ${oursrss} MB);"
 echo "         trace2ndjson reads the trace at $(awk -v s="$size" -v t="$ours" 'BEGIN{ if (t > 0) printf "%.0f", s / t / 1048576; else print "inf" }') MB/s, peak RSS ${oursrss} MB for a $((size / 1048576)) MB trace"
