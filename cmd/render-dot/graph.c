@@ -453,8 +453,12 @@ remove_redundant(struct rd_graph *g, const size_t *order, size_t norder)
 	size_t *in = malloc((g->nedges + 1) * sizeof(*in)), i, j, nin;
 	unsigned char *seen = malloc(g->nnodes + 1);
 	uint32_t *queue = malloc((g->nnodes + 1) * sizeof(*queue));
-	int rc = 0;
+	int rc = 0, any = 0;
 
+	for (i = 0; i < g->nedges; i++)
+		any |= !g->edges[i].dead && g->edges[i].residual;
+	if (!any)
+		goto out; /* nothing to remove: skip the O(nodes x edges) walk */
 	if (!in || !seen || !queue) {
 		rc = -1;
 		goto out;
