@@ -41,6 +41,7 @@ struct lp_wgraph {
 	size_t nnodes, capnodes;
 	struct edge *edges;
 	size_t nedges, capedges;
+	const char *lastreason; /* pooled: edges mostly repeat the reason */
 	int analysed;
 
 	/* Analysis: edges sorted by from, off[v]..off[v+1] are v's. */
@@ -202,10 +203,16 @@ lp_wgraph_edge(struct lp_wgraph *g, const struct lp_wedge *e)
 	x = &g->edges[g->nedges];
 	x->from = f;
 	x->to = t;
-	x->reason = pooled(g, e->reason ? e->reason : "",
-	    e->reason ? strlen(e->reason) : 0);
-	if (!x->reason)
-		return -LP_ENOMEM;
+	if (g->lastreason &&
+	    strcmp(g->lastreason, e->reason ? e->reason : "") == 0) {
+		x->reason = g->lastreason;
+	} else {
+		x->reason = pooled(g, e->reason ? e->reason : "",
+		    e->reason ? strlen(e->reason) : 0);
+		if (!x->reason)
+			return -LP_ENOMEM;
+		g->lastreason = x->reason;
+	}
 	x->ev = (uint8_t)e->ev;
 	x->count = e->count;
 	x->last = e->last;
