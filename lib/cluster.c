@@ -578,7 +578,10 @@ write_cluster(const struct lp_clusterer *c, struct lp_out *o,
 	for (i = 0; i < k->nvals; i++) {
 		if (!k->has_val[i])
 			continue;
-		lp_out_lit(o, first ? ",\"values\":{" : ",");
+		if (first)
+			lp_out_lit(o, ",\"values\":{");
+		else
+			lp_out_ch(o, ',');
 		first = 0;
 		lp_out_cstr(o, c->vnames[i]);
 		lp_out_ch(o, ':');
