@@ -215,8 +215,8 @@ find_cluster(
 }
 
 static int
-add_state(struct lp_clusterer *c, struct lp_cluster *k, struct lp_str st,
-    uint64_t w)
+add_state(
+    struct lp_clusterer *c, struct lp_cluster *k, struct lp_str st, uint64_t w)
 {
 	size_t i;
 	const char *name;
@@ -360,8 +360,8 @@ add_values(struct lp_cluster *k, const struct lp_cluster_item *it, size_t nv)
 		if (x >= nv)
 			continue;
 		/* Wraps like Go's int64 rather than overflow (UB). */
-		k->vals[x] = (int64_t)((uint64_t)k->vals[x] +
-		                       (uint64_t)it->vals[i]);
+		k->vals[x] =
+		    (int64_t)((uint64_t)k->vals[x] + (uint64_t)it->vals[i]);
 		k->has_val[x] = 1;
 	}
 	return 0;
@@ -376,8 +376,8 @@ lp_clusterer_add(struct lp_clusterer *c, const struct lp_cluster_item *it,
 	long ki;
 
 	c->sig.len = 0;
-	site = lp_signature_build(&c->sig, &c->spec, it->frames, it->nframes,
-	    it->state, it->creator);
+	site = lp_signature_build(
+	    &c->sig, &c->spec, it->frames, it->nframes, it->state, it->creator);
 	if (c->sig.err || (ki = find_cluster(c, it, site)) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	k = &c->cl[ki];

@@ -29,7 +29,7 @@ struct lp_cluster_item {
 	uint64_t gid;                   /* with has_gid */
 	int has_gid;                    /* a goroutine id is known */
 	const struct lp_frame *creator; /* NULL when unknown */
-	uint64_t weight;     /* what it counts for: 1, or a sample's goroutines */
+	uint64_t weight; /* what it counts for: 1, or a sample's goroutines */
 	const size_t *vidx;  /* value types (lp_clusterer_value_type) */
 	const int64_t *vals; /* and their values */
 	size_t nvals;
@@ -80,8 +80,8 @@ enum lp_cluster_sort {
 
 struct lp_cluster_write_opts {
 	enum lp_cluster_sort sort;
-	size_t sort_value; /* LP_CLUSTER_BY_VALUE: its type */
-	size_t top;        /* 0 = all */
+	size_t sort_value;         /* LP_CLUSTER_BY_VALUE: its type */
+	size_t top;                /* 0 = all */
 	const char *const *inputs; /* src names for the header, borrowed */
 	size_t ninputs;
 };

@@ -260,11 +260,12 @@ lp_signature_build(struct lp_out *o, const struct lp_sigspec *s,
 						memcpy(ns, seen,
 						    seen_cap * sizeof(*ns));
 				} else {
-					ns = realloc(seen,
-					    2 * seen_cap * sizeof(*ns));
+					ns = realloc(
+					    seen, 2 * seen_cap * sizeof(*ns));
 				}
 				if (!ns)
-					break; /* out of memory: a shorter one */
+					break; /* out of memory: a shorter one
+					        */
 				seen = ns;
 				seen_cap *= 2;
 			}

@@ -93,8 +93,8 @@ take_goroutine(const struct lp_goroutine *g, void *ctx)
 /* Profiles */
 
 static int
-take_profile(struct sc_run *run, const struct lp_profile *p,
-    struct lp_error *err)
+take_profile(
+    struct sc_run *run, const struct lp_profile *p, struct lp_error *err)
 {
 	size_t i, j, k, nt = p->nsample_types, gtype = (size_t)-1;
 
@@ -115,7 +115,8 @@ take_profile(struct sc_run *run, const struct lp_profile *p,
 		int rc;
 
 		for (j = 0; j < sm->nlocs; j++) {
-			const struct lp_location *l = &p->locations[sm->locs[j]];
+			const struct lp_location *l =
+			    &p->locations[sm->locs[j]];
 			if (need_frames(run, n + l->nframes) < 0)
 				return lp_error_set(
 				    err, LP_ENOMEM, "out of memory");
@@ -195,8 +196,8 @@ json_stack(struct sc_run *run, json_t *rec, struct lp_error *err)
 	if (!st)
 		return -2; /* no stack: not for us */
 	if (!json_is_array(st))
-		return lp_error_set(
-		    err, LP_EDATA, "line %lu: stack is not an array", run->lineno);
+		return lp_error_set(err, LP_EDATA,
+		    "line %lu: stack is not an array", run->lineno);
 	n = json_array_size(st);
 	if (n > LP_STACK_FRAMES_MAX)
 		return lp_error_set(err, LP_ELIMIT,
@@ -207,8 +208,8 @@ json_stack(struct sc_run *run, json_t *rec, struct lp_error *err)
 	for (i = 0; i < n; i++)
 		if (json_frame(json_array_get(st, i), &run->frames[i]) < 0)
 			return lp_error_set(err, LP_EDATA,
-			    "line %lu: frame %zu is not an object",
-			    run->lineno, i);
+			    "line %lu: frame %zu is not an object", run->lineno,
+			    i);
 	return (long)n;
 }
 
@@ -282,8 +283,8 @@ take_json(struct sc_run *run, json_t *rec, struct lp_error *err)
 		{
 			if (!json_is_integer(x))
 				continue;
-			run->vidx[k] = lp_clusterer_value_type(
-			    run->c, name, strlen(name));
+			run->vidx[k] =
+			    lp_clusterer_value_type(run->c, name, strlen(name));
 			if (run->vidx[k] == (size_t)-1)
 				return lp_error_set(
 				    err, LP_ENOMEM, "out of memory");
@@ -317,8 +318,8 @@ take_line(struct sc_run *run, const char *line, size_t n, struct lp_error *err)
 		    "line %lu: longer than the %zu MiB limit", run->lineno,
 		    LP_LINE_MAX >> 20);
 	if (memchr(line, '\0', n))
-		return lp_error_set(
-		    err, LP_EDATA, "line %lu: NUL byte in a record", run->lineno);
+		return lp_error_set(err, LP_EDATA,
+		    "line %lu: NUL byte in a record", run->lineno);
 	v = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!v)
 		return lp_error_set(err, LP_EDATA, "line %lu: %s (column %d)",

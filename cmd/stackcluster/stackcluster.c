@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -94,7 +93,8 @@ main(int argc, char **argv)
 	struct lp_sigspec spec;
 	struct lp_cluster_write_opts w;
 	struct lp_error err = { 0, "" };
-	const char *sort = "count", *format = NULL;
+	const char *sort = "count";
+	enum lp_view view = LP_VIEW_AUTO;
 	size_t members = 10;
 	int c, i, table;
 
@@ -106,14 +106,7 @@ main(int argc, char **argv)
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {
-		case OPT_FORMAT:
-			if (strcmp(optarg, "table") != 0 &&
-			    strcmp(optarg, "ndjson") != 0)
-				lp_cli_usage("--format: '%s' is not table or "
-				             "ndjson",
-				    optarg);
-			format = optarg;
-			break;
+		case OPT_FORMAT: view = lp_cli_view_opt(optarg); break;
 		case OPT_FROM:
 			if (lp_sigspec_parse_from(&spec, optarg) < 0)
 				lp_cli_usage(
@@ -156,7 +149,7 @@ main(int argc, char **argv)
 			exit(LP_EXIT_USAGE);
 		}
 	}
-	table = format ? strcmp(format, "table") == 0 : isatty(STDOUT_FILENO);
+	table = lp_cli_view(view) == LP_VIEW_TABLE;
 	run.c = lp_clusterer_new(&spec, members);
 	if (!run.c || sc_adapt_init(&run) < 0) {
 		lp_cli_warn(NULL, "out of memory");

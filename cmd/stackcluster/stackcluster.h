@@ -9,7 +9,7 @@
 /* The run: the clusterer and what the input adapter keeps between records. */
 struct sc_run {
 	struct lp_clusterer *c;
-	int ended; /* --ended: trace goroutines that ended count too */
+	int ended;   /* --ended: trace goroutines that ended count too */
 	char **srcs; /* input unit names, in order of first appearance */
 	size_t nsrcs, capsrcs;
 	struct lp_frame *frames; /* one record's stack */

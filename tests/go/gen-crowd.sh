@@ -10,7 +10,8 @@
 #   go-version.txt         `GO version`
 #
 # The population is fixed by crowd/main.go; stackcluster's tests check that
-# every form of it groups into exactly those clusters.
+# every form of it groups into exactly those clusters.  CROWD_OUT, when
+# set, is written instead of tests/fixtures/crowd (the tests' fresh leg).
 set -u
 
 die() {
@@ -31,7 +32,7 @@ for go in "$@"; do
 	command -v "$go" >/dev/null 2>&1 || die "no Go toolchain '$go'"
 	v=$("$go" env GOVERSION | sed -n 's/^\(go[0-9]*\.[0-9]*\).*/\1/p')
 	[ -n "$v" ] || die "cannot read the version of '$go'"
-	out=$top/tests/fixtures/crowd/$v
+	out=${CROWD_OUT:-$top/tests/fixtures/crowd}/$v
 	mkdir -p "$out" "$tmp/$v" || die "cannot create '$out'"
 	(cd "$here/fixtures" && "$go" build -o "$tmp/crowd-$v" ./crowd) ||
 		die "building crowd with '$go' failed"
@@ -41,5 +42,5 @@ for go in "$@"; do
 	gzip -9n <"$tmp/$v/goroutine.debug2.txt" >"$out/goroutine.debug2.txt.gz" ||
 		die "gzip failed"
 	"$go" version >"$out/go-version.txt"
-	echo "gen-crowd.sh: $out" >&2
+	[ -n "${CROWD_OUT:-}" ] || echo "gen-crowd.sh: $out" >&2
 done

@@ -6,8 +6,14 @@
 #include "test.h"
 
 /* Constant initializers (LP_STR_LIT is a compound literal). */
-#define S(s) { (s), sizeof(s) - 1 }
-#define F(fn, file, line) { S(fn), S(file), S(""), line, 0, 0, 0 }
+#define S(s)                       \
+	{                          \
+		(s), sizeof(s) - 1 \
+	}
+#define F(fn, file, line)                            \
+	{                                            \
+		S(fn), S(file), S(""), line, 0, 0, 0 \
+	}
 
 /* A goroutine blocked sending on a channel, two user frames deep. */
 static const struct lp_frame send_stack[] = {
@@ -133,8 +139,8 @@ TEST(signature_lines_bucketed)
 	CHECK_INT(lp_sigspec_parse_lines(&s, "bucket:"), -1);
 	CHECK_INT(lp_sigspec_parse_lines(&s, "exactly"), -1);
 	CHECK_INT(lp_sigspec_parse_lines(&s, "none"), 0);
-	CHECK_STR(sig(&s, send_stack, N(send_stack), NULL, NULL),
-	    "main.deliver");
+	CHECK_STR(
+	    sig(&s, send_stack, N(send_stack), NULL, NULL), "main.deliver");
 }
 
 TEST(signature_from_and_trim)
