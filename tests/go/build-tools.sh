@@ -5,6 +5,7 @@
 #   pprofjson    bench peer of pprof2ndjson for profiles (google/pprof)
 #   gostackjson  bench peer for goroutine dumps (DataDog/gostackparse)
 #   panicjson    bench peer for goroutine dumps (maruel/panicparse)
+#   ppgroup      panicparse's grouping (Aggregate), stackcluster's peer
 #   bigheap      writes a large real heap profile
 #   bigdump      writes a large real goroutine dump
 #   tracecanon   oracle and bench peer of trace2ndjson (golang.org/x/exp/trace)
@@ -45,7 +46,7 @@ if ! log=$("$go" mod download 2>&1); then
 	printf '%s\n' "$log" | sed 's/^/  /' >&2
 	die 3 "cannot download the tools' Go modules (is the module proxy reachable?)"
 fi
-if ! log=$("$go" build -o "$out/" ./pprofcanon ./pprofjson ./gostackjson ./panicjson ./bigheap ./bigdump ./tracecanon ./traceread ./bigtrace 2>&1); then
+if ! log=$("$go" build -o "$out/" ./pprofcanon ./pprofjson ./gostackjson ./panicjson ./ppgroup ./bigheap ./bigdump ./tracecanon ./traceread ./bigtrace 2>&1); then
 	printf '%s\n' "$log" | sed 's/^/  /' >&2
 	die 1 "building the tools failed"
 fi

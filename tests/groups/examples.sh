@@ -54,6 +54,9 @@ s=$w/series/leakseries
 	# was taken a minute in, so its waits are made 45 minutes long.
 	sed 's/, 1 minutes\]/, 45 minutes]/' "$fix/go1.26/goroutine.debug2.txt" >goroutines.txt
 	cp "$fix/go1.26/goroutine.debug2.txt" g.txt
+	# stackcluster's two days: one population from two Go releases.
+	gzip -dc "$fix/crowd/go1.19/goroutine.debug2.txt.gz" >yesterday.txt
+	gzip -dc "$fix/crowd/go1.26/goroutine.debug2.txt.gz" >today.txt
 	cp "$fix/trace/go1.26/tracer.trace" trace.out
 	cp "$fix/gctrace/go1.26/gctrace.log" service.log
 	cp "$fix/gctrace/go1.26/heap.debug1.txt" heap.txt

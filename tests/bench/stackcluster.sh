@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# stackcluster's part of make bench: a dump of 1,000,000 goroutines (five
+# copies of the real 200,000-goroutine dump run.sh has bigdump write: Go
+# caps one process's dump far below that, and the copies keep every byte
+# the runtime wrote), clustered by default and with the whole stack as the
+# key, against pprof2ndjson decoding the same dump (the budget: at most
+# 1.5x its time), the 200,000-goroutine dump (time must grow linearly),
+# and panicparse's grouping (stack.Aggregate) on the 200,000.
+#
+# Environment: BUILD, RUNS (best of, default 3).  Data is cached in
+# $BUILD/bench.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+RUNS=${RUNS:-3}
+bin=$BUILD/bin
+tools=$BUILD/go-tools
+data=$BUILD/bench
+dump=$data/dump-200k.txt
+big=$data/dump-1m.txt
+mkdir -p "$data"
+
+if [ ! -s "$dump" ]; then
+	[ -x "$tools/bigdump" ] || bash "$top/tests/go/build-tools.sh" "$tools" || exit 1
+	echo "bench: writing a dump of 200,000 goroutines (once)..." >&2
+	"$tools/bigdump" -out "$dump" -goroutines 200000 || exit 1
+fi
+if [ ! -s "$big" ]; then
+	cat "$dump" "$dump" "$dump" "$dump" "$dump" >"$big" || exit 1
+fi
+
+leg() {
+	local name=$1 best="" bestrss="" i t r
+	shift
+	for ((i = 0; i < RUNS; i++)); do
+		/usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
+			{ echo "bench: '$name' failed:" >&2; cat "$data/err.txt" >&2; return 1; }
+		read -r t r <"$data/time.txt"
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
+			best=$t bestrss=$r
+		fi
+	done
+	secs=$best
+	rss=$((bestrss / 1024))
+	printf '  %-44s %8.2f s %7d MB\n' "$name" "$secs" "$rss"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2fx", a / b; else print "inf" }'; }
+
+echo "stackcluster: $(($(stat -c %s "$big") / 1048576)) MB dump, 1,000,000 goroutines"
+leg "pprof2ndjson (decode, 1M)" "$bin/pprof2ndjson" "$big"; dec=$secs
+leg "stackcluster (1M)" "$bin/stackcluster" "$big"; sc=$secs
+leg "stackcluster --depth=0 --state (1M)" "$bin/stackcluster" --depth=0 --state "$big"; deep=$secs
+leg "stackcluster (200k)" "$bin/stackcluster" "$dump"; small=$secs
+if [ -x "$tools/ppgroup" ]; then
+	leg "go: panicparse Aggregate (200k)" "$tools/ppgroup" -count "$dump"; pp=$secs
+fi
+echo "  stackcluster takes $(ratio "$sc" "$dec") of pprof2ndjson's decode (budget 1.50x)," \
+	"$(ratio "$deep" "$dec") with the whole stack as key;"
+echo "  1M/200k: $(ratio "$sc" "$small") (5.00x is linear)"
+[ -n "${pp:-}" ] && echo "  panicparse's grouping of the 200k: $(ratio "$pp" "$small") stackcluster's time"
+awk -v a="$sc" -v b="$dec" 'BEGIN{ exit !(a <= 1.5 * b) }' ||
+	{ echo "bench: stackcluster is over its budget" >&2; exit 1; }

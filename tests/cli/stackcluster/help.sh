@@ -1,0 +1,1 @@
+stackcluster --help

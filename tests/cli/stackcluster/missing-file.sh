@@ -1,0 +1,1 @@
+stackcluster no-such-file.txt
