@@ -11,9 +11,6 @@
 #include <string.h>
 
 #include "stackcluster.h"
-#include "trace.h"
-#include "traceemit.h"
-#include "traceview.h"
 
 int
 sc_adapt_init(struct sc_run *run)
