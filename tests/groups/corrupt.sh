@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# corrupt.sh - corrupt input is never accepted silently (issue 15).
+#
+# Damaged copies of committed fixtures, made at test time: every one must
+# give exit 65 and exactly one stderr line "PROG: SRC: what (place)" from
+# every program, and nothing that looks like success.
+# Environment (set by tests/run.sh): TOP, BUILD; $BUILD/bin on PATH.
+set -u
+
+top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+fix=$top/tests/fixtures
+progs="pprof2ndjson trace2ndjson heapdiff"
+
+if ! command -v pprof2ndjson >/dev/null 2>&1; then
+	echo "skip - corrupt (no programs in \$BUILD/bin: run make)"
+	exit 0
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "skip - corrupt (no python3)"
+	exit 0
+fi
+tmp=$(mktemp -d) || {
+	echo "not ok - corrupt: mktemp failed"
+	exit 0
+}
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 0
+
+# data_error NAME PATTERN FILE: each program (or those in $only), given FILE as an argument
+# and on stdin, exits 65 with one stderr line matching the extended
+# regular expression "^PROG: SRC: PATTERN".
+data_error() {
+	local name=$1 pat=$2 file=$3 p how rc lines bad=
+	for p in ${only:-$progs}; do
+		for how in arg stdin; do
+			if [ $how = arg ]; then
+				"$p" "$file" >out 2>err
+				rc=$? src=$file
+			else
+				"$p" <"$file" >out 2>err
+				rc=$? src='<stdin>'
+			fi
+			lines=$(wc -l <err)
+			if [ $rc != 65 ] || [ "$lines" != 1 ] ||
+				! grep -Eq "^$p: $src: $pat" err; then
+				bad="$bad
+  $p ($how): exit $rc, $lines stderr lines: $(head -c 300 err)"
+			fi
+		done
+	done
+	if [ -z "$bad" ]; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name$bad"
+	fi
+}
+
+# mutate IN OUT OP ARG: a damaged copy (OP: flip OFFSET (negative from the
+# end), cut NBYTES (from the end)).
+mutate() {
+	python3 - "$@" <<'EOF'
+import sys
+src, dst, op, arg = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+d = bytearray(open(src, "rb").read())
+if op == "flip":
+    d[arg] ^= 0x20
+elif op == "cut":
+    d = d[:len(d) - arg]
+open(dst, "wb").write(d)
+EOF
+}
+
+# gzip trailers: CRC-32 (the last 8 bytes' first half), length (second
+# half), a byte inside the compressed data, a cut trailer, for a gzipped
+# profile and a gzipped dump, and for the gzip stream around a tarball.
+gz=$fix/go1.26/heap.pb.gz
+gzip -c <"$fix/go1.26/goroutine.debug2.txt" >dump.gz
+mkdir tarin && cp "$gz" tarin/heap.pb.gz &&
+	cp "$fix/go1.26/goroutine.debug2.txt" tarin/ &&
+	tar czf t.tgz -C tarin . || exit 0
+for f in heap.pb.gz:"$gz" dump.gz:dump.gz t.tgz:t.tgz; do
+	name=${f%%:*} path=${f#*:} only=
+	# The tarball holds a profile and a dump: pprof2ndjson's input.
+	[ "$name" = t.tgz ] && only=pprof2ndjson
+	mutate "$path" crc-$name flip -7
+	data_error "gzip $name: trailer CRC-32 flipped" \
+		"corrupt gzip data: the CRC-32 in its trailer does not match the data \(byte [0-9]+\)$" \
+		crc-$name
+	mutate "$path" len-$name flip -2
+	data_error "gzip $name: trailer length flipped" \
+		"corrupt gzip data: the length in its trailer does not match the data \(byte [0-9]+\)$" \
+		len-$name
+	mutate "$path" cut-$name cut 3
+	data_error "gzip $name: trailer cut" \
+		"truncated gzip data \(input ends at byte [0-9]+, [0-9]+ bytes inflated\)$" \
+		cut-$name
+done
+only=
+# A flipped bit inside the compressed data: zlib may see it at once
+# (a bad code) or only at the trailer; either way one line with a place.
+size=$(wc -c <"$gz")
+for off in 100 $((size / 2)) $((size - 40)); do
+	mutate "$gz" mid-$off.gz flip "$off"
+	data_error "gzip: a byte flipped at $off of $size" \
+		"corrupt gzip data: .*\(byte [0-9]+\)$" mid-$off.gz
+done
+
+# Decompressed to nothing, or to zeros (an empty tar, not evidence).
+gzip -c </dev/null >empty.gz
+data_error "gzip of nothing" "gzip data decompresses to nothing$" empty.gz
+head -c 1024 /dev/zero | gzip -c >zero.gz
+data_error "gzip of 1 KiB of zeros" \
+	"an archive with no files in it \(an empty tar, or zero bytes\)$" zero.gz
+head -c $((64 << 20)) /dev/zero | gzip -1 -c >zero64.gz
+data_error "gzip of 64 MiB of zeros" \
+	"an archive with no files in it \(an empty tar, or zero bytes\)$" zero64.gz
