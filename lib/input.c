@@ -335,7 +335,7 @@ map_plain_file(struct lp_input *in)
 
 	if (!in->own_fd || is_packed(in->peek, in->peek_len) ||
 	    fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uintmax_t)st.st_size > LP_UNIT_MAX)
+	    (uintmax_t)st.st_size > LP_MAP_MAX)
 		return 0;
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
 	if (p == MAP_FAILED)
@@ -443,8 +443,11 @@ read_entry(struct lp_input *in, size_t want, struct lp_error *err)
 			unsigned char *b;
 			if (in->len >= LP_UNIT_MAX)
 				return lp_error_set(err, LP_ELIMIT,
-				    "larger than the %zu GiB limit",
-				    LP_UNIT_MAX >> 30);
+				    "larger than the %zu MiB limit for data "
+				    "held whole (LEAKPIPE_MEMORY_MAX)",
+				    LP_UNIT_MAX >> 20);
+			if (ncap > LP_UNIT_MAX + PEEK_SIZE)
+				ncap = LP_UNIT_MAX + PEEK_SIZE;
 			b = realloc(in->buf, ncap);
 			if (!b)
 				return lp_error_set(
@@ -700,10 +703,13 @@ lp_gunzip(const unsigned char *src, size_t n, unsigned char **out,
 			unsigned char *b;
 			if (len >= LP_UNIT_MAX) {
 				rc = lp_error_set(err, LP_ELIMIT,
-				    "gzip data larger than the %zu GiB limit",
-				    LP_UNIT_MAX >> 30);
+				    "gzip data larger than the %zu MiB limit "
+				    "for data held whole (LEAKPIPE_MEMORY_MAX)",
+				    LP_UNIT_MAX >> 20);
 				goto out;
 			}
+			if (ncap > LP_UNIT_MAX + 4096)
+				ncap = LP_UNIT_MAX + 4096;
 			if (len > ((size_t)16 << 20) &&
 			    len / (n ? n : 1) > LP_GZIP_RATIO_MAX) {
 				rc = lp_error_set(err, LP_ELIMIT,
