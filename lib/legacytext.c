@@ -42,6 +42,8 @@ struct ltx {
 
 	/* the record being read */
 	int in_rec, skip_rec;
+	int partial; /* cut by the end of the input */
+	int cut;     /* the line just read has no newline: input ends in it */
 	int deep; /* frames past LP_STACK_FRAMES_MAX were dropped */
 	size_t rec_line;
 	int64_t values[4];
@@ -721,6 +723,7 @@ end_record(struct ltx *x)
 	}
 	if (!(s = vec_push(x, &x->samples)))
 		goto out;
+	s->partial = x->partial;
 	s->nlocs = x->rlocs.n;
 	if (s->nlocs) {
 		li = lp_arena_alloc(&x->p->arena, s->nlocs * sizeof(*li));
@@ -751,7 +754,7 @@ end_record(struct ltx *x)
 	}
 out:
 	x->fr.n = x->labels.n = x->pcs.n = 0;
-	x->skip_rec = x->deep = 0;
+	x->skip_rec = x->deep = x->partial = 0;
 }
 
 /* ---- headers ---- */
@@ -924,6 +927,7 @@ next_line(struct ltx *x, const char **pp, const char **ep)
 	nl = memchr(p, '\n', (size_t)(x->end - p));
 	e = nl ? nl : x->end;
 	x->cur = nl ? nl + 1 : x->end;
+	x->cut = !nl;
 	x->lineno++;
 	if (e > p && e[-1] == '\r')
 		e--;
@@ -1079,6 +1083,22 @@ lp_legacytext_decode(const unsigned char *data, size_t len, enum lp_format fmt,
 		if ((e - t >= 3 && memcmp(t, "---", 3) == 0) ||
 		    (e - t >= 17 && memcmp(t, "MAPPED_LIBRARIES:", 17) == 0))
 			break;
+		if (x.cut && t < e) {
+			/* Go ends every line: the input was cut here.  The
+			 * record this line belongs to is partial; a record
+			 * line itself is dropped (its numbers may be cut). */
+			if (t[0] == '#' && x.in_rec && !x.in_memstats) {
+				x.partial = 1;
+				lp_diag_line(x.d, x.lineno,
+				    "cut off by the end of the input: the "
+				    "record of line %zu is partial",
+				    x.rec_line);
+			} else {
+				lp_diag_line(x.d, x.lineno,
+				    "cut off by the end of the input");
+			}
+			break;
+		}
 		if (x.kind == K_CONTENTION && x.samples.n == 0 && !x.in_rec &&
 		    t < e && !lp_is_digit(*t) && *t != '#' &&
 		    memchr(t, '=', (size_t)(e - t))) {
