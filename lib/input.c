@@ -115,7 +115,8 @@ gz_error(struct archive *a, struct lp_input *in, int e, const char *fmt, ...)
 	vsnprintf(in->gz_msg, sizeof(in->gz_msg), fmt, ap);
 	va_end(ap);
 	in->gz_failed = 1;
-	archive_set_error(a, e, "%s", in->gz_msg);
+	if (a)
+		archive_set_error(a, e, "%s", in->gz_msg);
 	return -1;
 }
 
@@ -188,6 +189,92 @@ gz_read(struct archive *a, struct lp_input *in, const void **out)
 		if (in->z.avail_out < sizeof(in->io))
 			return (la_ssize_t)(sizeof(in->io) - in->z.avail_out);
 	}
+	return 0;
+}
+
+/*
+ * A gzip stream is checked whole before anything is decoded,
+ * as gzip -t does: damage inside the compressed data is otherwise seen
+ * only at the trailer, after the members or records it garbled have each
+ * said something.  Checking stops, unfinished, after GZ_CHECK_MAX bytes;
+ * the trailer is still checked when the stream is read.
+ */
+#define GZ_CHECK_MAX ((uint64_t)1 << 30)
+/*
+ * gzip on a pipe is first copied to an unlinked temporary file (TMPDIR),
+ * so that it can be checked whole too.  Returns 0 or -1 with errno.
+ */
+static int
+spool(struct lp_input *in)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	ssize_t r;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/leakpipe.XXXXXX", dir) >=
+	    sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(path)) < 0)
+		return -1;
+	unlink(path);
+	if (write(fd, in->peek, in->peek_len) != (ssize_t)in->peek_len)
+		goto fail;
+	for (;;) {
+		do
+			r = read(in->fd, in->zin, sizeof(in->zin));
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		if (write(fd, in->zin, (size_t)r) != r)
+			goto fail;
+	}
+	if (lseek(fd, (off_t)in->peek_len, SEEK_SET) < 0)
+		goto fail;
+	if (in->own_fd)
+		close(in->fd);
+	in->fd = fd;
+	in->own_fd = 1;
+	return 0;
+fail:
+	if (errno == 0)
+		errno = EIO;
+	close(fd);
+	return -1;
+}
+
+static int
+gz_check_file(struct lp_input *in, struct lp_error *err)
+{
+	struct stat st;
+	const void *p;
+	la_ssize_t r;
+
+	if (fstat(in->fd, &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode) && spool(in) < 0)
+		return lp_error_set(err, LP_EIO,
+		    "copying gzip data to a temporary file: %s",
+		    strerror(errno));
+	while ((r = gz_read(NULL, in, &p)) > 0)
+		if (in->gz_out > GZ_CHECK_MAX)
+			break;
+	if (r < 0)
+		return lp_error_set(err, LP_EDATA, "%s", in->gz_msg);
+	if (lseek(in->fd, (off_t)in->peek_len, SEEK_SET) < 0)
+		return lp_error_set(
+		    err, LP_EIO, "read error: %s", strerror(errno));
+	in->peek_pos = 0;
+	in->z.avail_in = 0;
+	in->gz_in = in->gz_out = 0;
+	in->gz_state = GZ_MEMBER;
+	inflateReset(&in->z);
 	return 0;
 }
 
@@ -410,6 +497,8 @@ start(struct lp_input *in, struct lp_error *err)
 			return lp_error_set(err, LP_ENOMEM, "out of memory");
 		in->gz = 1;
 		in->gz_state = GZ_MEMBER;
+		if (gz_check_file(in, err) < 0)
+			return -err->code;
 	}
 	/* Compression and archives by content; anything else is one raw
 	 * unit.  Only filters that cannot mistake text for themselves.

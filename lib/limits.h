@@ -73,4 +73,8 @@ size_t lp_memory_max(void);
 /* Problems told per input unit by a text decoder; the rest are counted. */
 #define LP_DIAG_MAX 100
 
+/* The same problem told per input unit (a stack_id with no stack record,
+ * for every sample of a lost stack); the rest are counted in one line. */
+#define LP_REPEAT_MAX 5
+
 #endif

@@ -846,7 +846,7 @@ main(int argc, char **argv)
 	run.opts.points = 100;
 	run.opts.min_pct = -1;
 	lp_cli_init("heapdiff");
-	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
+	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {

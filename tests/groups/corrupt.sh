@@ -195,3 +195,45 @@ for f in heap.debug1 goroutine.debug1 goroutine.debug2; do
 		echo "not ok - $f cut mid-line$(echo "$bad" | head -n 6)"
 	fi
 done
+
+# A byte flipped inside a tar.gz: one line, the gzip error, not one per
+# garbled member line and then "Damaged tar archive"; on stdin as well.
+tar czf t3.tgz -C "$fix/go1.26" heap.pb.gz goroutine.debug2.txt heap.debug1.txt
+size=$(wc -c <t3.tgz)
+bad=
+for off in 200 $((size / 3)) $((size / 2)) $((size * 3 / 4)); do
+	mutate t3.tgz m.tgz flip "$off"
+	for how in arg stdin; do
+		if [ $how = arg ]; then
+			pprof2ndjson m.tgz >/dev/null 2>err
+		else
+			pprof2ndjson <m.tgz >/dev/null 2>err
+		fi
+		rc=$?
+		if [ $rc != 65 ] || [ "$(wc -l <err)" != 1 ]; then
+			bad="$bad
+  flip at $off ($how): exit $rc, $(wc -l <err) lines: $(head -n 2 err | cut -c1-120)"
+		fi
+	done
+done
+if [ -z "$bad" ]; then
+	echo "ok - a tar.gz damaged inside: one line"
+else
+	echo "not ok - a tar.gz damaged inside: one line$bad"
+fi
+
+# A stream whose stack records are lost: the first five samples are told,
+# the rest counted in one line.
+pprof2ndjson --intern "$fix/go1.26/heap.pb.gz" | grep -v '"kind":"stack"' >nostack.ndjson
+n=$(grep -c '"stack_id"' nostack.ndjson)
+render-dot nostack.ndjson >/dev/null 2>err
+rc=$?
+if [ $rc = 65 ] && [ "$(grep -c 'has no stack record before it$' err)" = 6 ] &&
+	[ "$(wc -l <err)" = 6 ] &&
+	grep -q "^render-dot: nostack.ndjson: $((n - 5)) more records whose stack_id has no stack record before it$" err; then
+	echo "ok - $n undefined stack_ids: five told, the rest counted"
+else
+	echo "not ok - $n undefined stack_ids: five told, the rest counted"
+	echo "  exit $rc, $(wc -l <err) lines"
+	head -n 8 err | sed 's/^/  /'
+fi
