@@ -592,7 +592,8 @@ take_sample(struct run *run, json_t *rec, const char *src, int goroutine,
 /* --merge: a partial's header, key and column records. */
 
 static int
-take_partial_head(struct run *run, json_t *rec, struct lp_error *err)
+take_partial_head(
+    struct run *run, json_t *rec, const char *src, struct lp_error *err)
 {
 	const char *value = str_member(rec, "value", NULL);
 	const char *unit = str_member(rec, "unit", "");
@@ -638,9 +639,16 @@ take_partial_head(struct run *run, json_t *rec, struct lp_error *err)
 		    run->opts.value);
 	if (need_series(run, err) < 0)
 		return -err->code;
-	if (json_is_integer(skipped) && json_integer_value(skipped) > 0)
-		lp_series_add_skipped(
-		    run->s, (size_t)json_integer_value(skipped));
+	if (lp_series_partial_begin(run->s, src, run->recno,
+	        json_is_integer(json_object_get(rec, "snapshots"))
+	            ? (size_t)json_integer_value(
+	                  json_object_get(rec, "snapshots"))
+	            : (size_t)-1,
+	        json_is_integer(skipped) && json_integer_value(skipped) > 0
+	            ? (size_t)json_integer_value(skipped)
+	            : 0,
+	        err) < 0)
+		lp_cli_fail(NULL, err); /* the partial before this one */
 	free(run->punit);
 	if (!(run->punit = strdup(unit)))
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
@@ -761,7 +769,7 @@ take_record(
 		    "output of heapdiff --partial)");
 	}
 	if (strcmp(kind, "partial") == 0)
-		return take_partial_head(run, rec, err);
+		return take_partial_head(run, rec, src, err);
 	if (partial && !run->in_partial)
 		return 0; /* a rejected partial: skip its records */
 	if (strcmp(kind, "key") == 0)
@@ -927,6 +935,8 @@ main(int argc, char **argv)
 		lp_cli_warn(NULL, "out of memory");
 		exit(LP_EXIT_OSERR);
 	}
+	if (run.s && lp_series_partial_end(run.s, &err) < 0)
+		lp_cli_fail(NULL, &err);
 	if (run.s && (rc = lp_series_end(run.s, &err)) == 0) {
 		if (run.partial)
 			rc = lp_series_write_partial(run.s, out, &err);
