@@ -39,7 +39,7 @@ cd "$tmp" || exit 0
 # bomb NAME PATTERN FILE PROG...: each PROG on FILE exits 65, one stderr
 # line matching "^PROG: FILE: PATTERN", peak RSS under 1 GiB.
 bomb() {
-	local name=$1 pat=$2 file=$3 p line bad= rc kib
+	local name=$1 pat=$2 file=$3 p line bad='' rc kib
 	shift 3
 	for p in "$@"; do
 		python3 "$rss" "$p" "$file" >/dev/null 2>err

@@ -30,7 +30,7 @@ cd "$tmp" || exit 0
 # and on stdin, exits 65 with one stderr line matching the extended
 # regular expression "^PROG: SRC: PATTERN".
 data_error() {
-	local name=$1 pat=$2 file=$3 p how rc lines bad=
+	local name=$1 pat=$2 file=$3 p how rc lines bad=''
 	for p in ${only:-$progs}; do
 		for how in arg stdin; do
 			if [ $how = arg ]; then
@@ -82,18 +82,18 @@ for f in heap.pb.gz:"$gz" dump.gz:dump.gz t.tgz:t.tgz; do
 	name=${f%%:*} path=${f#*:} only=
 	# The tarball holds a profile and a dump: pprof2ndjson's input.
 	[ "$name" = t.tgz ] && only=pprof2ndjson
-	mutate "$path" crc-$name flip -7
+	mutate "$path" "crc-$name" flip -7
 	data_error "gzip $name: trailer CRC-32 flipped" \
 		"corrupt gzip data: the CRC-32 in its trailer does not match the data \(byte [0-9]+\)$" \
-		crc-$name
-	mutate "$path" len-$name flip -2
+		"crc-$name"
+	mutate "$path" "len-$name" flip -2
 	data_error "gzip $name: trailer length flipped" \
 		"corrupt gzip data: the length in its trailer does not match the data \(byte [0-9]+\)$" \
-		len-$name
-	mutate "$path" cut-$name cut 3
+		"len-$name"
+	mutate "$path" "cut-$name" cut 3
 	data_error "gzip $name: trailer cut" \
 		"truncated gzip data \(input ends at byte [0-9]+, [0-9]+ bytes inflated\)$" \
-		cut-$name
+		"cut-$name"
 done
 only=
 # A flipped bit inside the compressed data: zlib may see it at once
