@@ -196,10 +196,11 @@ gz_read(struct archive *a, struct lp_input *in, const void **out)
  * A gzip stream is checked whole before anything is decoded,
  * as gzip -t does: damage inside the compressed data is otherwise seen
  * only at the trailer, after the members or records it garbled have each
- * said something.  Checking stops, unfinished, after GZ_CHECK_MAX bytes;
- * the trailer is still checked when the stream is read.
+ * said something.  Checking stops, unfinished, after GZ_CHECK_MAX bytes
+ * (a bomb must not cost its whole size twice); the trailer is still
+ * checked when the stream is read.
  */
-#define GZ_CHECK_MAX ((uint64_t)1 << 30)
+#define GZ_CHECK_MAX ((uint64_t)LP_UNIT_MAX)
 /*
  * gzip on a pipe is first copied to an unlinked temporary file (TMPDIR),
  * so that it can be checked whole too.  Returns 0 or -1 with errno.
