@@ -62,7 +62,7 @@ FUZZ_REPLAY = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
 MANPAGES = $(sort $(wildcard man/*.1 man/*.7))
 
 .PHONY: all check deps install uninstall clean bench fuzz asan ubsan lint \
-        demo help update-golden depcheck
+        demo help update-golden depcheck torture
 .DEFAULT_GOAL := all
 
 ## all: build the programs into $(BUILD)/bin
@@ -135,6 +135,10 @@ update-golden: all
 FUZZ_TIME ?= 60
 fuzz:
 	$(Q)BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) bash tests/fuzz/run-fuzz.sh
+
+## torture: the full mutation sweep over valid inputs, every program
+torture: all
+	$(Q)PATH="$(abspath $(BUILD))/bin:$$PATH" python3 tests/torture.py --full
 
 ## bench: time each program against the equal-work Go reader (needs go)
 bench: all

@@ -1,7 +1,9 @@
 /* cli.c - program name, messages, exit status and stdout for every main */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,16 +108,46 @@ lp_cli_usage(const char *fmt, ...)
 	exit(LP_EXIT_USAGE);
 }
 
+/* After --help or --version: stdout written by stdio, checked. */
+LP_NORETURN static void
+exit_stdio(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		exit(LP_EXIT_OK);
+	if (errno == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	fprintf(stderr, "%s: write error: %s\n", lp_cli.prog,
+	    strerror(errno ? errno : EIO));
+	exit(LP_EXIT_IOERR);
+}
+
+int
+lp_cli_getopt(int argc, char **argv, const char *opts,
+    const struct option *longopts)
+{
+	char *argv0 = argv[0];
+	int c;
+
+	/* getopt names the program after argv[0]: its name, not the path
+	 * it was run by. */
+	argv[0] = (char *)(uintptr_t)lp_cli.prog;
+	c = getopt_long(argc, argv, opts, longopts, NULL);
+	argv[0] = argv0;
+	return c;
+}
+
 int
 lp_cli_common_opt(int opt, const char *usage)
 {
 	switch (opt) {
 	case 'h':
 		fputs(usage, stdout);
-		exit(fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR);
+		exit_stdio();
 	case LP_OPT_VERSION:
 		printf("%s (leakpipe) %s\n", lp_cli.prog, LP_VERSION);
-		exit(fflush(stdout) == 0 ? LP_EXIT_OK : LP_EXIT_IOERR);
+		exit_stdio();
 	case 'u': lp_cli.out.unbuffered = 1; return 1;
 	case LP_OPT_STRICT: lp_cli.strict = 1; return 1;
 	case LP_OPT_PROGRESS: lp_cli.progress = LP_PROGRESS_ON; return 1;

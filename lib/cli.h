@@ -64,6 +64,12 @@ void lp_cli_init(const char *prog);
  */
 int lp_cli_common_opt(int opt, const char *usage);
 
+/* getopt_long (no longindex), its messages naming the program, not the
+ * path it was run by. */
+struct option;
+int lp_cli_getopt(int argc, char **argv, const char *opts,
+    const struct option *longopts);
+
 /*
  * "PROG: SRC: message" to stderr; src may be NULL.  SRC is the unit's
  * name exactly as its records' "src" has it ("-" for stdin,

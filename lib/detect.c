@@ -171,6 +171,14 @@ lp_detect(const unsigned char *p, size_t n)
 	 * '{', which would be field 15 with the invalid wire type 3. */
 	if (n && p[0] == '{')
 		return LP_FMT_NDJSON;
+	/* A byte-order mark some editors and Windows tools write: UTF-8
+	 * NDJSON after it (the reader skips it). */
+	if (n > 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+		for (q = p + 3; q < e && is_space(*q); q++)
+			;
+		if (q < e && *q == '{')
+			return LP_FMT_NDJSON;
+	}
 	/* Before the protobuf fallback: its first word is 0, and no
 	 * protobuf starts with a zero byte (field number 0 is invalid). */
 	if (lp_legacycpu_match(p, n))

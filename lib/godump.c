@@ -64,6 +64,7 @@ struct parser {
 	void *ctx;
 	int stop; /* the callback's non-zero return */
 	int oom;
+	int cut; /* the input ends inside a line (told once) */
 	size_t ngoroutines;
 
 	struct lp_diag *d;
@@ -850,6 +851,60 @@ again:
 	}
 }
 
+/* "\tFILE:LINE +0xHEX" */
+static int
+has_offset(const char *p, size_t n)
+{
+	size_t i = n;
+
+	if (!n || !lp_is_blank(*p))
+		return 0;
+	while (i > 0 && (lp_is_digit(p[i - 1]) ||
+	                    (p[i - 1] >= 'a' && p[i - 1] <= 'f')))
+		i--;
+	return i < n && i >= 5 && memcmp(p + i - 4, " +0x", 4) == 0 &&
+	       memchr(p, ':', i) != NULL;
+}
+
+/*
+ * The last line of the input has no newline: Go ends every line, so the
+ * input was cut in it.  Inside a goroutine, that goroutine is partial and
+ * the cut line is not parsed (it would make up a name like "main.wri");
+ * a goroutine header cut short is told too.  Returns 1 when the line was
+ * dealt with here.
+ */
+static int
+cut_line(struct parser *ps, const char *p, size_t n)
+{
+	const char *q = p;
+
+	if (is_blank(p, n))
+		return 0;
+	/* A file line that ends in its pc offset is taken as whole: only
+	 * digits of the offset could be missing.  (Dumps trimmed by hand
+	 * often lose their last newline.) */
+	if (ps->state == S_CALL && has_offset(p, n))
+		return 0;
+	if (ps->state != S_LOOK) {
+		lp_diag_line(ps->d, ps->lineno,
+		    "cut off by the end of the input: goroutine %llu is "
+		    "partial",
+		    (unsigned long long)ps->g.id);
+		ps->g.flags |= LP_G_PARTIAL;
+		ps->cut = 1;
+		return 1;
+	}
+	while (q < p + n && lp_is_blank(*q))
+		q++;
+	if (HAS(q, (size_t)(p + n - q), "goroutine ")) {
+		lp_diag_line(ps->d, ps->lineno,
+		    "cut off by the end of the input: a goroutine header");
+		ps->cut = 1;
+		return 1;
+	}
+	return 0;
+}
+
 int
 lp_godump_parse(const unsigned char *data, size_t len, lp_goroutine_fn fn,
     void *ctx, struct lp_diag *d, struct lp_error *err)
@@ -874,11 +929,15 @@ lp_godump_parse(const unsigned char *data, size_t len, lp_goroutine_fn fn,
 		ps.lineno++;
 		if (le > p && le[-1] == '\r')
 			le--;
+		if (!nl && cut_line(&ps, p, (size_t)(le - p)))
+			break;
 		if ((r = line(&ps, p, (size_t)(le - p))) != 0)
 			goto out;
 	}
 	/* The end of input ends the last goroutine. */
-	if (ps.state == S_CALL) {
+	if (ps.cut) {
+		/* told by cut_line */
+	} else if (ps.state == S_CALL) {
 		lp_diag_line(ps.d, ps.lineno, "the dump ends inside a frame");
 		ps.g.flags |= LP_G_PARTIAL;
 	} else if (ps.state == S_CREATED) {

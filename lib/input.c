@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@ struct lp_input {
 	int started, done, is_archive;
 	int eof; /* the current entry has been read to its end */
 	unsigned long entries;
+	unsigned long units; /* units given out */
 	/* The first bytes, read before libarchive sees the stream, so that
 	 * an empty input is told apart from an unknown format. */
 	unsigned char *peek;
@@ -37,8 +40,20 @@ struct lp_input {
 	size_t len, cap;
 	unsigned char *inflated;
 	char *src;
+	/* A gzip stream outside an archive is inflated here, not by
+	 * libarchive, whose gzip filter (3.6) does not check the trailer:
+	 * zlib checks each member's CRC-32 and length. */
+	int gz;       /* inflating: libarchive sees the inflated bytes */
+	int gz_state; /* GZ_MEMBER, GZ_BETWEEN (after a member), GZ_END */
+	int gz_failed; /* gz_msg says what broke, and where */
+	char gz_msg[160];
+	z_stream z;
+	uint64_t gz_in, gz_out; /* compressed bytes consumed, inflated */
+	unsigned char zin[PEEK_SIZE];
 	unsigned char io[PEEK_SIZE];
 };
+
+enum { GZ_MEMBER = 1, GZ_BETWEEN, GZ_END };
 
 static ssize_t
 read_full(int fd, unsigned char *p, size_t n)
@@ -59,6 +74,211 @@ read_full(int fd, unsigned char *p, size_t n)
 	return (ssize_t)off;
 }
 
+/* The peeked bytes first, then the fd, into zlib's input. */
+static int
+gz_fill(struct lp_input *in)
+{
+	ssize_t r;
+
+	if (in->peek_pos < in->peek_len) {
+		in->z.next_in = in->peek + in->peek_pos;
+		in->z.avail_in = (unsigned)(in->peek_len - in->peek_pos);
+		in->peek_pos = in->peek_len;
+		return 1;
+	}
+	do
+		r = read(in->fd, in->zin, sizeof(in->zin));
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return (int)r;
+	in->z.next_in = in->zin;
+	in->z.avail_in = (unsigned)r;
+	return 1;
+}
+
+/*
+ * libarchive's read callback for a gzip stream: inflated bytes, every
+ * member of a multi-member file (as gzip -d gives them), zero padding
+ * after the last allowed.  Errors name the compressed byte.
+ */
+/* Our own message, kept: libarchive may replace its own with "Unrecognized
+ * archive format" when a read fails while it is still guessing. */
+static la_ssize_t
+gz_error(struct archive *a, struct lp_input *in, int e, const char *fmt, ...)
+    LP_PRINTF(4, 5);
+static la_ssize_t
+gz_error(struct archive *a, struct lp_input *in, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->gz_msg, sizeof(in->gz_msg), fmt, ap);
+	va_end(ap);
+	in->gz_failed = 1;
+	if (a)
+		archive_set_error(a, e, "%s", in->gz_msg);
+	return -1;
+}
+
+static la_ssize_t
+gz_read(struct archive *a, struct lp_input *in, const void **out)
+{
+	*out = in->io;
+	while (in->gz_state != GZ_END) {
+		unsigned avail;
+		int zr;
+
+		if (in->z.avail_in == 0) {
+			int r = gz_fill(in);
+			if (r < 0) {
+				return gz_error(a, in, errno, "read error: %s",
+				    strerror(errno));
+			}
+			if (r == 0) {
+				if (in->gz_state == GZ_MEMBER) {
+					return gz_error(a, in, EINVAL,
+					    "truncated gzip data (input ends "
+					    "at byte %" PRIu64 ", %" PRIu64
+					    " bytes inflated)",
+					    in->gz_in, in->gz_out);
+				}
+				in->gz_state = GZ_END;
+				break;
+			}
+		}
+		if (in->gz_state == GZ_BETWEEN) {
+			/* Another member, or zero padding (as from tape). */
+			while (in->z.avail_in && *in->z.next_in == 0) {
+				in->z.next_in++;
+				in->z.avail_in--;
+				in->gz_in++;
+			}
+			if (in->z.avail_in == 0)
+				continue;
+			if (*in->z.next_in != 0x1f) {
+				return gz_error(a, in, EINVAL,
+				    "junk after the gzip data (byte %" PRIu64
+				    ")",
+				    in->gz_in);
+			}
+			inflateReset(&in->z);
+			in->gz_state = GZ_MEMBER;
+		}
+		avail = in->z.avail_in;
+		in->z.next_out = in->io;
+		in->z.avail_out = sizeof(in->io);
+		zr = inflate(&in->z, Z_NO_FLUSH);
+		in->gz_in += avail - in->z.avail_in;
+		in->gz_out += sizeof(in->io) - in->z.avail_out;
+		if (zr == Z_STREAM_END) {
+			in->gz_state = GZ_BETWEEN;
+		} else if (zr == Z_MEM_ERROR) {
+			return gz_error(a, in, ENOMEM, "out of memory");
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			const char *m = in->z.msg ? in->z.msg : "inflate failed";
+			if (strcmp(m, "incorrect data check") == 0)
+				m = "the CRC-32 in its trailer does not match "
+				    "the data";
+			else if (strcmp(m, "incorrect length check") == 0)
+				m = "the length in its trailer does not match "
+				    "the data";
+			return gz_error(a, in, EINVAL,
+			    "corrupt gzip data: %s (byte %" PRIu64 ")", m,
+			    in->gz_in);
+		}
+		if (in->z.avail_out < sizeof(in->io))
+			return (la_ssize_t)(sizeof(in->io) - in->z.avail_out);
+	}
+	return 0;
+}
+
+/*
+ * A gzip stream is checked whole before anything is decoded,
+ * as gzip -t does: damage inside the compressed data is otherwise seen
+ * only at the trailer, after the members or records it garbled have each
+ * said something.  Checking stops, unfinished, after GZ_CHECK_MAX bytes
+ * (a bomb must not cost its whole size twice); the trailer is still
+ * checked when the stream is read.
+ */
+#define GZ_CHECK_MAX ((uint64_t)LP_UNIT_MAX)
+/*
+ * gzip on a pipe is first copied to an unlinked temporary file (TMPDIR),
+ * so that it can be checked whole too.  Returns 0 or -1 with errno.
+ */
+static int
+spool(struct lp_input *in)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	ssize_t r;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/leakpipe.XXXXXX", dir) >=
+	    sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(path)) < 0)
+		return -1;
+	unlink(path);
+	if (write(fd, in->peek, in->peek_len) != (ssize_t)in->peek_len)
+		goto fail;
+	for (;;) {
+		do
+			r = read(in->fd, in->zin, sizeof(in->zin));
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		if (write(fd, in->zin, (size_t)r) != r)
+			goto fail;
+	}
+	if (lseek(fd, (off_t)in->peek_len, SEEK_SET) < 0)
+		goto fail;
+	if (in->own_fd)
+		close(in->fd);
+	in->fd = fd;
+	in->own_fd = 1;
+	return 0;
+fail:
+	if (errno == 0)
+		errno = EIO;
+	close(fd);
+	return -1;
+}
+
+static int
+gz_check_file(struct lp_input *in, struct lp_error *err)
+{
+	struct stat st;
+	const void *p;
+	la_ssize_t r;
+
+	if (fstat(in->fd, &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode) && spool(in) < 0)
+		return lp_error_set(err, LP_EIO,
+		    "copying gzip data to a temporary file: %s",
+		    strerror(errno));
+	while ((r = gz_read(NULL, in, &p)) > 0)
+		if (in->gz_out > GZ_CHECK_MAX)
+			break;
+	if (r < 0)
+		return lp_error_set(err, LP_EDATA, "%s", in->gz_msg);
+	if (lseek(in->fd, (off_t)in->peek_len, SEEK_SET) < 0)
+		return lp_error_set(
+		    err, LP_EIO, "read error: %s", strerror(errno));
+	in->peek_pos = 0;
+	in->z.avail_in = 0;
+	in->gz_in = in->gz_out = 0;
+	in->gz_state = GZ_MEMBER;
+	inflateReset(&in->z);
+	return 0;
+}
+
 /* libarchive's read callback: the peeked bytes first, then the fd. */
 static la_ssize_t
 ar_read(struct archive *a, void *data, const void **out)
@@ -66,6 +286,8 @@ ar_read(struct archive *a, void *data, const void **out)
 	struct lp_input *in = data;
 	ssize_t r;
 
+	if (in->gz)
+		return gz_read(a, in, out);
 	if (in->peek_pos < in->peek_len) {
 		*out = in->peek + in->peek_pos;
 		r = (ssize_t)(in->peek_len - in->peek_pos);
@@ -127,6 +349,8 @@ lp_input_free(struct lp_input *in)
 		return;
 	if (in->ar)
 		archive_read_free(in->ar);
+	if (in->gz)
+		inflateEnd(&in->z);
 	if (in->map)
 		munmap((void *)(uintptr_t)in->map, in->map_len);
 	if (in->own_fd)
@@ -199,7 +423,7 @@ map_plain_file(struct lp_input *in)
 
 	if (!in->own_fd || is_packed(in->peek, in->peek_len) ||
 	    fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uintmax_t)st.st_size > LP_UNIT_MAX)
+	    (uintmax_t)st.st_size > LP_MAP_MAX)
 		return 0;
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
 	if (p == MAP_FAILED)
@@ -207,6 +431,45 @@ map_plain_file(struct lp_input *in)
 	in->map = p;
 	in->map_len = (size_t)st.st_size;
 	return 1;
+}
+
+/* Bytes of the input read so far: compressed, where it is. */
+static long long
+raw_bytes(struct lp_input *in)
+{
+	if (in->gz)
+		return (long long)in->gz_in;
+	return (long long)archive_filter_bytes(in->ar, -1);
+}
+
+/*
+ * A libarchive failure as one line: its message flattened (some have a
+ * newline in them) and the place, unless the message came from our gzip
+ * reader and has one already.
+ */
+static int
+ar_fail(struct lp_input *in, struct lp_error *err, const char *what)
+{
+	const char *m = archive_error_string(in->ar);
+	char flat[sizeof(err->msg)];
+	size_t i;
+
+	if (!m)
+		m = "read error";
+	for (i = 0; m[i] && i + 1 < sizeof(flat); i++)
+		flat[i] = m[i] == '\n' || m[i] == '\r' || m[i] == '\t' ? ' '
+		                                                   : m[i];
+	while (i > 0 && flat[i - 1] == ' ')
+		i--;
+	flat[i] = '\0';
+	if (in->gz_failed)
+		return lp_error_set(err, LP_EDATA, "%s%s", what, in->gz_msg);
+	if (in->len)
+		return lp_error_set(err, LP_EDATA,
+		    "%s%s (byte %lld of the input, %zu bytes decoded)", what,
+		    flat, raw_bytes(in), in->len);
+	return lp_error_set(
+	    err, LP_EDATA, "%s%s (byte %lld)", what, flat, raw_bytes(in));
 }
 
 static int
@@ -230,9 +493,18 @@ start(struct lp_input *in, struct lp_error *err)
 	in->ar = archive_read_new();
 	if (!in->ar)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	if (lp_is_gzip(in->peek, in->peek_len)) {
+		if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK)
+			return lp_error_set(err, LP_ENOMEM, "out of memory");
+		in->gz = 1;
+		in->gz_state = GZ_MEMBER;
+		if (gz_check_file(in, err) < 0)
+			return -err->code;
+	}
 	/* Compression and archives by content; anything else is one raw
-	 * unit.  Only filters that cannot mistake text for themselves. */
-	archive_read_support_filter_gzip(in->ar);
+	 * unit.  Only filters that cannot mistake text for themselves.
+	 * gzip is ours (above); a gzip unit inside is inflated by
+	 * lp_input_slurp. */
 	archive_read_support_filter_bzip2(in->ar);
 	archive_read_support_filter_xz(in->ar);
 	archive_read_support_filter_zstd(in->ar);
@@ -241,24 +513,10 @@ start(struct lp_input *in, struct lp_error *err)
 	archive_read_support_format_raw(in->ar);
 	if (archive_read_open(in->ar, in, NULL, ar_read, NULL) == ARCHIVE_OK)
 		return 0;
-	if (lp_is_gzip(in->peek, in->peek_len) && in->peek_len < PEEK_SIZE) {
-		/* A small gzip file libarchive refused: zlib says precisely
-		 * what is wrong, or finds it decompresses to nothing. */
-		unsigned char *out;
-		size_t outlen;
-		int rc = lp_gunzip(in->peek, in->peek_len, &out, &outlen, err);
-		free(out);
-		if (rc < 0)
-			return rc;
-		if (outlen == 0) {
-			archive_read_free(in->ar);
-			in->ar = NULL;
-			return 0;
-		}
-	}
-	return lp_error_set(err, LP_EDATA, "%s (byte %lld)",
-	    archive_error_string(in->ar),
-	    (long long)archive_filter_bytes(in->ar, -1));
+	if (in->gz && !in->gz_failed && in->gz_out == 0)
+		return lp_error_set(err, LP_EDATA,
+		    "gzip data decompresses to nothing");
+	return ar_fail(in, err, "");
 }
 
 /*
@@ -275,8 +533,11 @@ read_entry(struct lp_input *in, size_t want, struct lp_error *err)
 			unsigned char *b;
 			if (in->len >= LP_UNIT_MAX)
 				return lp_error_set(err, LP_ELIMIT,
-				    "larger than the %zu GiB limit",
-				    LP_UNIT_MAX >> 30);
+				    "larger than the %zu MiB limit for data "
+				    "held whole (LEAKPIPE_MEMORY_MAX)",
+				    LP_UNIT_MAX >> 20);
+			if (ncap > LP_UNIT_MAX + PEEK_SIZE)
+				ncap = LP_UNIT_MAX + PEEK_SIZE;
 			b = realloc(in->buf, ncap);
 			if (!b)
 				return lp_error_set(
@@ -291,14 +552,10 @@ read_entry(struct lp_input *in, size_t want, struct lp_error *err)
 			break;
 		}
 		if (r < 0)
-			return lp_error_set(err, LP_EDATA,
-			    "%s (byte %lld of the input, %zu bytes decoded)",
-			    archive_error_string(in->ar),
-			    (long long)archive_filter_bytes(in->ar, -1),
-			    in->len);
+			return ar_fail(in, err, "");
 		in->len += (size_t)r;
 		if (in->len > (size_t)16 << 20) {
-			la_int64_t raw = archive_filter_bytes(in->ar, -1);
+			long long raw = raw_bytes(in);
 			if (raw > 0 &&
 			    in->len / (uint64_t)raw > LP_GZIP_RATIO_MAX)
 				return lp_error_set(err, LP_ELIMIT,
@@ -307,6 +564,30 @@ read_entry(struct lp_input *in, size_t want, struct lp_error *err)
 		}
 	}
 	return 0;
+}
+
+/*
+ * After the end of a tar archive, what is left of the gzip stream around
+ * it, so that its trailer is checked too.  Tar pads to 10 KiB records; a
+ * lot more than that is not padding.
+ */
+#define GZ_DRAIN_MAX ((uint64_t)16 << 20)
+static int
+gz_drain(struct lp_input *in, struct lp_error *err)
+{
+	uint64_t start = in->gz_out;
+	const void *p;
+	la_ssize_t r;
+
+	if (!in->gz)
+		return 0;
+	while ((r = gz_read(in->ar, in, &p)) > 0)
+		if (in->gz_out - start > GZ_DRAIN_MAX)
+			return lp_error_set(err, LP_EDATA,
+			    "more than %" PRIu64 " MiB of data after the end "
+			    "of the archive (byte %lld)",
+			    GZ_DRAIN_MAX >> 20, raw_bytes(in));
+	return r < 0 ? ar_fail(in, err, "") : 0;
 }
 
 /* An entry that failed spoils the stream after it only when the stream
@@ -359,14 +640,17 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 		rc = archive_read_next_header(in->ar, &e);
 		if (rc == ARCHIVE_EOF) {
 			in->done = 1;
-			return 0;
+			if (in->units == 0)
+				return lp_error_set(err, LP_EDATA,
+				    "an archive with no files in it%s",
+				    in->gz ? " (an empty tar, or zero bytes)"
+				           : "");
+			return gz_drain(in, err);
 		}
 		if (rc == ARCHIVE_FATAL || rc == ARCHIVE_RETRY) {
 			in->done = 1;
-			return lp_error_set(err, LP_EDATA, "%s%s (byte %lld)",
-			    in->is_archive ? "corrupt archive: " : "",
-			    archive_error_string(in->ar),
-			    (long long)archive_filter_bytes(in->ar, -1));
+			return ar_fail(in, err,
+			    in->is_archive ? "corrupt archive: " : "");
 		}
 		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW) {
 			/* Not an archive: the whole (decompressed) stream. */
@@ -391,6 +675,7 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 		}
 		u->src = in->src;
 		in->eof = 0;
+		in->units++;
 		if ((rc = read_entry(in, LP_INPUT_HEAD, err)) < 0)
 			return entry_failed(in, rc);
 		u->data = in->buf;
@@ -471,9 +756,7 @@ lp_input_read(struct lp_input *in, void *buf, size_t n, struct lp_error *err)
 	r = archive_read_data(in->ar, buf, n);
 	if (r < 0) {
 		in->done = 1;
-		return lp_error_set(err, LP_EDATA,
-		    "%s (byte %lld of the input)", archive_error_string(in->ar),
-		    (long long)archive_filter_bytes(in->ar, -1));
+		return ar_fail(in, err, "");
 	}
 	if (r == 0)
 		in->eof = 1;
@@ -510,10 +793,13 @@ lp_gunzip(const unsigned char *src, size_t n, unsigned char **out,
 			unsigned char *b;
 			if (len >= LP_UNIT_MAX) {
 				rc = lp_error_set(err, LP_ELIMIT,
-				    "gzip data larger than the %zu GiB limit",
-				    LP_UNIT_MAX >> 30);
+				    "gzip data larger than the %zu MiB limit "
+				    "for data held whole (LEAKPIPE_MEMORY_MAX)",
+				    LP_UNIT_MAX >> 20);
 				goto out;
 			}
+			if (ncap > LP_UNIT_MAX + 4096)
+				ncap = LP_UNIT_MAX + 4096;
 			if (len > ((size_t)16 << 20) &&
 			    len / (n ? n : 1) > LP_GZIP_RATIO_MAX) {
 				rc = lp_error_set(err, LP_ELIMIT,

@@ -55,10 +55,18 @@ lp_key_is_stack(const struct lp_keyspec *ks)
  */
 int lp_frame_is_stdlib(const struct lp_frame *f);
 
-/* Does frame f count in a key under ks (drop_runtime)? */
+/*
+ * Does frame f count in a key under ks (drop_runtime)?  A frame named
+ * after its address, with no file, never does: it is one Go printed no
+ * name for in a ?debug=1 text profile (a runtime frame), and leaving it
+ * out gives the text and protobuf forms of one profile the same keys.
+ */
 static inline int
 lp_key_keeps(const struct lp_keyspec *ks, const struct lp_frame *f)
 {
+	if (f->file.n == 0 && f->line == 0 && f->fn.n > 2 &&
+	    f->fn.p[0] == '0' && f->fn.p[1] == 'x')
+		return 0;
 	return !ks->drop_runtime || !lp_frame_is_runtime(f);
 }
 

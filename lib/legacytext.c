@@ -42,6 +42,8 @@ struct ltx {
 
 	/* the record being read */
 	int in_rec, skip_rec;
+	int partial; /* cut by the end of the input */
+	int cut;     /* the line just read has no newline: input ends in it */
 	int deep; /* frames past LP_STACK_FRAMES_MAX were dropped */
 	size_t rec_line;
 	int64_t values[4];
@@ -667,14 +669,97 @@ same_physical(const struct lp_frame *f, size_t from, size_t i)
 	return 1;
 }
 
+/* A frame named after its address, for a pc of the "@" list. */
+static int
+addr_frame(struct ltx *x, struct vec *v, uint64_t pc)
+{
+	struct lp_frame *nf = vec_push(x, v);
+	char hexbuf[24], *name;
+	int k;
+
+	if (!nf)
+		return -1;
+	/* A return address: the call is the byte before, as pprof has. */
+	nf->addr = pc - 1;
+	nf->flags = LP_FRAME_HAS_ADDR;
+	nf->file = LP_STR_LIT("");
+	k = snprintf(
+	    hexbuf, sizeof(hexbuf), "0x%llx", (unsigned long long)nf->addr);
+	name = lp_arena_strdup(&x->p->arena, hexbuf, (size_t)k);
+	if (!name) {
+		x->oom = 1;
+		return -1;
+	}
+	nf->fn = lp_str_make(name, (size_t)k);
+	return 0;
+}
+
+/*
+ * The record's frames, as the file says them: one or more "#" lines per
+ * "@" address (pc - 1), in the same order; an address with none (Go
+ * leaves out runtime frames, e.g. runtime.gopark under a blocked
+ * goroutine) is kept as a frame named after it, as pprof keeps it.
+ * Zero addresses are padding.  "#" lines that match no address stay,
+ * after the rest.
+ */
+static int
+merge_pcs(struct ltx *x)
+{
+	const uint64_t *pc = x->pcs.p;
+	const struct lp_frame *f = x->fr.p;
+	struct vec out = { NULL, 0, 0, sizeof(struct lp_frame) };
+	size_t i, j = 0, nz = 0;
+
+	for (i = 0; i < x->pcs.n; i++)
+		nz += pc[i] != 0;
+	if (nz == 0 || x->deep)
+		return 0;
+	for (i = 0; i < x->pcs.n; i++) {
+		struct lp_frame *nf;
+
+		if (pc[i] == 0)
+			continue;
+		if (j < x->fr.n && f[j].addr == pc[i] - 1) {
+			/* One line per address; more with the same one only
+			 * when the next address differs (a release that
+			 * printed inlined calls at their caller's pc), not
+			 * in a recursion, where each has its own. */
+			size_t k = i + 1;
+			while (k < x->pcs.n && pc[k] == 0)
+				k++;
+			do {
+				if (!(nf = vec_push(x, &out)))
+					goto fail;
+				*nf = f[j++];
+			} while (j < x->fr.n && f[j].addr == pc[i] - 1 &&
+			         (k == x->pcs.n || pc[k] != pc[i]));
+		} else if (out.n >= LP_STACK_FRAMES_MAX) {
+			break;
+		} else if (addr_frame(x, &out, pc[i]) < 0) {
+			goto fail;
+		}
+	}
+	for (; j < x->fr.n; j++) {
+		struct lp_frame *nf = vec_push(x, &out);
+		if (!nf)
+			goto fail;
+		*nf = f[j];
+	}
+	free(x->fr.p);
+	x->fr = out;
+	return 0;
+fail:
+	free(out.p);
+	return -1;
+}
+
 static void
 end_record(struct ltx *x)
 {
 	struct lp_frame *f = x->fr.p;
 	struct lp_sample *s;
-	size_t i, from, nv = x->p->nsample_types;
+	size_t from, nv = x->p->nsample_types;
 	uint32_t *li;
-	char hexbuf[24];
 
 	if (!x->in_rec)
 		return;
@@ -682,30 +767,9 @@ end_record(struct ltx *x)
 	if (x->skip_rec)
 		goto out;
 	x->rlocs.n = 0;
-	if (x->fr.n == 0) {
-		/* No "#" lines: fall back to the "@" addresses, as pprof
-		 * does, each named after its call-site address. */
-		const uint64_t *pc = x->pcs.p;
-		for (i = 0; i < x->pcs.n; i++) {
-			struct lp_frame *nf = vec_push(x, &x->fr);
-			int k;
-			char *name;
-			if (!nf)
-				goto out;
-			nf->addr = pc[i] ? pc[i] - 1 : 0;
-			nf->flags = LP_FRAME_HAS_ADDR;
-			nf->file = LP_STR_LIT("");
-			k = snprintf(hexbuf, sizeof(hexbuf), "0x%llx",
-			    (unsigned long long)nf->addr);
-			name = lp_arena_strdup(&x->p->arena, hexbuf, (size_t)k);
-			if (!name) {
-				x->oom = 1;
-				goto out;
-			}
-			nf->fn = lp_str_make(name, (size_t)k);
-		}
-		f = x->fr.p;
-	}
+	if (merge_pcs(x) < 0)
+		goto out;
+	f = x->fr.p;
 	for (from = 0; from < x->fr.n;) {
 		size_t to = from + 1;
 		uint32_t idx, *r;
@@ -721,6 +785,7 @@ end_record(struct ltx *x)
 	}
 	if (!(s = vec_push(x, &x->samples)))
 		goto out;
+	s->partial = x->partial;
 	s->nlocs = x->rlocs.n;
 	if (s->nlocs) {
 		li = lp_arena_alloc(&x->p->arena, s->nlocs * sizeof(*li));
@@ -751,7 +816,7 @@ end_record(struct ltx *x)
 	}
 out:
 	x->fr.n = x->labels.n = x->pcs.n = 0;
-	x->skip_rec = x->deep = 0;
+	x->skip_rec = x->deep = x->partial = 0;
 }
 
 /* ---- headers ---- */
@@ -924,6 +989,7 @@ next_line(struct ltx *x, const char **pp, const char **ep)
 	nl = memchr(p, '\n', (size_t)(x->end - p));
 	e = nl ? nl : x->end;
 	x->cur = nl ? nl + 1 : x->end;
+	x->cut = !nl;
 	x->lineno++;
 	if (e > p && e[-1] == '\r')
 		e--;
@@ -1079,6 +1145,22 @@ lp_legacytext_decode(const unsigned char *data, size_t len, enum lp_format fmt,
 		if ((e - t >= 3 && memcmp(t, "---", 3) == 0) ||
 		    (e - t >= 17 && memcmp(t, "MAPPED_LIBRARIES:", 17) == 0))
 			break;
+		if (x.cut && t < e) {
+			/* Go ends every line: the input was cut here.  The
+			 * record this line belongs to is partial; a record
+			 * line itself is dropped (its numbers may be cut). */
+			if (t[0] == '#' && x.in_rec && !x.in_memstats) {
+				x.partial = 1;
+				lp_diag_line(x.d, x.lineno,
+				    "cut off by the end of the input: the "
+				    "record of line %zu is partial",
+				    x.rec_line);
+			} else {
+				lp_diag_line(x.d, x.lineno,
+				    "cut off by the end of the input");
+			}
+			break;
+		}
 		if (x.kind == K_CONTENTION && x.samples.n == 0 && !x.in_rec &&
 		    t < e && !lp_is_digit(*t) && *t != '#' &&
 		    memchr(t, '=', (size_t)(e - t))) {

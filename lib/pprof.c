@@ -161,12 +161,20 @@ walk(struct walk *w, enum msg m, const unsigned char *p,
 			break;
 		case 2: {
 			int sub;
-			if (varint(&p, end, &v) < 0 || v > (uint64_t)(end - p))
+			if (varint(&p, end, &v) < 0 ||
+			    (v <= INT32_MAX && v > (uint64_t)(end - p)))
 				return lp_error_set(w->err, LP_EDATA,
 				    "corrupt protobuf: field %" PRIu64
 				    " of %s %lu runs past the end of its "
 				    "message (byte %zu)",
 				    field, msg_name[m], index,
+				    (size_t)(at - w->base));
+			if (v > INT32_MAX)
+				return lp_error_set(w->err, LP_ELIMIT,
+				    "field %" PRIu64 " of %s %lu is %" PRIu64
+				    " bytes, over protobuf's 2 GiB limit "
+				    "(byte %zu)",
+				    field, msg_name[m], index, v,
 				    (size_t)(at - w->base));
 			sub = submessage(m, field);
 			if (sub >= 0 && depth < 4) {
@@ -610,6 +618,8 @@ lp_pprof_decode(const unsigned char *data, size_t len, struct lp_profile *p,
 			budget = SIZE_MAX;
 		else
 			budget += LP_PB_MEM_SLACK;
+		if (budget > LP_PB_MEM_MAX)
+			budget = LP_PB_MEM_MAX;
 		p->arena.budget = budget;
 	}
 	alloc.alloc = arena_alloc;
@@ -624,7 +634,7 @@ lp_pprof_decode(const unsigned char *data, size_t len, struct lp_profile *p,
 		if (actx.failed)
 			return lp_error_set(err, LP_ELIMIT,
 			    "decoding needs more than %zu MiB, the limit for "
-			    "a %zu-byte profile",
+			    "a %zu-byte profile (LEAKPIPE_MEMORY_MAX)",
 			    p->arena.budget >> 20, len);
 		return lp_error_set(
 		    err, LP_EDATA, "corrupt protobuf: not a pprof profile");

@@ -514,6 +514,8 @@ write_sample(struct writer *w, const struct lp_sample *s)
 		write_labels(o, s, 0, w->refs, w->groups);
 		write_labels(o, s, 1, w->refs, w->groups);
 	}
+	if (s->partial)
+		lp_out_lit(o, ",\"partial\":true");
 	lp_out_ch(o, '}');
 	lp_out_end(o);
 }

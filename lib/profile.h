@@ -50,6 +50,7 @@ struct lp_sample {
 	int64_t *values; /* one per sample type */
 	struct lp_label *labels;
 	size_t nlabels;
+	int partial; /* cut by the end of the input: written "partial":true */
 };
 
 /* One "# Name = value" line of a heap profile's runtime.MemStats trailer. */

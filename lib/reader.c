@@ -23,6 +23,7 @@ struct lp_reader {
 	int eof;
 	unsigned long lineno;
 	int skipping; /* dropping the rest of an over-long line */
+	unsigned long nostack; /* records whose stack_id is undefined */
 	/* Evidence: its records, rendered by the shared writers. */
 	struct lp_out rendered;
 	unsigned long skipped;           /* lines a text decoder stepped over */
@@ -122,6 +123,7 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	json_object_clear(r->stacks);
 	r->unit_no++;
+	r->nostack = 0;
 	r->lineno = 0;
 	r->skipping = 0;
 	/* An empty pipe is an empty NDJSON stream ("empty in, empty out",
@@ -137,6 +139,10 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 				    err, LP_ENOMEM, "out of memory");
 			r->buf = b;
 			r->cap = u.len;
+		}
+		if (u.len >= 3 && memcmp(u.data, "\xef\xbb\xbf", 3) == 0) {
+			u.data += 3; /* a byte-order mark */
+			u.len -= 3;
 		}
 		if (u.len) /* an empty pipe has no buffer at all */
 			memcpy(r->buf, u.data, u.len);
@@ -290,10 +296,15 @@ resolve(struct lp_reader *r, json_t *rec, struct lp_error *err)
 	snprintf(
 	    key, sizeof(key), "%" JSON_INTEGER_FORMAT, json_integer_value(sid));
 	frames = json_object_get(r->stacks, key);
-	if (!frames)
+	if (!frames) {
+		/* One lost stack record takes every sample that uses it:
+		 * the first few are told, the rest counted at the end. */
+		if (++r->nostack > LP_REPEAT_MAX)
+			return 1;
 		return lp_error_set(err, LP_EDATA,
 		    "line %lu: stack_id %s has no stack record before it",
 		    r->lineno, key);
+	}
 	json_object_set(rec, "stack", frames);
 	json_object_del(rec, "stack_id");
 	return 0;
@@ -329,9 +340,16 @@ lp_reader_next(
 			return rc;
 		if (rc == 0) {
 			unsigned long skipped = r->skipped;
+			unsigned long nostack = r->nostack;
 			int was = r->mode;
 			r->mode = M_NONE;
 			r->skipped = 0;
+			r->nostack = 0;
+			if (nostack > LP_REPEAT_MAX)
+				return lp_error_set(err, LP_EDATA,
+				    "%lu more records whose stack_id has no "
+				    "stack record before it",
+				    nostack - LP_REPEAT_MAX);
 			if (was == M_RENDERED && skipped)
 				return lp_error_set(err, LP_EDATA,
 				    "%lu lines not understood (pprof2ndjson "
@@ -379,8 +397,10 @@ lp_reader_next(
 				continue;
 			}
 		} else if (!(r->flags & LP_READ_STACK_IDS) &&
-		           (rc = resolve(r, v, err)) < 0) {
+		    (rc = resolve(r, v, err)) != 0) {
 			json_decref(v);
+			if (rc > 0)
+				continue; /* counted, told at the end */
 			return rc;
 		}
 		*rec = v;

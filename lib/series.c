@@ -60,6 +60,11 @@ struct lp_series {
 	/* Snapshots kept, and how many were not. */
 	struct snap *snaps;
 	size_t nsnaps, snapcap, skipped;
+	/* --merge: the partial being read, checked against its header. */
+	int p_open;
+	char *p_src;
+	unsigned long p_line;
+	size_t p_want, p_base, p_skipped, p_snaps;
 	/* The open snapshot: map from its types to kept values. */
 	int open, keep;
 	char *open_src;
@@ -157,6 +162,7 @@ lp_series_free(struct lp_series *s)
 	free(s->buf);
 	free(s->idmap);
 	free(s->punit);
+	free(s->p_src);
 	free(s);
 }
 
@@ -188,6 +194,55 @@ void
 lp_series_add_skipped(struct lp_series *s, size_t n)
 {
 	s->skipped += n;
+}
+
+/*
+ * The open partial must have brought the columns its header counted; one
+ * cut short at a line boundary would otherwise be merged as if whole,
+ * and its last snapshot compared as the last of all.  One that did not is
+ * taken back out, whole.
+ */
+int
+lp_series_partial_end(struct lp_series *s, struct lp_error *err)
+{
+	size_t got, i;
+	int rc = 0;
+
+	if (!s->p_open)
+		return 0;
+	s->p_open = 0;
+	got = s->nsnaps + s->skipped - s->p_base;
+	if (s->p_want != (size_t)-1 && got != s->p_want) {
+		rc = lp_error_set(err, LP_EDATA,
+		    "%s: line %lu: a partial with %zu of the %zu snapshots its "
+		    "header counts (cut short?): left out",
+		    s->p_src ? s->p_src : "-", s->p_line, got, s->p_want);
+		for (i = s->p_snaps; i < s->nsnaps; i++)
+			free(s->snaps[i].src);
+		s->nsnaps = s->p_snaps;
+		s->skipped = s->p_skipped;
+	}
+	free(s->p_src);
+	s->p_src = NULL;
+	return rc;
+}
+
+int
+lp_series_partial_begin(struct lp_series *s, const char *src,
+    unsigned long line, size_t snapshots, size_t skipped,
+    struct lp_error *err)
+{
+	int rc = lp_series_partial_end(s, err);
+
+	s->p_open = 1;
+	s->p_src = src ? strdup(src) : NULL;
+	s->p_line = line;
+	s->p_snaps = s->nsnaps;
+	s->p_skipped = s->skipped;
+	s->skipped += skipped;
+	s->p_base = s->nsnaps + s->skipped;
+	s->p_want = snapshots;
+	return rc;
 }
 
 const char *

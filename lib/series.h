@@ -98,6 +98,20 @@ size_t lp_series_count(const struct lp_series *s);
 size_t lp_series_skipped(const struct lp_series *s);
 void lp_series_add_skipped(struct lp_series *s, size_t n);
 
+/*
+ * --merge: a partial's header opens it (its "snapshots" and "skipped"
+ * members; src and line name it in errors); the partial open before is
+ * ended first.  lp_series_partial_end checks that the open partial brought
+ * as many snapshots as its header counts; when it did not, its snapshots
+ * are taken back out and -LP_EDATA says so (err->msg starts with its
+ * src).  Call it once more after the last.  snapshots (size_t)-1: the
+ * header does not say.
+ */
+int lp_series_partial_begin(struct lp_series *s, const char *src,
+    unsigned long line, size_t snapshots, size_t skipped,
+    struct lp_error *err);
+int lp_series_partial_end(struct lp_series *s, struct lp_error *err);
+
 /* Distinct keys, at most (each costs its text and a few words). */
 #define LP_SERIES_KEYS_MAX ((size_t)1 << 26)
 

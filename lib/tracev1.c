@@ -2,7 +2,7 @@
  *
  * A legacy trace is one flat run of events in per-P batches that the
  * runtime flushed in no particular time order, so it cannot be streamed:
- * the whole file is read into memory (at most LP_UNIT_MAX bytes) and
+ * the whole file is read into memory (at most LP_TRACE1_MAX bytes) and
  * decoded in four steps, after the scheme golang.org/x/exp/trace uses
  * for the versions it reads (1.11, 1.19, 1.21):
  *
@@ -352,6 +352,9 @@ struct v1 {
 	size_t qcap, qlen, qhead;
 	int err;
 	struct lp_error errv;
+	/* An id an event used that no stack or string event defined (the
+	 * first one): the trace is cut or damaged, as Go's reader says. */
+	uint64_t undef_stk, undef_str;
 };
 
 static const char *const stw_names[17] = {
@@ -392,14 +395,64 @@ bad(struct lp_error *err, size_t pos, const char *what)
 
 /* ---- reading the source ---- */
 
+static int read_event(
+    struct v1 *t, size_t *pos, int *typ, struct lp_error *err);
+static size_t arg_count(int ty, int ver);
+
+/*
+ * The events wholly inside the head, checked before the rest is read:
+ * a file that is bad from its start must not cost its whole size in
+ * memory first.  An event cut by the end of the head is left to the
+ * full read ("truncated" is all read_event says of it).
+ */
+static int
+check_head(struct v1 *t, const struct lp_byte_src *src, struct lp_error *out)
+{
+	size_t pos = 0;
+	int typ, batched = 0;
+	struct lp_error e = { 0, "" }, *err = &e;
+	int r = 0;
+
+	t->data = src->head;
+	t->len = src->headlen;
+	while (pos < t->len) {
+		size_t at = pos;
+
+		if (read_event(t, &pos, &typ, err)) {
+			if (!strstr(err->msg, "truncated"))
+				r = -LP_EDATA;
+			break;
+		}
+		if (typ == EV_STRING || typ == EV_STACK)
+			continue;
+		if (t->nvals != arg_count(typ, t->ver) + (typ == EV_LOG)) {
+			r = bad(err, at, "wrong number of arguments");
+			break;
+		}
+		if (typ == EV_BATCH) {
+			batched = 1;
+		} else if (!batched) {
+			r = bad(err, at, "event before the first batch");
+			break;
+		}
+	}
+	if (r < 0 && out)
+		*out = e;
+	return r;
+}
+
 static int
 read_all(struct v1 *t, const struct lp_byte_src *src, struct lp_error *err)
 {
 	size_t cap = src->headlen + 65536, len = src->headlen;
 	unsigned char *buf;
+	if (src->more && check_head(t, src, err) < 0)
+		return -LP_EDATA;
+	t->data = NULL;
+	t->len = 0;
 
-	if (cap > LP_UNIT_MAX)
-		cap = LP_UNIT_MAX;
+	if (cap > LP_TRACE1_MAX)
+		cap = LP_TRACE1_MAX;
 	buf = malloc(cap ? cap : 1);
 	if (!buf)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
@@ -412,13 +465,15 @@ read_all(struct v1 *t, const struct lp_byte_src *src, struct lp_error *err)
 			size_t ncap = cap * 2;
 			unsigned char *nb;
 
-			if (cap >= LP_UNIT_MAX) {
+			if (cap >= LP_TRACE1_MAX) {
 				free(buf);
 				return lp_error_set(err, LP_ELIMIT,
-				    "trace larger than %zu bytes", LP_UNIT_MAX);
+				    "a legacy trace larger than the %zu MiB "
+				    "limit (LEAKPIPE_MEMORY_MAX)",
+				    LP_TRACE1_MAX >> 20);
 			}
-			if (ncap > LP_UNIT_MAX)
-				ncap = LP_UNIT_MAX;
+			if (ncap > LP_TRACE1_MAX)
+				ncap = LP_TRACE1_MAX;
 			nb = realloc(buf, ncap);
 			if (!nb) {
 				free(buf);
@@ -571,8 +626,14 @@ add_stack(struct v1 *t, size_t pos, struct lp_error *err)
 	if (t->nvals != 2 + per * size)
 		return bad(err, pos, "stack has wrong number of values");
 	id = (uint32_t)t->vals[0];
-	if (id == 0 || size == 0)
+	if (id == 0)
 		return 0;
+	if (size == 0) { /* defined, and empty */
+		if (!(sv = umap_put(&t->stacks, id)))
+			return nomem(err);
+		sv->a = UINT64_MAX;
+		return 0;
+	}
 	t->stkframes = grow(t->stkframes, &t->capstkframes,
 	    t->nstkframes + size, sizeof(*t->stkframes));
 	t->stk = grow(t->stk, &t->capstk, t->nstk + 1, sizeof(*t->stk));
@@ -1915,6 +1976,14 @@ build_stacks(struct v1 *t, struct lp_error *err)
 			    &t->frames[t->stkframes[s->first + k]];
 
 			f[k].pc = fr->pc;
+			if ((fr->fn && !umap_get(&t->strings, fr->fn)) ||
+			    (fr->file && !umap_get(&t->strings, fr->file)))
+				return lp_error_set(err, LP_EDATA,
+				    "a stack frame (pc %#llx) names string "
+				    "%llu, which is never defined",
+				    (unsigned long long)fr->pc,
+				    (unsigned long long)(fr->fn && !umap_get(
+				        &t->strings, fr->fn) ? fr->fn : fr->file));
 			f[k].fn = str_of(t, fr->fn);
 			f[k].file = str_of(t, fr->file);
 			f[k].line = fr->line;
@@ -1930,14 +1999,25 @@ build_stacks(struct v1 *t, struct lp_error *err)
 }
 
 static struct lp_tstack *
-stack_of(const struct v1 *t, uint64_t id)
+stack_of(struct v1 *t, uint64_t id)
 {
 	const struct uval *v;
 
-	if (id == 0 || id > UINT32_MAX)
+	if (id == 0)
 		return NULL;
-	v = umap_get(&t->stacks, id);
-	return v ? t->stk[v->a].out : NULL;
+	v = id > UINT32_MAX ? NULL : umap_get(&t->stacks, id);
+	if (!v && !t->undef_stk)
+		t->undef_stk = id;
+	return v && v->a != UINT64_MAX ? t->stk[v->a].out : NULL;
+}
+
+/* An event's string argument; 0 is the empty string. */
+static struct lp_str
+name_of(struct v1 *t, uint64_t id)
+{
+	if (id && !umap_get(&t->strings, id) && !t->undef_str)
+		t->undef_str = id;
+	return str_of(t, id);
 }
 
 /* ---- step 4: the modern model ---- */
@@ -2113,7 +2193,7 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 			o->kind = LP_TEV_LABEL;
 			o->res = LP_RES_GOROUTINE;
 			o->id = o->g;
-			o->name = str_of(t, e->args[2]);
+			o->name = name_of(t, e->args[2]);
 			return 0;
 		}
 		state(o, LP_RES_GOROUTINE, o->g, LP_G_RUNNING, LP_G_SYSCALL);
@@ -2281,7 +2361,7 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 		o->kind = LP_TEV_TASK_BEGIN;
 		o->task = e->args[0];
 		o->parent = e->args[1] ? e->args[1] : LP_NO_TASK;
-		o->name = str_of(t, e->args[2]);
+		o->name = name_of(t, e->args[2]);
 		v = umap_put(&t->tasks, e->args[0]);
 		if (!v)
 			return nomem(err);
@@ -2301,7 +2381,7 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 
 			v->a = 0;
 			o->parent = tv->a;
-			o->name = str_of(t, tv->b);
+			o->name = name_of(t, tv->b);
 		} else {
 			o->name = lp_str_make("", 0);
 		}
@@ -2310,7 +2390,7 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 		o->kind =
 		    e->args[1] == 0 ? LP_TEV_REGION_BEGIN : LP_TEV_REGION_END;
 		o->task = e->args[0];
-		o->name = str_of(t, e->args[2]);
+		o->name = name_of(t, e->args[2]);
 		break;
 	case EV_LOG: {
 		size_t p = (size_t)e->args[2];
@@ -2318,7 +2398,7 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 
 		o->kind = LP_TEV_LOG;
 		o->task = e->args[0];
-		o->name = str_of(t, e->args[1]);
+		o->name = name_of(t, e->args[1]);
 		if (lp_uvarint(t->data, t->len, &p, &n) != 1 || n > t->len - p)
 			return bad(err, e->off, "bad log message");
 		o->message = lp_str_make((const char *)t->data + p, (size_t)n);
@@ -2391,6 +2471,14 @@ v1_next(struct lp_trace *tr, const struct lp_tev **out, struct lp_error *err)
 			return 1;
 		}
 		r = convert(t, &t->ev[t->cur++], &t->errv);
+		if (!r && (t->undef_stk || t->undef_str))
+			r = lp_error_set(&t->errv, LP_EDATA,
+			    "event at byte %llu: %s %llu is used but never "
+			    "defined",
+			    FOFF(t->ev[t->cur - 1].off),
+			    t->undef_stk ? "stack" : "string",
+			    (unsigned long long)(t->undef_stk ? t->undef_stk
+			                                      : t->undef_str));
 		if (r) {
 			t->err = -r;
 			if (err)

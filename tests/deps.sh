@@ -17,6 +17,9 @@ fi
 # comparisons), graphviz (render-dot output), mandoc (man page lint),
 # the shellcheck linter, zip (archive test inputs).
 need="$need jq python3 graphviz mandoc shellcheck zip"
+# zsh and fish check the completions (zsh -n, fish -n); GNU parallel runs
+# the README's fleet fan-out for real.
+need="$need zsh fish parallel"
 # With Go on the machine the differential tests also run Go 1.19, the
 # oldest runtime whose formats we check.
 if command -v go >/dev/null 2>&1; then

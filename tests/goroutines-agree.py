@@ -9,7 +9,9 @@ forms by design and are left out of the comparison:
 - the goroutine that writes each profile (its stack is the writer's own);
 - the root end of very deep stacks, which debug=2 elides in the middle and
   the profiles truncate at a depth limit: stacks are compared by their
-  first 16 frames outside the runtime, leaf first.
+  first 16 frames outside the runtime, leaf first.  debug=1 names no
+  runtime frame: those are frames named after their address ("0x4805ad"),
+  and left out with the runtime's own.
 Prints the differences and exits 1 when they disagree.
 """
 import collections
@@ -30,7 +32,9 @@ def key(stack):
     fns = [f['fn'] for f in stack]
     if any(fn.startswith('runtime/pprof.') and '.write' in fn for fn in fns):
         return None  # the goroutine writing this very profile
-    return tuple(fn for fn in fns if not fn.startswith('runtime.'))[:DEPTH]
+    return tuple(f['fn'] for f in stack
+                 if not f['fn'].startswith('runtime.')
+                 and not (f['fn'].startswith('0x') and not f['file']))[:DEPTH]
 
 
 def count(path, kind, weight):

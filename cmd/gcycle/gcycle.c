@@ -599,7 +599,7 @@ main(int argc, char **argv)
 
 	memset(&run, 0, sizeof run);
 	lp_cli_init("gcycle");
-	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
+	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {

@@ -196,7 +196,8 @@ take_sample(struct run *run, const struct lp_record *rec, struct lp_error *err)
 /* --merge: a partial's header, key and column records. */
 
 static int
-take_partial_head(struct run *run, json_t *rec, struct lp_error *err)
+take_partial_head(
+    struct run *run, json_t *rec, const char *src, struct lp_error *err)
 {
 	const char *value = str_member(rec, "value", NULL);
 	const char *unit = str_member(rec, "unit", "");
@@ -241,9 +242,16 @@ take_partial_head(struct run *run, json_t *rec, struct lp_error *err)
 		    run->opts.value);
 	if (need_series(run, err) < 0)
 		return -err->code;
-	if (json_is_integer(skipped) && json_integer_value(skipped) > 0)
-		lp_series_add_skipped(
-		    run->s, (size_t)json_integer_value(skipped));
+	if (lp_series_partial_begin(run->s, src, run->line,
+	        json_is_integer(json_object_get(rec, "snapshots"))
+	            ? (size_t)json_integer_value(
+	                  json_object_get(rec, "snapshots"))
+	            : (size_t)-1,
+	        json_is_integer(skipped) && json_integer_value(skipped) > 0
+	            ? (size_t)json_integer_value(skipped)
+	            : 0,
+	        err) < 0)
+		lp_cli_fail(NULL, err); /* the partial before this one */
 	if (lp_series_merge_begin(run->s, unit) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	run->in_partial = 1;
@@ -266,7 +274,8 @@ take_record(struct run *run, const struct lp_record *rec, struct lp_error *err)
 		              "output of heapdiff --partial)");
 	}
 	switch (k) {
-	case LP_REC_PARTIAL: return take_partial_head(run, rec->json, err);
+	case LP_REC_PARTIAL:
+		return take_partial_head(run, rec->json, rec->src, err);
 	case LP_REC_KEY:
 		return run->in_partial ? lp_series_merge_key(run->s, rec, err)
 		                       : 0;
@@ -345,7 +354,7 @@ main(int argc, char **argv)
 	run.opts.points = 100;
 	run.opts.min_pct = -1;
 	lp_cli_init("heapdiff");
-	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
+	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {
@@ -426,6 +435,8 @@ main(int argc, char **argv)
 		lp_cli_warn(NULL, "out of memory");
 		exit(LP_EXIT_OSERR);
 	}
+	if (run.s && lp_series_partial_end(run.s, &err) < 0)
+		lp_cli_fail(NULL, &err);
 	if (run.s && (rc = lp_series_end(run.s, &err)) == 0) {
 		if (run.partial)
 			rc = lp_series_write_partial(run.s, out, &err);

@@ -972,7 +972,7 @@ main(int argc, char **argv)
 	run.prune.nodefrac = 0.005;
 	run.prune.edgefrac = 0.001;
 	lp_cli_init("render-dot");
-	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
+	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {

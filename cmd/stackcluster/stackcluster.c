@@ -102,7 +102,7 @@ main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	lp_sigspec_init(&spec);
 	lp_cli_init("stackcluster");
-	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
+	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {

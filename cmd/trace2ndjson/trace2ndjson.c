@@ -288,7 +288,7 @@ main(int argc, char **argv)
 	run.to = -1;
 	lp_cli_init("trace2ndjson");
 	lp_cli.reads = "an execution trace";
-	while ((c = getopt_long(argc, argv, "hu", longopts, NULL)) != -1) {
+	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
 		switch (c) {

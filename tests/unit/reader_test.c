@@ -104,7 +104,7 @@ TEST(rejects_nul_and_long_lines)
 	out = read_all(0);
 	CHECK_STR(out, "{\"a\":1}\n"
 	               "!line 2: NUL byte in a record\n"
-	               "!line 3: longer than the 64 MiB limit\n"
+	               "!line 3: longer than the 16 MiB limit\n"
 	               "{\"d\":4}\n");
 	free(out);
 }

@@ -226,10 +226,10 @@ TEST(profiles_are_decoded_straight_into_samples)
 	char *out;
 
 	write_file("h.txt", "heap profile: 2: 20 [4: 40] @ heap/1048576\n"
-	                    "1: 10 [2: 20] @ 0x1 0x2\n"
+	                    "1: 10 [2: 20] @ 0x2 0x3\n"
 	                    "#\t0x1\tmain.f+0x1\t/a.go:3\n"
 	                    "#\t0x2\tmain.main+0x2\t/a.go:9\n\n"
-	                    "1: 10 [2: 20] @ 0x1 0x2\n"
+	                    "1: 10 [2: 20] @ 0x2 0x3\n"
 	                    "#\t0x1\tmain.f+0x1\t/a.go:3\n"
 	                    "#\t0x2\tmain.main+0x2\t/a.go:9\n");
 	out = read_all(LP_REC_WANT_ALL, 0, s, 8);

@@ -1,4 +1,4 @@
-# A line over the 64 MiB limit is reported and skipped; what follows it
+# A line over the 16 MiB limit is reported and skipped; what follows it
 # still counts.
 {
 	echo '{"kind":"note"}'
