@@ -125,13 +125,31 @@ lp_path_base(struct lp_str path)
 	return lp_str_make(path.p + i, path.n - i);
 }
 
+/*
+ * A frame named after its address, with no file: one Go printed no name
+ * for in a ?debug=1 text profile, a runtime frame.  Counted as the
+ * runtime's, so text and protobuf forms of one profile cluster alike.
+ */
+static int
+unnamed(const struct lp_frame *f)
+{
+	return f->file.n == 0 && f->line == 0 && f->fn.n > 2 &&
+	       f->fn.p[0] == '0' && f->fn.p[1] == 'x';
+}
+
+static int
+runtime_frame(const struct lp_frame *f)
+{
+	return lp_frame_is_runtime(f) || unnamed(f);
+}
+
 static int
 trimmed(const struct lp_sigspec *s, const struct lp_frame *f)
 {
 	switch (s->trim) {
-	case LP_SIG_TRIM_RUNTIME: return lp_frame_is_runtime(f);
+	case LP_SIG_TRIM_RUNTIME: return runtime_frame(f);
 	case LP_SIG_TRIM_STDLIB:
-		return lp_frame_is_runtime(f) || lp_frame_is_stdlib(f);
+		return runtime_frame(f) || lp_frame_is_stdlib(f);
 	case LP_SIG_TRIM_NONE: break;
 	}
 	return 0;
@@ -150,7 +168,7 @@ lp_signature_site(
 			return i;
 		if (kept == n)
 			kept = i;
-		if (lp_frame_is_runtime(&f[i]))
+		if (runtime_frame(&f[i]))
 			continue;
 		if (notrt == n)
 			notrt = i;
