@@ -94,12 +94,13 @@ needs_care(unsigned char c)
 	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
+size_t
+lp_utf8_len(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];
 
+	if (c < 0x80)
+		return 1;
 	if (c >= 0xc2 && c <= 0xdf)
 		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
 	if (c >= 0xe0 && c <= 0xef) {
@@ -155,7 +156,7 @@ lp_out_str(struct lp_out *o, const char *s, size_t n)
 			break;
 		unsigned char c = p[i];
 		if (c >= 0x80) {
-			size_t k = utf8_len(p + i, n - i);
+			size_t k = lp_utf8_len(p + i, n - i);
 			if (k) {
 				memcpy(d, p + i, k);
 				d += k;

@@ -96,4 +96,11 @@ void lp_out_end(struct lp_out *o);
 struct json_t;
 void lp_out_json(struct lp_out *o, const struct json_t *v);
 
+/*
+ * Length of the valid UTF-8 sequence at p[0..n) (1 for ASCII, up to 4),
+ * or 0 when p starts no valid sequence (overlong, surrogate, beyond
+ * U+10FFFF, cut short).  Every writer that repairs or vets text uses it.
+ */
+size_t lp_utf8_len(const unsigned char *p, size_t n);
+
 #endif

@@ -217,34 +217,15 @@ lp_table_free(struct lp_table *t)
 static ptrdiff_t
 utf8_len(const unsigned char *p, size_t n)
 {
-	unsigned c = p[0], cp;
-	size_t len, i;
+	size_t len;
 
-	if (c < 0x20 || c == 0x7f)
+	if (p[0] < 0x20 || p[0] == 0x7f)
 		return -1;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
+	if (!(len = lp_utf8_len(p, n)))
 		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	/* Overlong, surrogates, beyond U+10FFFF; then C1 controls. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	if (cp < 0xa0)
-		return -(ptrdiff_t)len;
+	/* C1 controls: U+0080..U+009F, two bytes 0xc2 0x80..0x9f. */
+	if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return -2;
 	return (ptrdiff_t)len;
 }
 

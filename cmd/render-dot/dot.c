@@ -6,37 +6,6 @@
 
 #include "render-dot.h"
 
-/* Length of the valid UTF-8 sequence at p[0..n), or 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static void
 esc(struct lp_out *o, const char *s, size_t n, size_t max)
 {
@@ -46,7 +15,7 @@ esc(struct lp_out *o, const char *s, size_t n, size_t max)
 
 	while (i < n) {
 		unsigned c = p[i];
-		len = utf8_len(p + i, n - i);
+		len = lp_utf8_len(p + i, n - i);
 		if (max && done + (len ? len : 3) > max) {
 			lp_out_lit(o, "\xe2\x80\xa6"); /* … */
 			return;
@@ -94,7 +63,7 @@ line_cut(const char *s, size_t n)
 	size_t i = 0, len;
 
 	while (i < n) {
-		len = utf8_len((const unsigned char *)s + i, n - i);
+		len = lp_utf8_len((const unsigned char *)s + i, n - i);
 		if (!len)
 			len = 1;
 		if (i + len > LINE_MAX_BYTES && i > 0)
