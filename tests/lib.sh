@@ -32,3 +32,14 @@ need_shared() {
 		exit 0
 	fi
 }
+
+# The test groups' verdict line: result NAME DETAILS is "ok - NAME" when
+# DETAILS is empty, else "not ok - NAME" and the start of DETAILS.
+result() {
+	if [ -z "$2" ]; then
+		echo "ok - $1"
+	else
+		echo "not ok - $1"
+		printf '%s\n' "$2" | head -n 15 | cut -c1-240 | sed 's/^/  /'
+	fi
+}

@@ -29,15 +29,9 @@ fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# result NAME DETAILS: ok when DETAILS is empty.
-result() {
-	if [ -z "$2" ]; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1"
-		printf '%s\n' "$2" | head -n 15 | cut -c1-240 | sed 's/^/  /'
-	fi
-}
+# result NAME DETAILS (tests/lib.sh)
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
 
 # What crowd/main.go says it parks.
 const() { sed -n "s/^[[:space:]]*$1[[:space:]]*= \([0-9]*\)$/\1/p" "$src"; }
