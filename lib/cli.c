@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -124,8 +125,8 @@ exit_stdio(void)
 }
 
 int
-lp_cli_getopt(int argc, char **argv, const char *opts,
-    const struct option *longopts)
+lp_cli_getopt(
+    int argc, char **argv, const char *opts, const struct option *longopts)
 {
 	char *argv0 = argv[0];
 	int c;
@@ -142,9 +143,7 @@ int
 lp_cli_common_opt(int opt, const char *usage)
 {
 	switch (opt) {
-	case 'h':
-		fputs(usage, stdout);
-		exit_stdio();
+	case 'h': fputs(usage, stdout); exit_stdio();
 	case LP_OPT_VERSION:
 		printf("%s (leakpipe) %s\n", lp_cli.prog, LP_VERSION);
 		exit_stdio();
@@ -268,6 +267,22 @@ lp_cli_progress_start(struct lp_progress *p, const char *what)
 {
 	lp_progress_init(p, 2, lp_cli.progress, lp_cli.prog, what);
 	lp_cli.meter = p;
+}
+
+void
+lp_cli_progress_files(struct lp_progress *p, char *const *paths, int n)
+{
+	uint64_t total = 0;
+	struct stat st;
+	int i;
+
+	/* Standard input, a URL or a pipe has no size to know ahead. */
+	for (i = 0; i < n; i++) {
+		if (stat(paths[i], &st) < 0 || !S_ISREG(st.st_mode))
+			return;
+		total += (uint64_t)st.st_size;
+	}
+	lp_progress_total(p, p->total_units, total);
 }
 
 void

@@ -44,9 +44,9 @@ enum {
 /* The program's state; one per process (this module alone holds globals). */
 struct lp_cli {
 	const char *prog;
-	int status;        /* worst exit status so far */
-	int strict;        /* stop at the first bad unit */
-	int progress;      /* LP_PROGRESS_AUTO, _ON (--progress), _OFF */
+	int status;   /* worst exit status so far */
+	int strict;   /* stop at the first bad unit */
+	int progress; /* LP_PROGRESS_AUTO, _ON (--progress), _OFF */
 	struct lp_progress *meter; /* the meter on stderr, if any */
 	const char *reads; /* what the program reads: "a profile, dump..." */
 	struct lp_out out; /* stdout */
@@ -67,8 +67,8 @@ int lp_cli_common_opt(int opt, const char *usage);
 /* getopt_long (no longindex), its messages naming the program, not the
  * path it was run by. */
 struct option;
-int lp_cli_getopt(int argc, char **argv, const char *opts,
-    const struct option *longopts);
+int lp_cli_getopt(
+    int argc, char **argv, const char *opts, const struct option *longopts);
 
 /*
  * "PROG: SRC: message" to stderr; src may be NULL.  SRC is the unit's
@@ -140,6 +140,13 @@ void lp_cli_table(struct lp_table *t);
 #include "progress.h"
 void lp_cli_progress_start(struct lp_progress *p, const char *what);
 void lp_cli_progress_done(struct lp_progress *p);
+
+/*
+ * The meter's byte total: the sizes of the n files named, when all are
+ * regular files (not "-", a URL or a pipe).  A compressed file reads as
+ * more bytes than its size; the meter then drops the total.
+ */
+void lp_cli_progress_files(struct lp_progress *p, char *const *paths, int n);
 
 /*
  * When path is "-" and stdin is a terminal, say on stderr what the

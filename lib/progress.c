@@ -34,8 +34,8 @@ put(int fd, const char *buf, size_t n)
 }
 
 void
-lp_progress_init(struct lp_progress *p, int fd, int mode, const char *prog,
-    const char *what)
+lp_progress_init(
+    struct lp_progress *p, int fd, int mode, const char *prog, const char *what)
 {
 	memset(p, 0, sizeof(*p));
 	p->fd = fd;
@@ -62,7 +62,7 @@ lp_progress_total(struct lp_progress *p, uint64_t units, uint64_t bytes)
 
 /* printf at buf[*at..n), moving *at; output past n is dropped. */
 static void LP_PRINTF(4, 5)
-cat(char *buf, size_t n, size_t *at, const char *fmt, ...)
+    cat(char *buf, size_t n, size_t *at, const char *fmt, ...)
 {
 	va_list ap;
 	int w;
@@ -103,7 +103,8 @@ lp_progress_format(
 	if (p->bytes || p->total_bytes || !p->what) {
 		cat(buf, n, &at, "%s %s", p->what ? "," : "",
 		    lp_fmt_bytes(a, (double)p->bytes, 0));
-		if (p->total_bytes && !(p->what && p->total_units))
+		if (p->total_bytes && p->bytes <= p->total_bytes &&
+		    !(p->what && p->total_units))
 			cat(buf, n, &at, "/%s (%s)",
 			    lp_fmt_bytes(b, (double)p->total_bytes, 0),
 			    lp_fmt_pct(c,

@@ -599,6 +599,7 @@ main(int argc, char **argv)
 
 	memset(&run, 0, sizeof run);
 	lp_cli_init("gcycle");
+	lp_cli.reads = "a trace, dump or edge records";
 	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;

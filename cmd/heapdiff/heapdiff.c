@@ -76,7 +76,8 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-#define TYPES_MAX LP_SERIES_TYPES_MAX
+#define TYPES_MAX  LP_SERIES_TYPES_MAX
+#define LEFT_KINDS 8
 
 /* What heapdiff reads: snapshots, and partials (each refused in the
  * other mode). */
@@ -97,6 +98,13 @@ struct run {
 	unsigned long line;      /* of the record at hand, for messages */
 	int reject_unit;         /* the unit is the wrong kind: skip it */
 	char *rejected;
+	/* Snapshots left out for want of the compared type, by what they
+	 * hold (their default sample type), for the note on stderr. */
+	struct {
+		char *type;
+		size_t n;
+	} left[LEFT_KINDS];
+	size_t nleft, left_other;
 	/* --merge: the first partial's settings. */
 	int in_partial;   /* a partial header was read and accepted */
 	char *pvalue;     /* the first partial's value type */
@@ -125,6 +133,61 @@ str_member(json_t *rec, const char *name, const char *dflt)
 	return json_is_string(v) ? json_string_value(v) : dflt;
 }
 
+/* A snapshot without the compared type is counted by what it holds. */
+static void
+note_left_out(struct run *run, const struct lp_str *type)
+{
+	size_t i;
+
+	for (i = 0; i < run->nleft; i++)
+		if (lp_str_eq(*type, run->left[i].type)) {
+			run->left[i].n++;
+			return;
+		}
+	if (run->nleft == LEFT_KINDS ||
+	    !(run->left[i].type = strndup(type->p, type->n))) {
+		run->left_other++;
+		return;
+	}
+	run->left[i].n = 1;
+	run->nleft++;
+}
+
+/*
+ * Say on stderr which snapshots were left out, and how to compare them:
+ * one line per kind, or, when nothing was compared, one line in all.
+ */
+static void
+say_left_out(const struct run *run, const char *value, int none_kept)
+{
+	char kinds[256];
+	size_t i, n = 0;
+
+	if (!none_kept) {
+		for (i = 0; i < run->nleft; i++)
+			lp_cli_warn(NULL,
+			    "left out %zu snapshot%s of '%s', without '%s' "
+			    "(--value=%s compares %s)",
+			    run->left[i].n, run->left[i].n == 1 ? "" : "s",
+			    run->left[i].type, value, run->left[i].type,
+			    run->left[i].n == 1 ? "it" : "them");
+		if (run->left_other)
+			lp_cli_warn(NULL,
+			    "left out %zu snapshots of other "
+			    "kinds",
+			    run->left_other);
+		return;
+	}
+	kinds[0] = 0;
+	for (i = 0; i < run->nleft && n < sizeof(kinds); i++)
+		n += (size_t)snprintf(kinds + n, sizeof(kinds) - n, "%s%s",
+		    i ? ", " : "", run->left[i].type);
+	lp_cli_warn(NULL,
+	    "no profile has the sample type '%s'; they hold %s "
+	    "(--value chooses one)",
+	    value, run->nleft ? kinds : "other types");
+}
+
 /* A profile or a dump starts a snapshot. */
 static int
 begin_snapshot(
@@ -132,6 +195,7 @@ begin_snapshot(
 {
 	const struct lp_str gtype = LP_STR_LIT("goroutine");
 	const struct lp_str gunit = LP_STR_LIT("count");
+	const struct lp_str none = LP_STR_LIT("no sample type");
 	const struct lp_rprofile *p = rec->profile;
 	struct lp_str types[TYPES_MAX], units[TYPES_MAX];
 	size_t i;
@@ -159,6 +223,11 @@ begin_snapshot(
 	}
 	if (rc > 0)
 		lp_progress_add(&run->meter, 1, 0);
+	if (rc == 0)
+		note_left_out(run, !p ? &gtype
+		                   : p->default_type < p->ntypes
+		                       ? &p->types[p->default_type].type
+		                       : &none);
 	return rc < 0 ? rc : 0;
 }
 
@@ -297,6 +366,7 @@ read_path(struct run *run, struct lp_records *r, const char *path)
 	const char *unit;
 	int rc;
 
+	lp_cli_stdin_hint(path);
 	if (lp_records_open(r, path, &err) < 0) {
 		lp_cli_fail(path, &err);
 		return;
@@ -354,6 +424,7 @@ main(int argc, char **argv)
 	run.opts.points = 100;
 	run.opts.min_pct = -1;
 	lp_cli_init("heapdiff");
+	lp_cli.reads = "profiles, dumps or their records";
 	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;
@@ -438,14 +509,22 @@ main(int argc, char **argv)
 	if (run.s && lp_series_partial_end(run.s, &err) < 0)
 		lp_cli_fail(NULL, &err);
 	if (run.s && (rc = lp_series_end(run.s, &err)) == 0) {
+		int none =
+		    lp_series_count(run.s) == 0 && lp_series_skipped(run.s) > 0;
+		const char *value = lp_series_value(run.s);
+
+		/* What heapdiff chose by itself is said: a table says it
+		 * in its heading, records on stderr. */
+		if ((out != &mem && !run.value_given) || none)
+			say_left_out(&run,
+			    value            ? value
+			    : run.opts.value ? run.opts.value
+			                     : "?",
+			    none);
 		if (run.partial)
 			rc = lp_series_write_partial(run.s, out, &err);
-		else if (lp_series_count(run.s) == 0 &&
-		         lp_series_skipped(run.s) > 0)
-			lp_cli_warn(NULL,
-			    "no profile has the sample type '%s' "
-			    "(--value chooses another)",
-			    run.opts.value ? run.opts.value : "?");
+		else if (none) /* nothing compared is not an answer */
+			lp_cli_status(LP_EXIT_NOMATCH);
 		else if (run.series)
 			rc = lp_series_write_trends(run.s, out, &err);
 		else
@@ -462,6 +541,8 @@ main(int argc, char **argv)
 	lp_series_free(run.s);
 	lp_out_release(&run.key);
 	lp_out_release(&run.fn);
+	for (i = 0; i < (int)run.nleft; i++)
+		free(run.left[i].type);
 	free(run.rejected);
 	free(run.pvalue);
 	free(run.key_by_arg);

@@ -527,6 +527,7 @@ read_path(struct run *run, struct lp_reader *r, const char *path)
 	json_t *rec;
 	int rc;
 
+	lp_cli_stdin_hint(path);
 	if (lp_reader_open(r, path, &err) < 0) {
 		lp_cli_fail(path, &err);
 		return;
@@ -972,6 +973,7 @@ main(int argc, char **argv)
 	run.prune.nodefrac = 0.005;
 	run.prune.edgefrac = 0.001;
 	lp_cli_init("render-dot");
+	lp_cli.reads = "records, a profile, dump or trace";
 	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;

@@ -102,6 +102,7 @@ main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	lp_sigspec_init(&spec);
 	lp_cli_init("stackcluster");
+	lp_cli.reads = "a dump, goroutine profile or trace";
 	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
 		if (lp_cli_common_opt(c, usage))
 			continue;

@@ -319,6 +319,7 @@ main(int argc, char **argv)
 		}
 	}
 	lp_cli_progress_start(&meter, NULL);
+	lp_cli_progress_files(&meter, argv + optind, argc - optind);
 	if (optind == argc)
 		lp_cli_each_unit("-", decode_unit, &run);
 	for (i = optind; i < argc; i++)

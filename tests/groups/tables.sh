@@ -135,6 +135,15 @@ waiting() {
 	$pty --eof 0.5 -- pprof2ndjson >"$tmp/w" 2>&1
 	grep -q '^pprof2ndjson: reading a profile, dump or archive from the terminal' "$tmp/w" ||
 		{ cat "$tmp/w"; return 1; }
+	# Every program that reads standard input says so, and what it reads.
+	for p in trace2ndjson heapdiff stackcluster gcycle render-dot; do
+		$pty --eof 0.5 -- $p >"$tmp/w" 2>&1
+		if ! grep -q "^$p: reading .* from the terminal" "$tmp/w" ||
+			grep -q "reading input from" "$tmp/w"; then
+			cat "$tmp/w"
+			return 1
+		fi
+	done
 	# Not on a pipe.
 	: | pprof2ndjson 2>&1 | grep -q 'from the terminal' && return 1
 	return 0

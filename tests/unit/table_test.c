@@ -343,6 +343,10 @@ TEST(progress_format)
 	/* A short buffer is cut, and still terminated. */
 	lp_progress_format(&p, p.start + 2000000000, line, 10);
 	CHECK_STR(line, "trace2ndj");
+	/* Past its total (a compressed file reads as more): no total. */
+	lp_progress_add(&p, 0, 480 * 1048576);
+	lp_progress_format(&p, p.start + 2000000000, line, sizeof(line));
+	CHECK_STR(line, "trace2ndjson: 600MB, 300MB/s");
 }
 
 TEST(progress_lines_off_a_terminal)
