@@ -526,8 +526,8 @@ read_records(struct run *run, struct lp_input *in, const struct lp_unit *u)
 		if (len >= LP_LINE_MAX) {
 			if (!skipping) {
 				rs.lineno++;
-				bad(&rs, "line longer than %zu bytes",
-				    LP_LINE_MAX);
+				bad(&rs, "longer than the %zu MiB limit",
+				    LP_LINE_MAX >> 20);
 			}
 			skipping = 1;
 			len = 0;

@@ -367,6 +367,7 @@ read_ndjson(struct sc_run *run, struct lp_input *in, const struct lp_unit *u)
 {
 	struct lp_error err = { 0, "" };
 	size_t len = 0, used;
+	int skipping = 0; /* dropping the rest of an over-long line */
 	long got;
 
 	if (u->len > run->cap) {
@@ -383,17 +384,27 @@ read_ndjson(struct sc_run *run, struct lp_input *in, const struct lp_unit *u)
 		memcpy(run->buf, u->data, u->len);
 	len = u->len;
 	for (;;) {
-		used = take_lines(run, u->src, run->buf, len, 0);
+		if (skipping) {
+			const char *nl = memchr(run->buf, '\n', len);
+			used = nl ? (size_t)(nl - run->buf) + 1 : len;
+			memmove(run->buf, run->buf + used, len - used);
+			len -= used;
+			skipping = !nl;
+		}
+		used = skipping ? 0 : take_lines(run, u->src, run->buf, len, 0);
 		if (used == (size_t)-1)
 			return;
 		memmove(run->buf, run->buf + used, len - used);
 		len -= used;
 		if (len > LP_LINE_MAX) {
+			/* Said once; the line is dropped and the rest read. */
 			lp_error_set(&err, LP_ELIMIT,
 			    "line %lu: longer than the %zu MiB limit",
-			    run->lineno + 1, LP_LINE_MAX >> 20);
-			lp_cli_fail(u->src, &err);
-			return;
+			    ++run->lineno, LP_LINE_MAX >> 20);
+			if (record_failed(u->src, &err))
+				return;
+			len = 0;
+			skipping = 1;
 		}
 		if (run->cap - len < 65536) {
 			size_t ncap = run->cap < 65536 ? 131072 : run->cap * 2;
@@ -415,7 +426,8 @@ read_ndjson(struct sc_run *run, struct lp_input *in, const struct lp_unit *u)
 			break;
 		len += (size_t)got;
 	}
-	take_lines(run, u->src, run->buf, len, 1);
+	if (!skipping)
+		take_lines(run, u->src, run->buf, len, 1);
 }
 
 /* Traces: the goroutine view, rendered and read back as records. */

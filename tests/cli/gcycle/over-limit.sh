@@ -1,9 +1,9 @@
-# A line over the 64 MiB limit is reported and skipped; what follows it
-# still counts.
+# A line over the 16 MiB limit (here 70 MB) is reported and skipped; the
+# dump's records after it still make their cycles.
 {
-	echo '{"kind":"edge","from":1,"to":2}'
+	echo '{"kind":"note"}'
 	head -c 70000000 /dev/zero | tr '\0' 'a'
 	echo
-	echo '{"kind":"edge","from":2,"to":1}'
-} | gcycle | jq -c '[.kind, [.members[]?.goid]]'
+	pprof2ndjson "$FIX/gcycle/go1.26/goroutineleak.debug2.txt"
+} | gcycle | jq -r '.kind' | sort | uniq -c
 echo "exit ${PIPESTATUS[1]}"
