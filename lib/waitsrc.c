@@ -131,8 +131,7 @@ combine(enum cls r, const struct stackcls *s, int have)
 		return C_OTHER;
 	switch (r) {
 	case C_SYNC:
-	case C_COND:
-		return s->sync ? s->sync : r;
+	case C_COND: return s->sync ? s->sync : r;
 	case C_UNKNOWN:
 		if (s->sync)
 			return s->sync;
@@ -273,9 +272,8 @@ woken(struct lp_wtrace *w, struct tg *g, int64_t waker, int64_t t)
 		e->count++;
 		e->last = t;
 	} else {
-		if (w->nwk >= NONE - 1 ||
-		    lp_reserve((void **)&w->wk, &w->capwk, w->nwk + 1,
-		        sizeof *w->wk) < 0)
+		if (w->nwk >= NONE - 1 || lp_reserve((void **)&w->wk, &w->capwk,
+		                              w->nwk + 1, sizeof *w->wk) < 0)
 			return -LP_ENOMEM;
 		e = &w->wk[w->nwk];
 		*e = (struct wk){ g->site, g->id, waker, 1, t, g->wk };
@@ -295,9 +293,8 @@ woken(struct lp_wtrace *w, struct tg *g, int64_t waker, int64_t t)
 		return 0;
 	}
 	uint64_t *head = lp_u64map_get(&w->phead, g->site);
-	if (w->npk >= NONE - 1 ||
-	    lp_reserve((void **)&w->pk, &w->cappk, w->npk + 1, sizeof *w->pk) <
-	        0)
+	if (w->npk >= NONE - 1 || lp_reserve((void **)&w->pk, &w->cappk,
+	                              w->npk + 1, sizeof *w->pk) < 0)
 		return -LP_ENOMEM;
 	w->pk[w->npk] = (struct wk){ g->site, g->id, waker, 1, t,
 		head ? (uint32_t)*head : NONE };
@@ -423,7 +420,7 @@ lp_wtrace_add(struct lp_wtrace *w, struct lp_tev_writer *wr,
 	t = lp_tsub(ev->t, w->t0);
 	if (ev->to == LP_G_WAITING) {
 		/* The transition's own stack: where it blocked. */
-		struct lp_tstack *s = ev->tstack  ? ev->tstack
+		struct lp_tstack *s = ev->tstack      ? ev->tstack
 		                      : ev->no_tstack ? NULL
 		                                      : ev->stack;
 		struct stackcls none = { C_OTHER, C_OTHER, 0, 0 };
@@ -613,7 +610,8 @@ struct dg {
 	int64_t wait;
 	uint64_t obj;      /* the channel or mutex it waits on, 0: unknown */
 	uint64_t leafsite; /* its innermost frame of user code */
-	size_t lw, nlw;    /* that frame's argument words in words[] */
+	size_t lw, nlw;    /* that frame's argument words in words[], one per
+	                    * argument (0 where it is no pointer) */
 	size_t aw, naw;    /* every word it mentions in words[] */
 };
 
@@ -661,9 +659,13 @@ lp_wdump_free(struct lp_wdump *d)
 	free(d);
 }
 
-/* The pointer-like words of an argument list ("0xc000012345, 0x1?"). */
+/*
+ * The pointer-like words of an argument list ("0xc000012345, 0x1?").
+ * With every_arg, each argument gets a word, 0 where it is no pointer,
+ * so that two frames of one function compare argument by argument.
+ */
 static int
-add_words(struct lp_wdump *d, struct lp_str args)
+add_words(struct lp_wdump *d, struct lp_str args, int every_arg)
 {
 	size_t i = 0;
 
@@ -680,8 +682,13 @@ add_words(struct lp_wdump *d, struct lp_str args)
 		e = i;
 		if (e > b && args.p[e - 1] == '?')
 			e--;
-		if (lp_parse_hex(args.p + b, e - b, &v) < 0 || v < 0x10000)
+		if (e == b)
 			continue;
+		if (lp_parse_hex(args.p + b, e - b, &v) < 0 || v < 0x10000) {
+			if (!every_arg)
+				continue;
+			v = 0;
+		}
 		if (lp_reserve((void **)&d->words, &d->capwords, d->nwords + 1,
 		        sizeof *d->words) < 0)
 			return -LP_ENOMEM;
@@ -763,7 +770,7 @@ lp_wdump_add(struct lp_wdump *d, uint64_t id, const char *state,
 		if (is_object_frame(f->fn)) {
 			size_t before = d->nwords;
 			if (!g->obj && args) {
-				if (add_words(d, f->args) < 0)
+				if (add_words(d, f->args, 0) < 0)
 					return -LP_ENOMEM;
 				if (d->nwords > before)
 					g->obj = d->words[before];
@@ -775,14 +782,15 @@ lp_wdump_add(struct lp_wdump *d, uint64_t id, const char *state,
 			continue;
 		if (!leaf) {
 			leaf = 1;
-			g->leafsite = lp_hash(f->fn.p, f->fn.n, (uint64_t)f->line);
+			g->leafsite =
+			    lp_hash(f->fn.p, f->fn.n, (uint64_t)f->line);
 			g->lw = d->nwords;
-			if (args && add_words(d, f->args) < 0)
+			if (args && add_words(d, f->args, 1) < 0)
 				return -LP_ENOMEM;
 			g->nlw = d->nwords - g->lw;
 			continue;
 		}
-		if (args && add_words(d, f->args) < 0)
+		if (args && add_words(d, f->args, 0) < 0)
 			return -LP_ENOMEM;
 	}
 	g->naw = d->nwords - g->aw;
@@ -816,12 +824,21 @@ lower(const struct pair *p, size_t n, uint64_t word)
 	return lo;
 }
 
+/*
+ * Whether h waits as g does on the word g's k-th key is: on the same
+ * object in the same state, or at the same place with that word in the
+ * same argument.  Two such goroutines are both blocked on one thing, so
+ * neither can be what wakes the other: an edge between them would make a
+ * cycle of two goroutines that only share a channel nobody else touches.
+ */
 static int
-same_words(const struct lp_wdump *d, const struct dg *a, const struct dg *b)
+waits_alike(
+    const struct lp_wdump *d, const struct dg *g, const struct dg *h, size_t k)
 {
-	return a->nlw == b->nlw &&
-	       memcmp(d->words + a->lw, d->words + b->lw,
-	           a->nlw * sizeof *d->words) == 0;
+	if (g->obj)
+		return h->obj == g->obj && h->state == g->state;
+	return h->leafsite == g->leafsite && k < h->nlw &&
+	       d->words[h->lw + k] == d->words[g->lw + k];
 }
 
 int
@@ -835,10 +852,11 @@ lp_wdump_finish(struct lp_wdump *d, struct lp_wgraph *gr)
 		return -LP_ENOMEM;
 	for (size_t i = 0; i < d->ngs; i++) {
 		const struct dg *g = &d->gs[i];
-		/* A goroutine mentions a word once. */
+		/* A goroutine mentions a word once; 0 is no word. */
 		for (size_t k = 0; k < g->naw; k++)
-			p[np++] = (struct pair){ d->words[g->aw + k],
-				(uint32_t)i };
+			if (d->words[g->aw + k])
+				p[np++] = (struct pair){ d->words[g->aw + k],
+					(uint32_t)i };
 	}
 	qsort(p, np, sizeof *p, pair_cmp);
 	{
@@ -866,6 +884,8 @@ lp_wdump_finish(struct lp_wdump *d, struct lp_wgraph *gr)
 			continue;
 		for (size_t k = 0; k < nkeys; k++) {
 			size_t b = lower(p, np, keys[k]), e = b;
+			if (!keys[k])
+				continue;
 			while (e < np && p[e].word == keys[k])
 				e++;
 			if (e - b > DUMP_FANOUT_MAX)
@@ -875,13 +895,7 @@ lp_wdump_finish(struct lp_wdump *d, struct lp_wgraph *gr)
 				struct lp_wedge ed = { (int64_t)g->id,
 					(int64_t)h->id, g->state, LP_WEV_DUMP,
 					1, -1, keys[k] };
-				if (h == g)
-					continue;
-				/* Goroutines blocked at the same place on
-				 * the same values wait alike: neither can
-				 * wake the other. */
-				if (!g->obj && h->leafsite == g->leafsite &&
-				    same_words(d, g, h))
+				if (h == g || waits_alike(d, g, h, k))
 					continue;
 				if ((rc = lp_wgraph_edge(gr, &ed)) < 0)
 					goto out;

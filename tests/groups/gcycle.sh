@@ -101,22 +101,11 @@ check_trace() {
 
 # check_dump NAME DUMP WANT: only what argument words prove.
 check_dump() {
-	local name=$1 f=$2 want=$3 got alt
+	local name=$1 f=$2 want=$3 got
 	if ! got=$(gcycle "$f" 2>"$tmp/err" | signature); then
 		result "$name" "gcycle failed: $(cat "$tmp/err")"
 		return
 	fi
-	# A fresh run may catch the two stuck WaitGroup workers with one
-	# channel address in their argument words, which the dump heuristic
-	# reads as a pair waiting on each other (a known weakness of
-	# argument matching, gcycle(1)); the committed fixture pins the
-	# usual form.
-	case $name in fresh/*)
-		alt=$(echo "$want" | grep -v '^stuck leaked main.wgWorker$'
-			echo 'cycle main.wgWorker,main.wgWorker')
-		alt=$(echo "$alt" | sort)
-		[ "$got" = "$alt" ] && want=$alt ;;
-	esac
 	result "$name" "$(diff <(echo "$want") <(echo "$got"))"
 }
 
