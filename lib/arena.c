@@ -80,8 +80,14 @@ lp_arena_alloc(struct lp_arena *a, size_t n)
 	if (size < n)
 		size = n;
 	want = sizeof(*c) + size;
-	if (a->budget && (a->used > a->budget || want > a->budget - a->used))
-		return NULL;
+	if (a->budget && (a->used > a->budget || want > a->budget - a->used)) {
+		/* The doubled chunk does not fit: the budget's rest does,
+		 * so that "over budget" means the budget is used up. */
+		size_t left = a->used < a->budget ? a->budget - a->used : 0;
+		if (left < sizeof(*c) + n)
+			return NULL;
+		want = left;
+	}
 	c = chunk_alloc(&want);
 	if (!c)
 		return NULL;

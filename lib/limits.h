@@ -33,6 +33,14 @@ size_t lp_memory_max(void);
  */
 #define LP_TRACE1_MAX (lp_memory_max() / 16)
 
+/*
+ * A Go 1.22+ trace is read a generation at a time (Go's tracer cuts one
+ * about every second: real ones are a few MiB); two are held at once, the
+ * current and the next, so one may take at most a quarter of the budget,
+ * 256 MiB by default.
+ */
+#define LP_TRACE2_GEN_MAX (lp_memory_max() / 4)
+
 /* A plain file is mapped, not read, up to this size. */
 #define LP_MAP_MAX ((size_t)4 << 30)
 

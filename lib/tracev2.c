@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "limits.h"
 #include "strpool.h"
 #include "traceimpl.h"
 #include "u64map.h"
@@ -89,7 +90,6 @@ enum { PS_BAD, PS_RUNNING, PS_IDLE, PS_SYSCALL, PS_ABANDONED };
 #define MAX_BATCH   65536u
 #define MAX_FRAMES  128u
 #define MAX_STRING  1024u
-#define GEN_MEM_MAX ((size_t)1 << 30)
 
 struct v2;
 struct cursor;
@@ -955,10 +955,16 @@ readerr:
 		*err = r->err;
 	return -(r->err.code ? r->err.code : LP_EIO);
 mem:
-	if (g->arena.used + 2 * MAX_BATCH >= GEN_MEM_MAX)
-		return fail(t, err,
-		    "generation at byte %llu is larger than %zu MiB",
-		    (unsigned long long)at, GEN_MEM_MAX >> 20);
+	if (g->arena.used + 2 * MAX_BATCH >= LP_TRACE2_GEN_MAX) {
+		fail(t, err,
+		    "generation at byte %llu is larger than the %zu MiB "
+		    "limit (LEAKPIPE_MEMORY_MAX)",
+		    (unsigned long long)at, LP_TRACE2_GEN_MAX >> 20);
+		t->fail.code = LP_ELIMIT;
+		if (err)
+			err->code = LP_ELIMIT;
+		return -LP_ELIMIT;
+	}
 	return nomem(t, err);
 }
 
@@ -1081,7 +1087,7 @@ new_gen(struct v2 *t)
 	} else if (!(g = calloc(1, sizeof *g))) {
 		return NULL;
 	}
-	lp_arena_init(&g->arena, GEN_MEM_MAX);
+	lp_arena_init(&g->arena, LP_TRACE2_GEN_MAX);
 	return g;
 }
 
@@ -1152,7 +1158,10 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 			return 0;
 		}
 		if (rc < 0) {
-			if (!v126 && g->num != 0) {
+			/* A generation with no frequency yet would only fail
+			 * for the lack of it: the error that cut it is the
+			 * one to tell. */
+			if (!v126 && g->num != 0 && g->freq != 0) {
 				/* Deliver this generation, then the error. */
 				t->failed = 0;
 				t->spill_err = 1;

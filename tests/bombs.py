@@ -11,6 +11,8 @@ KIND:
   trace1   a gzipped Go 1.19 trace header, a bad event at byte 16, then
            SIZE bytes of padding events
   ndjson   a gzipped NDJSON line of SIZE bytes: one array of zeros
+  trace2   a gzipped Go 1.22 trace whose first generation is SIZE bytes of
+           full batches of HeapAlloc events
 
 The deflate data of a long run is made once and repeated (each copy ends
 with a full flush, so it does not refer back), so a gigabyte costs a
@@ -132,6 +134,11 @@ def main():
     elif kind == "ndjson":
         write_gzip(out, b'{"kind":"sample","values":[', b"0,", size,
                    b'0],"stack":[]}\n')
+    elif kind == "trace2":
+        # EventBatch gen=1 m=0 time=0, then HeapAlloc (37) dt=1 value=64.
+        events = b"\x25\x01\x40" * 21844
+        batch = b"\x01\x01\x00\x00" + varint(len(events)) + events
+        write_gzip(out, b"go 1.22 trace\x00\x00\x00", batch, size)
     else:
         sys.exit("bombs.py: unknown kind " + kind)
 

@@ -72,6 +72,10 @@ bomb "a profile with 200 million packed location ids (0.2 MB gzipped)" \
 python3 "$bombs" trace1 trace1.gz $((1 << 30))
 bomb "a legacy trace bad at byte 16, 1 GiB long (1 MB gzipped)" \
 	"event at byte 16: unknown event type 0$" trace1.gz trace2ndjson
+python3 "$bombs" trace2 trace2.gz $((600 << 20))
+bomb "a Go 1.22 trace with one 600 MiB generation (0.7 MB gzipped)" \
+	"generation at byte [0-9]+ is larger than the 256 MiB limit \(LEAKPIPE_MEMORY_MAX\)$" \
+	trace2.gz trace2ndjson gcycle stackcluster
 python3 "$bombs" ndjson ndjson.gz $((60 << 20))
 bomb "an NDJSON line of 60 MiB (60 KB gzipped)" \
 	"line 1: longer than the 16 MiB limit" ndjson.gz heapdiff
