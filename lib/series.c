@@ -64,7 +64,7 @@ struct lp_series {
 	int p_open;
 	char *p_src;
 	unsigned long p_line;
-	size_t p_want, p_base, p_skipped, p_snaps;
+	size_t p_want, p_base, p_skipped, p_snaps, p_nkeys, p_ktlen;
 	/* The open snapshot: map from its types to kept values. */
 	int open, keep;
 	char *open_src;
@@ -196,6 +196,8 @@ lp_series_add_skipped(struct lp_series *s, size_t n)
 	s->skipped += n;
 }
 
+static int rehash(struct lp_series *s, size_t ncap);
+
 /*
  * The open partial must have brought the columns its header counted; one
  * cut short at a line boundary would otherwise be merged as if whole,
@@ -221,6 +223,14 @@ lp_series_partial_end(struct lp_series *s, struct lp_error *err)
 			free(s->snaps[i].src);
 		s->nsnaps = s->p_snaps;
 		s->skipped = s->p_skipped;
+		/* Its new keys go too: only its own columns held them. */
+		if (s->nkeys > s->p_nkeys) {
+			s->nkeys = s->p_nkeys;
+			s->ktlen = s->p_ktlen;
+			if (rehash(s, s->tabcap) < 0)
+				rc = lp_error_set(
+				    err, LP_ENOMEM, "out of memory");
+		}
 	}
 	free(s->p_src);
 	s->p_src = NULL;
@@ -229,8 +239,7 @@ lp_series_partial_end(struct lp_series *s, struct lp_error *err)
 
 int
 lp_series_partial_begin(struct lp_series *s, const char *src,
-    unsigned long line, size_t snapshots, size_t skipped,
-    struct lp_error *err)
+    unsigned long line, size_t snapshots, size_t skipped, struct lp_error *err)
 {
 	int rc = lp_series_partial_end(s, err);
 
@@ -238,6 +247,8 @@ lp_series_partial_begin(struct lp_series *s, const char *src,
 	s->p_src = src ? strdup(src) : NULL;
 	s->p_line = line;
 	s->p_snaps = s->nsnaps;
+	s->p_nkeys = s->nkeys;
+	s->p_ktlen = s->ktlen;
 	s->p_skipped = s->skipped;
 	s->skipped += skipped;
 	s->p_base = s->nsnaps + s->skipped;
@@ -271,10 +282,11 @@ append_text(struct lp_series *s, const char *p, size_t n, size_t *off)
 	return 0;
 }
 
+/* The key table at ncap slots (a power of two), built anew. */
 static int
-rehash(struct lp_series *s)
+rehash(struct lp_series *s, size_t ncap)
 {
-	size_t ncap = s->tabcap ? s->tabcap * 2 : 1024, i;
+	size_t i;
 	uint32_t *t = calloc(ncap, sizeof(*t));
 
 	if (!t)
@@ -311,7 +323,8 @@ lp_series_key(struct lp_series *s, const char *text, size_t n, const char *fn,
 	if (s->nkeys >= LP_SERIES_KEYS_MAX)
 		return lp_error_set(err, LP_ELIMIT,
 		    "more than %zu distinct keys", LP_SERIES_KEYS_MAX);
-	if ((s->nkeys + 1) * 2 > s->tabcap && rehash(s) < 0)
+	if ((s->nkeys + 1) * 2 > s->tabcap &&
+	    rehash(s, s->tabcap ? s->tabcap * 2 : 1024) < 0)
 		goto oom;
 	if (lp_reserve((void **)&s->keys, &s->keycap, s->nkeys + 1,
 	        sizeof(*s->keys)) < 0)
