@@ -511,6 +511,12 @@ read_records(struct run *run, struct lp_input *in, const struct lp_unit *u)
 			rs.lineno++;
 			if (n && buf[start + n - 1] == '\r')
 				n--;
+			/* A byte-order mark some editors write first. */
+			if (rs.lineno == 1 && n >= 3 &&
+			    memcmp(buf + start, "\xef\xbb\xbf", 3) == 0) {
+				start += 3;
+				n -= 3;
+			}
 			if (n)
 				on_record(&rs, buf + start, n);
 			continue;

@@ -306,6 +306,12 @@ take_line(struct sc_run *run, const char *line, size_t n, struct lp_error *err)
 	int rc;
 
 	run->lineno++;
+	/* A byte-order mark some editors write before the first line. */
+	if (run->lineno == 1 && n >= 3 &&
+	    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		n -= 3;
+	}
 	if (n && line[n - 1] == '\r')
 		n--;
 	if (n == 0 || strspn(line, " \t") >= n)
