@@ -367,11 +367,10 @@ add_values(struct lp_cluster *k, const struct lp_cluster_item *it, size_t nv)
 	return 0;
 }
 
-int
-lp_clusterer_add(struct lp_clusterer *c, const struct lp_cluster_item *it,
+long
+lp_clusterer_find(struct lp_clusterer *c, const struct lp_cluster_item *it,
     struct lp_error *err)
 {
-	struct lp_cluster *k;
 	size_t site;
 	long ki;
 
@@ -380,7 +379,24 @@ lp_clusterer_add(struct lp_clusterer *c, const struct lp_cluster_item *it,
 	    &c->sig, &c->spec, it->frames, it->nframes, it->state, it->creator);
 	if (c->sig.err || (ki = find_cluster(c, it, site)) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
-	k = &c->cl[ki];
+	return ki;
+}
+
+int
+lp_clusterer_add(struct lp_clusterer *c, const struct lp_cluster_item *it,
+    struct lp_error *err)
+{
+	long ki = lp_clusterer_find(c, it, err);
+
+	return ki < 0 ? (int)ki : lp_clusterer_add_to(c, ki, it, err);
+}
+
+int
+lp_clusterer_add_to(struct lp_clusterer *c, long ki,
+    const struct lp_cluster_item *it, struct lp_error *err)
+{
+	struct lp_cluster *k = &c->cl[ki];
+
 	k->count += it->weight;
 	k->records++;
 	c->count += it->weight;

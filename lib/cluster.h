@@ -108,6 +108,19 @@ size_t lp_clusterer_find_value_type(
 int lp_clusterer_add(struct lp_clusterer *c, const struct lp_cluster_item *it,
     struct lp_error *err);
 
+/*
+ * The same in two steps, for a program that meets one stack many times:
+ * lp_clusterer_find gives the cluster of the item's signature (made when
+ * new; an index >= 0, or -LP_ENOMEM with err), and lp_clusterer_add_to
+ * counts an item in it.  The index holds for the clusterer's life, and
+ * serves every item of the same signature (same frames, and state and
+ * creator where the spec keys by them).
+ */
+long lp_clusterer_find(struct lp_clusterer *c, const struct lp_cluster_item *it,
+    struct lp_error *err);
+int lp_clusterer_add_to(struct lp_clusterer *c, long ki,
+    const struct lp_cluster_item *it, struct lp_error *err);
+
 /* Sort (once more after adding), then the clusters in output order. */
 size_t lp_clusterer_sort(
     struct lp_clusterer *c, const struct lp_cluster_write_opts *w);

@@ -60,9 +60,10 @@ struct parser {
 	struct lp_ancestor *ancout;
 	size_t capancout;
 
-	lp_goroutine_fn fn;
-	void *ctx;
-	int stop; /* the callback's non-zero return */
+	const char *line_start;    /* of the line being read */
+	const char *text;          /* where the open goroutine's lines begin */
+	struct lp_goroutine ready; /* the goroutine finished last */
+	int has_ready;
 	int oom;
 	int cut; /* the input ends inside a line (told once) */
 	size_t ngoroutines;
@@ -554,12 +555,19 @@ finish(struct parser *ps)
 	}
 	g->ancestors = ps->nanc ? ps->ancout : NULL;
 	g->nancestors = ps->nanc;
+	/* Its lines end where the line that ends it begins.  With a prefix
+	 * cut from each line, equal text need not mean equal frames. */
+	g->text = ps->prefix.n ? lp_str_make(NULL, 0)
+	                       : lp_str_make(ps->text,
+	                             (size_t)(ps->line_start - ps->text));
 	ps->ngoroutines++;
-	if (ps->fn)
-		ps->stop = ps->fn(g, ps->ctx);
+	/* Handed out after its line: what the rest of the line does (a new
+	 * header) touches ps->g, not the frames. */
+	ps->ready = *g;
+	ps->has_ready = 1;
 	ps->nfr = ps->nmain = ps->nanc = 0;
 	ps->deep = 0;
-	return ps->stop;
+	return 0;
 }
 
 static void
@@ -567,6 +575,7 @@ start(struct parser *ps, const struct lp_goroutine *g)
 {
 	ps->g = *g;
 	ps->g.line = ps->lineno;
+	ps->text = ps->cur;
 	ps->open = 1;
 	ps->in_anc = 0;
 	ps->nfr = ps->nmain = ps->nanc = 0;
@@ -905,58 +914,117 @@ cut_line(struct parser *ps, const char *p, size_t n)
 	return 0;
 }
 
+struct lp_godump {
+	struct parser ps;
+	int ended;
+};
+
+struct lp_godump *
+lp_godump_new(const unsigned char *data, size_t len, struct lp_diag *d)
+{
+	struct lp_godump *it = calloc(1, sizeof(*it));
+
+	if (!it)
+		return NULL;
+	it->ps.cur = (const char *)data;
+	it->ps.end = it->ps.cur + len;
+	it->ps.d = d;
+	it->ps.state = S_LOOK;
+	return it;
+}
+
+void
+lp_godump_free(struct lp_godump *it)
+{
+	if (!it)
+		return;
+	free(it->ps.fr);
+	free(it->ps.anc);
+	free(it->ps.ancout);
+	free(it);
+}
+
+/* The end of input ends the last goroutine. */
+static int
+end_of_input(struct parser *ps)
+{
+	if (ps->cut) {
+		/* told by cut_line */
+	} else if (ps->state == S_CALL) {
+		lp_diag_line(ps->d, ps->lineno, "the dump ends inside a frame");
+		ps->g.flags |= LP_G_PARTIAL;
+	} else if (ps->state == S_CREATED) {
+		lp_diag_line(
+		    ps->d, ps->lineno, "the dump ends after 'created by'");
+		ps->g.flags |= LP_G_PARTIAL;
+	}
+	return finish(ps);
+}
+
+int
+lp_godump_next(
+    struct lp_godump *it, const struct lp_goroutine **g, struct lp_error *err)
+{
+	struct parser *ps = &it->ps;
+	int r = 0;
+
+	ps->has_ready = 0;
+	while (!it->ended) {
+		const char *p = ps->cur, *nl, *le;
+
+		ps->line_start = p;
+		if (ps->cur >= ps->end) {
+			it->ended = 1;
+			if ((r = end_of_input(ps)) != 0)
+				goto out;
+			break;
+		}
+		nl = memchr(p, '\n', (size_t)(ps->end - p));
+		le = nl ? nl : ps->end;
+		ps->cur = nl ? nl + 1 : ps->end;
+		ps->lineno++;
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (!nl && cut_line(ps, p, (size_t)(le - p))) {
+			ps->cur = ps->end;
+			continue;
+		}
+		if ((r = line(ps, p, (size_t)(le - p))) != 0)
+			goto out;
+		if (ps->has_ready)
+			break;
+	}
+	if (ps->has_ready) {
+		*g = &ps->ready;
+		return 1;
+	}
+	if (ps->ngoroutines == 0)
+		return lp_error_set(err, LP_EDATA, "no goroutine in the dump");
+	return 0;
+out:
+	it->ended = 1;
+	ps->ngoroutines = 1; /* the error is told once: then the end */
+	return lp_error_set(
+	    err, LP_ENOMEM, "out of memory at line %zu", ps->lineno);
+}
+
 int
 lp_godump_parse(const unsigned char *data, size_t len, lp_goroutine_fn fn,
     void *ctx, struct lp_diag *d, struct lp_error *err)
 {
-	struct parser ps;
-	int r = 0;
+	struct lp_godump *it = lp_godump_new(data, len, d);
+	const struct lp_goroutine *g;
+	int r;
 
-	memset(&ps, 0, sizeof(ps));
-	ps.cur = (const char *)data;
-	ps.end = ps.cur + len;
-	ps.fn = fn;
-	ps.ctx = ctx;
-	ps.d = d;
-	ps.state = S_LOOK;
-
-	while (ps.cur < ps.end) {
-		const char *p = ps.cur;
-		const char *nl = memchr(p, '\n', (size_t)(ps.end - p));
-		const char *le = nl ? nl : ps.end;
-
-		ps.cur = nl ? nl + 1 : ps.end;
-		ps.lineno++;
-		if (le > p && le[-1] == '\r')
-			le--;
-		if (!nl && cut_line(&ps, p, (size_t)(le - p)))
+	if (!it)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	while ((r = lp_godump_next(it, &g, err)) > 0)
+		if (fn && (r = fn(g, ctx)) != 0)
 			break;
-		if ((r = line(&ps, p, (size_t)(le - p))) != 0)
-			goto out;
-	}
-	/* The end of input ends the last goroutine. */
-	if (ps.cut) {
-		/* told by cut_line */
-	} else if (ps.state == S_CALL) {
-		lp_diag_line(ps.d, ps.lineno, "the dump ends inside a frame");
-		ps.g.flags |= LP_G_PARTIAL;
-	} else if (ps.state == S_CREATED) {
-		lp_diag_line(
-		    ps.d, ps.lineno, "the dump ends after 'created by'");
-		ps.g.flags |= LP_G_PARTIAL;
-	}
-	if ((r = finish(&ps)) != 0)
-		goto out;
-	if (ps.ngoroutines == 0)
-		r = lp_error_set(err, LP_EDATA, "no goroutine in the dump");
-out:
-	if (r == -LP_ENOMEM || ps.oom) {
-		r = lp_error_set(
-		    err, LP_ENOMEM, "out of memory at line %zu", ps.lineno);
-	}
-	free(ps.fr);
-	free(ps.anc);
-	free(ps.ancout);
+	if (r == -LP_ENOMEM)
+		lp_error_set(
+		    err, LP_ENOMEM, "out of memory at line %zu", it->ps.lineno);
+	lp_godump_free(it);
 	return r;
 }
 

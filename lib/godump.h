@@ -69,6 +69,9 @@ struct lp_goroutine {
 	const struct lp_ancestor *ancestors;
 	size_t nancestors;
 	size_t line; /* line number of the header, from 1 */
+	/* The lines after the header, as in the input (dumps only; empty
+	 * when lines had a prefix cut): equal text, equal frames. */
+	struct lp_str text;
 };
 
 /*
@@ -91,6 +94,21 @@ typedef int (*lp_goroutine_fn)(const struct lp_goroutine *g, void *ctx);
  */
 int lp_godump_parse(const unsigned char *data, size_t len, lp_goroutine_fn fn,
     void *ctx, struct lp_diag *d, struct lp_error *err);
+
+/*
+ * The same, one goroutine at a time, for readers that pull: memory holds
+ * one goroutine, not the dump.  lp_godump_new borrows data (valid until
+ * lp_godump_free) and d (may be NULL).  lp_godump_next returns 1 with *g
+ * (the iterator's, valid until the next call), 0 at the end, or a
+ * negative LP_E* with err filled (-LP_EDATA: no goroutine at all); after
+ * an error it returns 0.
+ */
+struct lp_godump;
+struct lp_godump *lp_godump_new(
+    const unsigned char *data, size_t len, struct lp_diag *d);
+int lp_godump_next(
+    struct lp_godump *it, const struct lp_goroutine **g, struct lp_error *err);
+void lp_godump_free(struct lp_godump *it);
 
 /*
  * Write g as one {"kind":"goroutine",…} record with the given src.  With

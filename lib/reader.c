@@ -32,6 +32,10 @@ struct lp_reader {
 	void *profile_ctx;
 	unsigned long unit_no; /* units begun */
 	struct lp_unit unit;   /* LP_READ_UNITS: the evidence unit */
+
+	/* Told of each unit begun, or NULL. */
+	lp_reader_unit_fn unit_fn;
+	void *unit_ctx;
 };
 
 struct lp_reader *
@@ -96,6 +100,13 @@ lp_reader_input(struct lp_reader *r)
 	return r->in;
 }
 
+void
+lp_reader_set_unit_fn(struct lp_reader *r, lp_reader_unit_fn fn, void *ctx)
+{
+	r->unit_fn = fn;
+	r->unit_ctx = ctx;
+}
+
 int
 lp_reader_open(struct lp_reader *r, const char *path, struct lp_error *err)
 {
@@ -123,6 +134,8 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	json_object_clear(r->stacks);
 	r->unit_no++;
+	if (r->unit_fn && r->unit_fn(r->unit_ctx, r->src) < 0)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	r->nostack = 0;
 	r->lineno = 0;
 	r->skipping = 0;

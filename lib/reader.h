@@ -52,6 +52,15 @@ void lp_reader_set_profile_fn(
     struct lp_reader *r, lp_reader_profile_fn fn, void *ctx);
 
 /*
+ * Tell fn of every unit as it begins, whatever it holds (even nothing):
+ * src names it, borrowed for the call.  fn returns 0, or -1 when out of
+ * memory (lp_reader_next then returns -LP_ENOMEM).  NULL: no one.
+ */
+typedef int (*lp_reader_unit_fn)(void *ctx, const char *src);
+void lp_reader_set_unit_fn(
+    struct lp_reader *r, lp_reader_unit_fn fn, void *ctx);
+
+/*
  * Start reading path ("-" = stdin); the previous input is dropped.
  * Returns 0, or -LP_ENOINPUT/-LP_ENOMEM with err filled.
  */

@@ -74,11 +74,17 @@ struct lp_records {
 	struct lp_u64map locseqs; /* hash of a sample's locations -> sample */
 	struct lp_stack **sstack; /* per sample of decoded: its stack */
 	size_t sscap;
-	struct lp_arena unit_mem; /* a dump's goroutines */
-	struct lp_goroutine *gs;
-	size_t ng, gcap;
-	int dump_failed;
-	struct lp_error dump_err;
+	struct lp_godump *godump; /* a dump, a goroutine at a time */
+	struct lp_diag godump_diag;
+	const struct lp_goroutine *first_g; /* read to name the dump */
+	/* A dump's stacks by the text of their goroutines (no parsed
+	 * frames to hash): hash -> index into dtext. */
+	struct lp_u64map dtexts;
+	struct dtext {
+		struct lp_str text;
+		const struct lp_stack *stack;
+	} * dtext;
+	size_t ndtext, dtcap;
 
 	/* Evidence with no typed decoder here (gctrace logs, …): its
 	 * records as the shared writer renders them, parsed back. */
@@ -159,7 +165,6 @@ lp_records_new(unsigned long want, unsigned flags)
 		return NULL;
 	}
 	lp_arena_init(&r->stacks, 0);
-	lp_arena_init(&r->unit_mem, 0);
 	lp_arena_init(&r->qmem, 0);
 	if (lp_out_init(&r->null_out, -1, 64) < 0 ||
 	    lp_out_init(&r->rendered, -1, 4096) < 0) {
@@ -179,10 +184,11 @@ end_evidence(struct lp_records *r)
 		lp_profile_release(&r->decoded);
 	r->has_decoded = 0;
 	lp_u64map_clear(&r->locseqs);
-	lp_arena_release(&r->unit_mem);
-	free(r->gs);
-	r->ng = r->gcap = 0;
-	r->gs = NULL;
+	lp_godump_free(r->godump);
+	r->godump = NULL;
+	lp_u64map_clear(&r->dtexts);
+	r->ndtext = 0;
+	r->first_g = NULL;
 	r->ev = EV_NONE;
 	r->skipped = 0;
 	lp_trace_free(r->trace);
@@ -238,6 +244,8 @@ lp_records_free(struct lp_records *r)
 	lp_u64map_free(&r->ids);
 	lp_u64map_free(&r->locseqs);
 	lp_u64map_free(&r->tstacks);
+	lp_u64map_free(&r->dtexts);
+	free(r->dtext);
 	lp_arena_release(&r->stacks);
 	lp_out_release(&r->null_out);
 	lp_out_release(&r->rendered);
@@ -252,6 +260,13 @@ lp_records_free(struct lp_records *r)
 	free(r->implied_src[0]);
 	free(r->implied_src[1]);
 	free(r);
+}
+
+void
+lp_records_set_unit_fn(
+    struct lp_records *r, int (*fn)(void *ctx, const char *src), void *ctx)
+{
+	lp_reader_set_unit_fn(r->rd, fn, ctx);
 }
 
 const char *
@@ -276,29 +291,79 @@ lp_records_open(struct lp_records *r, const char *path, struct lp_error *err)
 
 /* Stacks */
 
+/*
+ * Stack hashes: one running state over every member of every frame, mixed
+ * a word at a time and finished once (lp_hash finishes per call, which is
+ * most of the cost of a stack of short strings).
+ */
+#define MIX_K 0x9e3779b97f4a7c15ull
+
 static uint64_t
-hash_str(uint64_t h, struct lp_str s)
+mix(uint64_t h, uint64_t w)
 {
-	return lp_hash(s.p ? s.p : "", s.n, h);
+	h = (h ^ w) * MIX_K;
+	return h ^ (h >> 32);
+}
+
+static uint64_t
+mix_str(uint64_t h, struct lp_str s)
+{
+	const char *p = s.p;
+	size_t n = s.n;
+	uint64_t w = 0;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = mix(h, w);
+	}
+	w = 0;
+	if (n)
+		memcpy(&w, p, n);
+	return mix(h, w ^ ((uint64_t)s.n << 56));
+}
+
+/* A long text's hash: four lanes, so that the multiplies overlap. */
+static uint64_t
+text_hash(const char *p, size_t n)
+{
+	uint64_t h[4] = { 0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
+		0xa4093822299f31d0ull, 0x082efa98ec4e6c89ull };
+	uint64_t w[4];
+	size_t i;
+
+	for (; n >= 32; p += 32, n -= 32) {
+		memcpy(w, p, 32);
+		for (i = 0; i < 4; i++)
+			h[i] = mix(h[i], w[i]);
+	}
+	h[0] = mix(h[0], h[1]);
+	h[2] = mix(h[2], h[3]);
+	return mix_str(mix(h[0], h[2]), lp_str_make(p, n));
 }
 
 static uint64_t
 frames_hash(const struct lp_frame *f, size_t n)
 {
-	uint64_t h = n;
+	uint64_t h = mix(0x243f6a8885a308d3ull, n);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint64_t w[4] = { (uint64_t)f[i].line, f[i].flags,
-			f[i].flags & LP_FRAME_HAS_ADDR ? f[i].addr : 0,
-			f[i].flags & LP_FRAME_HAS_OFFSET ? f[i].offset : 0 };
-		h = hash_str(h, f[i].fn);
-		h = hash_str(h, f[i].file);
+		h = mix_str(h, f[i].fn);
+		h = mix_str(h, f[i].file);
 		if (f[i].flags & LP_FRAME_HAS_ARGS)
-			h = hash_str(h, f[i].args);
-		h = lp_hash(w, sizeof(w), h);
+			h = mix_str(h, f[i].args);
+		h = mix(h, (uint64_t)f[i].line ^ ((uint64_t)f[i].flags << 48));
+		if (f[i].flags & LP_FRAME_HAS_ADDR)
+			h = mix(h, f[i].addr);
+		if (f[i].flags & LP_FRAME_HAS_OFFSET)
+			h = mix(h, f[i].offset);
 	}
-	return h;
+	/* splitmix64's finish */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
 }
 
 static int
@@ -962,46 +1027,6 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 
 /* Evidence */
 
-static int
-copy_goroutine(const struct lp_goroutine *g, void *ctx)
-{
-	struct lp_records *r = ctx;
-	struct lp_goroutine *c;
-	const struct lp_stack *s;
-	size_t i;
-
-	if (lp_reserve((void **)&r->gs, &r->gcap, r->ng + 1, sizeof(*r->gs)) ||
-	    lp_reserve(
-	        (void **)&r->sstack, &r->sscap, r->ng + 1, sizeof(*r->sstack)))
-		goto oom;
-	c = &r->gs[r->ng];
-	*c = *g;
-	if (!(s = stack_in(r, g->frames, g->nframes, 1)))
-		goto oom;
-	c->frames = s->frames;
-	r->sstack[r->ng] = (struct lp_stack *)(uintptr_t)s;
-	if (g->nancestors) {
-		struct lp_ancestor *a =
-		    lp_arena_calloc(&r->unit_mem, g->nancestors, sizeof(*a));
-		if (!a)
-			goto oom;
-		for (i = 0; i < g->nancestors; i++) {
-			const struct lp_stack *as;
-			a[i] = g->ancestors[i];
-			as = stack_in(r, a[i].frames, a[i].nframes, 1);
-			if (!as)
-				goto oom;
-			a[i].frames = as->frames;
-		}
-		c->ancestors = a;
-	}
-	r->ng++;
-	return 0;
-oom:
-	lp_error_set(&r->dump_err, LP_ENOMEM, "out of memory");
-	return -LP_ENOMEM;
-}
-
 /* The stack of sample i of the decoded profile. */
 static const struct lp_stack *
 sample_stack(struct lp_records *r, const struct lp_sample *sm)
@@ -1328,23 +1353,25 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 	if (fmt == LP_FMT_GODUMP) {
 		if ((rc = lp_input_slurp(in, &u, err)) < 0)
 			return rc;
-		r->ng = 0;
-		r->dump_err.code = 0;
-		rc = lp_godump_parse(u.data, u.len, copy_goroutine, r, &d, err);
-		if (rc < 0 && r->dump_err.code) {
-			*err = r->dump_err;
-			return -err->code;
-		}
-		if (rc < 0)
+		/* Streamed: the first goroutine now, to say where the
+		 * dump's head ends (and that it is a dump at all). */
+		memset(&r->godump_diag, 0, sizeof(r->godump_diag));
+		r->godump = lp_godump_new(u.data, u.len, &r->godump_diag);
+		if (!r->godump)
+			return oom(err);
+		if ((rc = lp_godump_next(r->godump, &r->first_g, err)) < 0)
 			return rc;
 		memset(&r->dump, 0, sizeof(r->dump));
 		r->dump.format = LP_STR_LIT("goroutine-dump");
-		lp_dump_head(&u, r->ng ? r->gs[0].line : 1, &r->dump.reason,
-		    &r->dump.preamble);
-		r->skipped = d.count;
+		lp_dump_head(
+		    &u, r->first_g->line, &r->dump.reason, &r->dump.preamble);
 		r->ev = EV_DUMP;
 		return 0;
 	}
+	/* A reader of traces says what it reads. */
+	if (fmt == LP_FMT_UNKNOWN && !(r->flags & LP_RECORDS_NO_TRACES))
+		return lp_error_set(err, LP_EDATA,
+		    "not leakpipe records, a dump, a profile or a trace");
 	/* Any other evidence through the shared writer, its records parsed
 	 * back as NDJSON's are; what is no evidence, in the decoder's words. */
 	if ((rc = lp_input_slurp(in, &u, err)) < 0)
@@ -1365,7 +1392,70 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 	return 0;
 }
 
-/* The next record of the evidence unit: 1, 0 at its end, or an error. */
+/*
+ * A dump goroutine's stack.  Most goroutines of a big dump share their
+ * text with another (the same lines after the header): one hash of the
+ * text, no frames to hash and compare.
+ */
+static const struct lp_stack *
+goroutine_stack(struct lp_records *r, const struct lp_goroutine *g)
+{
+	uint64_t h, *slot = NULL;
+	const struct lp_stack *s;
+	struct dtext *d;
+
+	if (!g->text.n)
+		return stack_in(r, g->frames, g->nframes, 1);
+	h = text_hash(g->text.p, g->text.n);
+	if ((slot = lp_u64map_get(&r->dtexts, h))) {
+		d = &r->dtext[*slot];
+		if (str_same(d->text, g->text))
+			return d->stack;
+	}
+	if (!(s = stack_in(r, g->frames, g->nframes, 1)))
+		return NULL;
+	if (!slot) {
+		if (lp_reserve((void **)&r->dtext, &r->dtcap, r->ndtext + 1,
+		        sizeof(*r->dtext)) ||
+		    lp_u64map_put(&r->dtexts, h, r->ndtext) < 0)
+			return NULL;
+		r->dtext[r->ndtext].text = g->text;
+		r->dtext[r->ndtext++].stack = s;
+	}
+	return s;
+}
+
+/* The next goroutine of a dump: 1, 0 at its end (all of it read, so
+ * that its lines not understood are counted), or an error. */
+static int
+next_goroutine(struct lp_records *r, struct lp_error *err)
+{
+	struct lp_record *rec = &r->rec;
+	const struct lp_goroutine *g = r->first_g;
+	const struct lp_stack *s;
+	int rc;
+
+	r->first_g = NULL;
+	do {
+		if (!g && (rc = lp_godump_next(r->godump, &g, err)) <= 0) {
+			r->skipped = r->godump_diag.count;
+			return rc;
+		}
+		if (!(r->want & LP_REC_WANT(LP_REC_GOROUTINE)))
+			g = NULL;
+	} while (!g);
+	if (!(s = goroutine_stack(r, g)))
+		return oom(err);
+	rec->line = ++r->ev_next + 1;
+	rec->stack = s;
+	r->g = *g;
+	r->g.frames = s->frames;
+	rec->kind = LP_REC_GOROUTINE;
+	rec->dump = &r->dump;
+	rec->goroutine = &r->g;
+	return 1;
+}
+
 static int
 next_evidence(struct lp_records *r, struct lp_error *err)
 {
@@ -1427,16 +1517,7 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 			if (r->want & LP_REC_WANT(LP_REC_DUMP))
 				return 1;
 		}
-		if (!(r->want & LP_REC_WANT(LP_REC_GOROUTINE)) ||
-		    r->ev_next == r->ng)
-			return 0;
-		rec->line = r->ev_next + 2;
-		rec->stack = r->sstack[r->ev_next];
-		r->g = r->gs[r->ev_next++];
-		rec->kind = LP_REC_GOROUTINE;
-		rec->dump = &r->dump;
-		rec->goroutine = &r->g;
-		return 1;
+		return next_goroutine(r, err);
 	}
 	return 0;
 }

@@ -176,6 +176,13 @@ int lp_records_open(
 int lp_records_next(
     struct lp_records *r, const struct lp_record **rec, struct lp_error *err);
 
+/*
+ * Call fn(ctx, src) as each unit begins, even one that gives no record
+ * (a program that lists its inputs); see lp_reader_set_unit_fn.
+ */
+void lp_records_set_unit_fn(
+    struct lp_records *r, int (*fn)(void *ctx, const char *src), void *ctx);
+
 /* The name of the unit being read ("-", a path, "ARCHIVE:MEMBER"). */
 const char *lp_records_unit(const struct lp_records *r);
 /* How many units have begun (a new number: a new unit). */

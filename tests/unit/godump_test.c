@@ -414,3 +414,34 @@ TEST(detect_formats)
 	CHECK_STR(lp_format_name(LP_FMT_UNKNOWN), "unknown");
 	CHECK_STR(lp_format_name((enum lp_format)99), "unknown");
 }
+
+TEST(the_iterator_gives_what_the_callback_gets_with_its_text)
+{
+	static const char dump[] = "goroutine 1 [running]:\n"
+	                           "main.main()\n"
+	                           "\t/a.go:3 +0x1\n"
+	                           "\n"
+	                           "goroutine 2 [select]:\n"
+	                           "main.f()\n"
+	                           "\t/a.go:9 +0x2\n";
+	struct lp_godump *it =
+	    lp_godump_new((const unsigned char *)dump, sizeof(dump) - 1, NULL);
+	const struct lp_goroutine *g;
+	struct lp_error err = { 0, "" };
+
+	CHECK_INT(lp_godump_next(it, &g, &err), 1);
+	CHECK_INT((int)g->id, 1);
+	CHECK_INT((int)g->nframes, 1);
+	CHECK_MEM(g->text.p, g->text.n, "main.main()\n\t/a.go:3 +0x1\n");
+	CHECK_INT(lp_godump_next(it, &g, &err), 1);
+	CHECK_INT((int)g->id, 2);
+	CHECK_MEM(g->text.p, g->text.n, "main.f()\n\t/a.go:9 +0x2\n");
+	CHECK_INT(lp_godump_next(it, &g, &err), 0);
+	CHECK_INT(lp_godump_next(it, &g, &err), 0);
+	lp_godump_free(it);
+
+	it = lp_godump_new((const unsigned char *)"hello\n", 6, NULL);
+	CHECK_INT(lp_godump_next(it, &g, &err), -LP_EDATA);
+	CHECK_STR(err.msg, "no goroutine in the dump");
+	lp_godump_free(it);
+}

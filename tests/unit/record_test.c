@@ -220,6 +220,64 @@ TEST(dumps_are_decoded_straight_into_goroutines)
 	free(out);
 }
 
+TEST(dump_stacks_are_one_object_by_text_or_by_frames)
+{
+	const struct lp_stack *s[8] = { 0 };
+	char *out;
+
+	/* 1 and 2 have the same lines; 3 the same frames from other text
+	 * (CRLF line ends); 4 another stack. */
+	write_file("g.txt", "goroutine 1 [chan receive]:\n"
+	                    "main.f(0x1)\n"
+	                    "\t/src/main.go:10 +0x1d\n\n"
+	                    "goroutine 2 [chan receive]:\n"
+	                    "main.f(0x1)\n"
+	                    "\t/src/main.go:10 +0x1d\n\n"
+	                    "goroutine 3 [chan receive]:\n"
+	                    "main.f(0x1)\r\n"
+	                    "\t/src/main.go:10 +0x1d\r\n\n"
+	                    "goroutine 4 [chan receive]:\n"
+	                    "main.f(0x2)\n"
+	                    "\t/src/main.go:10 +0x1d\n");
+	out = read_all(LP_REC_WANT(LP_REC_GOROUTINE), 0, s, 8);
+	CHECK_STR(out, "goroutine  2 g1 chan receive [main.f:10]\n"
+	               "goroutine  3 g2 chan receive [main.f:10]\n"
+	               "goroutine  4 g3 chan receive [main.f:10]\n"
+	               "goroutine  5 g4 chan receive [main.f:10]\n");
+	CHECK(s[0] != NULL && s[0] == s[1]);
+	CHECK(s[2] == s[0]);
+	CHECK(s[3] != NULL && s[3] != s[0]);
+	free(out);
+}
+
+static int
+count_unit(void *ctx, const char *src)
+{
+	char *names = ctx;
+
+	(void)src;
+	strcat(names, "u");
+	return 0;
+}
+
+TEST(every_unit_is_told_even_one_with_no_record)
+{
+	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_SAMPLE), 0);
+	const struct lp_record *rec;
+	struct lp_error err;
+	char names[16] = "";
+	int n = 0, rc;
+
+	write_file("n.ndjson", "{\"kind\":\"note\"}\n");
+	lp_records_set_unit_fn(r, count_unit, names);
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	while ((rc = lp_records_next(r, &rec, &err)) != 0)
+		n++;
+	CHECK_INT(n, 0);
+	CHECK_STR(names, "u");
+	lp_records_free(r);
+}
+
 TEST(profiles_are_decoded_straight_into_samples)
 {
 	const struct lp_stack *s[8] = { 0 };
@@ -247,8 +305,12 @@ TEST(not_evidence_is_said)
 {
 	char *out;
 
+	/* In the words of what the reader takes: traces too, or not. */
 	write_file("t.txt", "hello\n");
 	out = read_all(LP_REC_WANT_ALL, 0, NULL, 0);
+	CHECK_STR(out, "!not leakpipe records, a dump, a profile or a trace\n");
+	free(out);
+	out = read_all(LP_REC_WANT_ALL, LP_RECORDS_NO_TRACES, NULL, 0);
 	CHECK_STR(out, "!not a pprof profile or Go dump (text of an unknown "
 	               "kind)\n");
 	free(out);
