@@ -151,8 +151,10 @@ main(int argc, char **argv)
 		}
 	}
 	table = lp_cli_view(view) == LP_VIEW_TABLE;
+	run.key_state = spec.state;
+	run.key_creator = spec.creator;
 	run.c = lp_clusterer_new(&spec, members);
-	if (!run.c || sc_adapt_init(&run) < 0) {
+	if (!run.c || sc_read_init(&run) < 0) {
 		lp_cli_warn(NULL, "out of memory");
 		exit(LP_EXIT_OSERR);
 	}
@@ -179,7 +181,7 @@ main(int argc, char **argv)
 		sc_table_write(run.c, &lp_cli.out, &w);
 	else if (lp_clusterer_write(run.c, &lp_cli.out, &w, &err) < 0)
 		lp_cli_fail(NULL, &err);
-	sc_adapt_release(&run);
+	sc_read_release(&run);
 	lp_clusterer_free(run.c);
 	lp_cli_exit();
 }

@@ -6,32 +6,34 @@
 
 #include "leakpipe.h"
 
-/* The run: the clusterer and what the input adapter keeps between records. */
+/* The run: the clusterer, and the reader with what it keeps between
+ * records. */
 struct sc_run {
 	struct lp_clusterer *c;
+	struct lp_records *r;
 	int ended;   /* --ended: trace goroutines that ended count too */
 	char **srcs; /* input unit names, in order of first appearance */
 	size_t nsrcs, capsrcs;
-	struct lp_frame *frames; /* one record's stack */
-	size_t fcap;
-	size_t *vidx; /* one record's value types and values */
-	int64_t *vals;
-	size_t vcap, vcap2;
-	json_t *stacks; /* interned stacks of the unit: "id" -> frames */
-	char *buf;      /* NDJSON: the unread part of the unit */
-	size_t cap;
-	unsigned long lineno;
+	const struct lp_rprofile *prof; /* the samples' profile */
+	size_t *vidx;                   /* its sample types as value types */
+	size_t vcap;
+	size_t gtype; /* its "goroutine" type, or (size_t)-1 */
+	/* The cluster of each stack of the unit (read.c) */
+	struct sc_memo *memo;
+	size_t nmemo, memocap;
+	struct lp_arena memo_mem;
+	int key_state, key_creator; /* what the signature has besides */
 };
 
-int sc_adapt_init(struct sc_run *run);
-void sc_adapt_release(struct sc_run *run);
+int sc_read_init(struct sc_run *run);
+void sc_read_release(struct sc_run *run);
 
 /*
  * Every input unit of path ("-" = stdin) into run->c: leakpipe NDJSON
  * (goroutine, sample and event records, flat or interned), goroutine
  * dumps, profiles of any format, and Go execution traces (their
  * goroutines, as trace2ndjson --goroutines gives them).  Errors are
- * reported per unit, and the others go on.
+ * reported per record or unit, and the others go on.
  */
 void sc_read_path(struct sc_run *run, const char *path);
 
