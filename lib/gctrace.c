@@ -337,13 +337,60 @@ line_time(const char *p, const char *e, int64_t *ns, int64_t *res)
 /* ---- finding the lines ---------------------------------------------- */
 
 /*
- * The first "gc N @" of line p..e that starts a word: 1 with *at set and
- * gc filled, -1 for a line that has one but not a line the collector
- * could have printed, 0 for every other line.
+ * The program's own output can land inside a gctrace line: the runtime
+ * prints one in many small writes, and a log.Printf between two of them
+ * leaves "gc 5 @1.2s 1%: 0.1+2+0.1 ms clock, <log line>\n<the rest>\n".
+ * For a record at h on line ..le that does not parse, try it as its head
+ * (the line cut where the other text begins) joined to the next line,
+ * n..ne: the number of cuts that parse, gc filled when it is one.  Text that
+ * begins with digits right after a number ("6->7" then "2026/12/02 …")
+ * leaves several cuts that parse ("7", "72", "7202"): no guess is made.
  */
 static int
-find_gc(const char *p, const char *e, struct lp_gc *gc, const char **at)
+num_char(char c)
 {
+	return is_digit(c) || c == '.';
+}
+
+static int
+join_split(const char *h, const char *le, const char *n, const char *ne,
+    struct lp_gc *gc)
+{
+	char buf[512];
+	size_t tail = (size_t)(ne - n);
+	struct lp_gc one;
+	int found = 0;
+
+	if ((size_t)(le - h) + tail > sizeof buf)
+		return 0;
+	for (const char *k = le; k - h >= 3; k--) {
+		/* The runtime writes a number in one call: a cut inside
+		 * one is not where the other text came in. */
+		if (tail && num_char(k[-1]) && num_char(n[0]))
+			continue;
+		memcpy(buf, h, (size_t)(k - h));
+		memcpy(buf + (k - h), n, tail);
+		if (lp_gctrace_parse_line(buf, buf + (k - h) + tail, &one) >
+		        0 &&
+		    found++ == 0)
+			*gc = one;
+	}
+	return found;
+}
+
+/*
+ * The first "gc N @" of line p..e that starts a word: 1 with *at set and
+ * gc filled, -1 for a line that has one but not a line the collector
+ * could have printed, 0 for every other line.  A record split by other
+ * output (join_split) is taken with the next line: *le moves to its end;
+ * one split where no cut is sure gives -2.
+ */
+static int
+find_gc(const char *p, const char **le, const char *end, struct lp_gc *gc,
+    const char **at)
+{
+	const char *e = *le;
+
 	const char *q = p;
 	int bad = 0;
 
@@ -365,6 +412,21 @@ find_gc(const char *p, const char *e, struct lp_gc *gc, const char **at)
 			*at = h;
 			return 1;
 		}
+		/* Cut after "gc " or its number, the head parses as
+		 * nothing at all: the next line may still complete it. */
+		if (rc <= 0 && e < end) {
+			const char *n = e + 1;
+			const char *nl = memchr(n, '\n', (size_t)(end - n));
+			const char *ne = nl ? nl : end;
+			int cuts = join_split(h, e, n, ne, gc);
+			if (cuts == 1) {
+				*at = h;
+				*le = ne;
+				return 1;
+			}
+			if (cuts > 1)
+				return -2;
+		}
 		if (rc < 0)
 			bad = 1;
 	}
@@ -381,9 +443,9 @@ lp_gctrace_match(const unsigned char *up, size_t n)
 	while (p < e) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		const char *le = nl ? nl : e;
-		if (find_gc(p, le, &gc, &at) > 0)
+		if (find_gc(p, &le, e, &gc, &at) > 0)
 			return 1;
-		p = nl ? nl + 1 : e;
+		p = le < e ? le + 1 : e;
 	}
 	return 0;
 }
@@ -489,7 +551,7 @@ anchor_pass(struct scan *s)
 			s->ts = ts;
 			s->res = res;
 		}
-		if (find_gc(p, le, &gc, &at) > 0) {
+		if (find_gc(p, &le, s->e, &gc, &at) > 0) {
 			struct proc *pr;
 			int64_t end = cycle_end(&gc);
 			int64_t late = end + cycle_slack(&gc);
@@ -514,7 +576,7 @@ anchor_pass(struct scan *s)
 		}
 		if (timed)
 			settle(s, ts, res);
-		p = nl ? nl + 1 : s->e;
+		p = le < s->e ? le + 1 : s->e;
 	}
 	return 0;
 }
@@ -734,13 +796,14 @@ lp_gctrace_write(struct lp_out *o, const unsigned char *up, size_t n,
 	s.last_start = 0;
 	while (p < e) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
-		const char *le = nl ? nl : e;
+		const char *le = nl ? nl : e, *le0;
 		struct lp_gc gc;
 		const char *at;
 		int64_t anchor = 0, anchor_err = -1;
 
 		lineno++;
-		rc = find_gc(p, le, &gc, &at);
+		le0 = le;
+		rc = find_gc(p, &le, e, &gc, &at);
 		if (rc > 0) {
 			if (new_process(&s, &gc)) {
 				proc = s.nprocs++;
@@ -752,6 +815,10 @@ lp_gctrace_write(struct lp_out *o, const unsigned char *up, size_t n,
 			write_gc(o, src, lineno, &gc, anchor, anchor_err,
 			    periodic, &pv);
 			periodic = 0;
+		} else if (rc == -2) {
+			lp_diag_line(d, lineno,
+			    "a gctrace line with other output written "
+			    "into it where its numbers cannot be told apart");
 		} else if (rc < 0) {
 			lp_diag_line(d, lineno,
 			    "not a gctrace line the "
@@ -761,7 +828,9 @@ lp_gctrace_write(struct lp_out *o, const unsigned char *up, size_t n,
 			 * none ran for two minutes */
 			periodic = 1;
 		}
-		p = nl ? nl + 1 : e;
+		if (le != le0)
+			lineno++; /* the rest of a split record */
+		p = le < e ? le + 1 : e;
 	}
 	free(s.procs);
 	return 0;
