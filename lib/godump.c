@@ -66,6 +66,7 @@ struct parser {
 	int has_ready;
 	int oom;
 	int cut; /* the input ends inside a line (told once) */
+	int pcs; /* file lines carry "fp= sp= pc=" (GOTRACEBACK=system) */
 	size_t ngoroutines;
 
 	struct lp_diag *d;
@@ -426,6 +427,7 @@ parse_file(struct parser *ps, const char *p, size_t n, struct lp_frame *f,
 				f->addr = v;
 				f->flags |= LP_FRAME_HAS_ADDR;
 			}
+			ps->pcs = 1;
 		} else if (!HAS(t, tn, "fp=") && !HAS(t, tn, "sp=")) {
 			break;
 		}
@@ -860,18 +862,22 @@ again:
 	}
 }
 
-/* "\tFILE:LINE +0xHEX" */
+/*
+ * "\tFILE:LINE +0xHEX", or with pcs (a GOTRACEBACK=system dump, whose
+ * file lines go on with " fp=0x… sp=0x… pc=0xHEX") one that ends so.
+ */
 static int
-has_offset(const char *p, size_t n)
+has_offset(const char *p, size_t n, int pcs)
 {
-	size_t i = n;
+	const char *end = pcs ? " pc=0x" : " +0x";
+	size_t i = n, k = strlen(end);
 
 	if (!n || !lp_is_blank(*p))
 		return 0;
-	while (i > 0 && (lp_is_digit(p[i - 1]) ||
-	                    (p[i - 1] >= 'a' && p[i - 1] <= 'f')))
+	while (i > 0 &&
+	       (lp_is_digit(p[i - 1]) || (p[i - 1] >= 'a' && p[i - 1] <= 'f')))
 		i--;
-	return i < n && i >= 5 && memcmp(p + i - 4, " +0x", 4) == 0 &&
+	return i < n && i > k && memcmp(p + i - k, end, k) == 0 &&
 	       memchr(p, ':', i) != NULL;
 }
 
@@ -892,7 +898,7 @@ cut_line(struct parser *ps, const char *p, size_t n)
 	/* A file line that ends in its pc offset is taken as whole: only
 	 * digits of the offset could be missing.  (Dumps trimmed by hand
 	 * often lose their last newline.) */
-	if (ps->state == S_CALL && has_offset(p, n))
+	if (ps->state == S_CALL && has_offset(p, n, ps->pcs || ps->g.gp))
 		return 0;
 	if (ps->state != S_LOOK) {
 		lp_diag_line(ps->d, ps->lineno,
@@ -905,7 +911,10 @@ cut_line(struct parser *ps, const char *p, size_t n)
 	}
 	while (q < p + n && lp_is_blank(*q))
 		q++;
-	if (HAS(q, (size_t)(p + n - q), "goroutine ")) {
+	/* "goroutine 7 [" or any start of it ("gor") */
+	if (HAS(q, (size_t)(p + n - q), "goroutine ") ||
+	    (p + n - q < 10 &&
+	        memcmp(q, "goroutine ", (size_t)(p + n - q)) == 0)) {
 		lp_diag_line(ps->d, ps->lineno,
 		    "cut off by the end of the input: a goroutine header");
 		ps->cut = 1;
