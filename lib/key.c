@@ -1,7 +1,9 @@
 /* key.c - what heapdiff compares: a stack, a function, a label */
 #include <string.h>
 
+#include "godump.h"
 #include "key.h"
+#include "signature.h"
 
 int
 lp_keyspec_parse(struct lp_keyspec *ks, const char *arg)
@@ -214,6 +216,37 @@ lp_key_label(struct lp_out *o, const struct lp_rsample *sm, const char *name)
 	return found;
 }
 
+/*
+ * The signature stackcluster gives the record by default (lib/signature:
+ * its blocking site and, for a goroutine, its creator), so that a key
+ * joins the "signature" of the cluster the record falls in; fn is the
+ * site's function.
+ */
+static void
+cluster_signature(struct lp_out *key, struct lp_out *fn,
+    const struct lp_record *rec, const struct lp_frame *f, size_t n)
+{
+	const struct lp_goroutine *g = rec->goroutine;
+	struct lp_sigspec spec;
+	struct lp_out text;
+	size_t site;
+
+	lp_sigspec_init(&spec);
+	if (lp_out_init(&text, -1, 256) < 0) {
+		key->err = -1;
+		return;
+	}
+	site = lp_signature_build(&text, &spec, f, n, NULL,
+	    g && (g->flags & LP_G_CREATED) ? &g->created_by : NULL);
+	if (text.err)
+		key->err = -1;
+	else
+		lp_out_str(key, text.buf, text.len);
+	lp_out_release(&text);
+	if (site < n)
+		lp_out_lstr(fn, f[site].fn);
+}
+
 void
 lp_key_record(struct lp_out *key, struct lp_out *fn,
     const struct lp_keyspec *ks, const struct lp_record *rec)
@@ -238,7 +271,7 @@ lp_key_record(struct lp_out *key, struct lp_out *fn,
 		if (rec->has_signature)
 			lp_out_lstr(key, rec->signature);
 		else
-			lp_key_signature(key, f, n);
+			cluster_signature(key, fn, rec, f, n);
 		return;
 	}
 	site = key->len;

@@ -131,8 +131,11 @@ void lp_key_record(struct lp_out *key, struct lp_out *fn,
 static inline int
 lp_key_by_stack(const struct lp_keyspec *ks, const struct lp_record *rec)
 {
+	/* A goroutine's signature names its creator too, which is not
+	 * part of its stack. */
 	return ks->by != LP_KEY_LABEL &&
-	       (ks->by != LP_KEY_SIGNATURE || !rec->has_signature);
+	       (ks->by != LP_KEY_SIGNATURE ||
+	           (!rec->has_signature && !rec->goroutine));
 }
 
 #endif

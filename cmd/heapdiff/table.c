@@ -105,7 +105,8 @@ base_name(const char *path)
 /*
  * Rows sharing a name get a site: the file:line of the named frame when
  * that tells them apart, else the first caller where their stacks part
- * ("main.addToCache main.go:77").
+ * ("main.addToCache main.go:77"); rows keyed by signature, with no
+ * stack, the signature after the function ("main.go:77 <- go main.f@…").
  */
 static void
 site_rows(struct row *rows, size_t n)
@@ -115,13 +116,19 @@ site_rows(struct row *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		const json_t *si = json_object_get(rows[i].rec, "stack");
 		size_t d, ni = json_array_size(si);
+		const char *key = str(rows[i].rec, "key"), *at;
 		int dup = 0;
 
-		if (rows[i].named < 0)
-			continue;
 		for (j = 0; j < n && !dup; j++)
 			dup = j != i && strcmp(rows[j].name, rows[i].name) == 0;
 		if (!dup)
+			continue;
+		if (!si && key && (at = strchr(key, '@')) != NULL) {
+			snprintf(
+			    rows[i].site, sizeof(rows[i].site), "%s", at + 1);
+			continue;
+		}
+		if (rows[i].named < 0)
 			continue;
 		/* The first depth from the named frame up at which some
 		 * other row of this name has a different frame. */
@@ -131,7 +138,8 @@ site_rows(struct row *rows, size_t n)
 			for (j = 0; j < n && !differs; j++) {
 				const json_t *sj, *fj;
 				size_t off;
-				if (j == i || strcmp(rows[j].name, rows[i].name) ||
+				if (j == i ||
+				    strcmp(rows[j].name, rows[i].name) ||
 				    rows[j].named < 0)
 					continue;
 				sj = json_object_get(rows[j].rec, "stack");
@@ -159,8 +167,8 @@ site_rows(struct row *rows, size_t n)
 			else
 				snprintf(where, sizeof(where), "?");
 			if (d == (size_t)rows[i].named)
-				snprintf(rows[i].site, sizeof(rows[i].site), "%s",
-				    where);
+				snprintf(rows[i].site, sizeof(rows[i].site),
+				    "%s", where);
 			else
 				snprintf(rows[i].site, sizeof(rows[i].site),
 				    "%s %s", frame_fn(si, d), where);
@@ -180,8 +188,8 @@ fmt_value(char *buf, double v, const char *unit, int flags)
 }
 
 static void
-summary(struct lp_out *o, const json_t *h, size_t shown, size_t rows,
-    size_t zero)
+summary(
+    struct lp_out *o, const json_t *h, size_t shown, size_t rows, size_t zero)
 {
 	char a[LP_UNIT_BUF], b[LP_UNIT_BUF], c[LP_UNIT_BUF];
 	const char *value = str(h, "value"), *unit = str(h, "unit");
@@ -196,16 +204,17 @@ summary(struct lp_out *o, const json_t *h, size_t shown, size_t rows,
 		const json_t *bs = json_object_get(h, "base");
 		const json_t *nw = json_object_get(h, "new");
 		const char *bsrc = str(bs, "src"), *nsrc = str(nw, "src");
-		n = snprintf(line, sizeof(line), "%s: %s -> %s (%s) from %s to %s",
-		    value, fmt_value(a, num(bs, "total"), unit, 0),
+		n = snprintf(line, sizeof(line),
+		    "%s: %s -> %s (%s) from %s to %s", value,
+		    fmt_value(a, num(bs, "total"), unit, 0),
 		    fmt_value(b, num(nw, "total"), unit, 0),
 		    fmt_value(c, num(h, "delta"), unit, LP_UNIT_SIGN),
 		    bsrc ? base_name(bsrc) : "?", nsrc ? base_name(nsrc) : "?");
 	} else {
 		double hours = num(h, "hours");
 		const char *order = str(h, "order");
-		n = snprintf(line, sizeof(line), "%s over %.0f snapshots", value,
-		    snaps);
+		n = snprintf(
+		    line, sizeof(line), "%s over %.0f snapshots", value, snaps);
 		if (!isnan(hours) && n > 0 && (size_t)n < sizeof(line))
 			n += snprintf(line + n, sizeof(line) - (size_t)n,
 			    " in %s", lp_fmt_ns(a, hours * 3600e9, 0));
@@ -364,8 +373,8 @@ heapdiff_table(const struct lp_out *records, size_t top)
 			json_decref(rec);
 			continue;
 		}
-		if (lp_reserve((void **)&rows, &cap, nrows + 1,
-		        sizeof(*rows)) < 0) {
+		if (lp_reserve((void **)&rows, &cap, nrows + 1, sizeof(*rows)) <
+		    0) {
 			json_decref(rec);
 			goto out;
 		}
