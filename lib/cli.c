@@ -200,6 +200,13 @@ diag_print(void *ctx, const char *msg)
 }
 
 void
+lp_cli_diag_src(void *ctx, const char *src, const char *msg)
+{
+	(void)ctx;
+	diag_print((void *)(uintptr_t)src, msg);
+}
+
+void
 lp_cli_diag_init(struct lp_diag *d, const char *src)
 {
 	d->fn = diag_print;

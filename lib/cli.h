@@ -158,5 +158,8 @@ void lp_cli_stdin_hint(const char *path);
 /* A diag hook that prints "PROG: SRC: msg" and marks the run as bad data. */
 #include "diag.h"
 void lp_cli_diag_init(struct lp_diag *d, const char *src);
+/* The same for a reader that names the unit with each line
+ * (lp_records_set_diag); ctx is not used. */
+void lp_cli_diag_src(void *ctx, const char *src, const char *msg);
 
 #endif

@@ -111,6 +111,15 @@ struct lp_records {
 	size_t bcap;
 	struct lp_tstw *stw;
 	size_t stwcap;
+	/* Lines decoders step over: to the program, or counted. */
+	void (*diag_fn)(void *ctx, const char *src, const char *msg);
+	void *diag_ctx;
+	/* NDJSON events and edges, typed. */
+	struct lp_tev tev;
+	struct lp_tstack tst[2];
+	struct lp_tframe *tsf[2];
+	size_t tsfcap[2];
+	struct lp_redge edge;
 };
 
 static const char *const kind_names[LP_REC_NKINDS] = {
@@ -145,7 +154,7 @@ kind_of(const char *s)
 	int k;
 
 	for (k = 1; k < LP_REC_NKINDS; k++)
-		if (strcmp(s, kind_names[k]) == 0)
+		if (s[0] == kind_names[k][0] && strcmp(s, kind_names[k]) == 0)
 			return (enum lp_rkind)k;
 	return LP_REC_OTHER;
 }
@@ -252,6 +261,8 @@ lp_records_free(struct lp_records *r)
 	free(r->q);
 	free(r->blocked);
 	free(r->stw);
+	free(r->tsf[0]);
+	free(r->tsf[1]);
 	free(r->scratch);
 	free(r->types);
 	free(r->values);
@@ -267,6 +278,35 @@ lp_records_set_unit_fn(
     struct lp_records *r, int (*fn)(void *ctx, const char *src), void *ctx)
 {
 	lp_reader_set_unit_fn(r->rd, fn, ctx);
+}
+
+void
+lp_records_set_diag(struct lp_records *r,
+    void (*fn)(void *ctx, const char *src, const char *msg), void *ctx)
+{
+	r->diag_fn = fn;
+	r->diag_ctx = ctx;
+}
+
+static void
+tell_diag(void *ctx, const char *msg)
+{
+	struct lp_records *r = ctx;
+
+	r->diag_fn(r->diag_ctx, r->unit, msg);
+}
+
+/* A decoder's diagnostics: told as they come, or counted. */
+static struct lp_diag
+diag_for(struct lp_records *r)
+{
+	struct lp_diag d = { NULL, NULL, 0 };
+
+	if (r->diag_fn) {
+		d.fn = tell_diag;
+		d.ctx = r;
+	}
+	return d;
 }
 
 const char *
@@ -564,11 +604,41 @@ take_stack_record(struct lp_records *r, json_t *v, struct lp_error *err)
 	return 0;
 }
 
+/* The members any record may have, found in one pass over it (a lookup
+ * each was a tenth of the time on small records). */
+struct common {
+	json_t *kind, *src, *stack_id, *stack, *signature;
+};
+
+static void
+scan(json_t *v, struct common *c)
+{
+	const char *k;
+	json_t *x;
+
+	memset(c, 0, sizeof(*c));
+	json_object_foreach(v, k, x)
+	{
+		if (k[0] == 'k' && strcmp(k, "kind") == 0)
+			c->kind = x;
+		else if (k[0] != 's')
+			continue;
+		else if (strcmp(k, "src") == 0)
+			c->src = x;
+		else if (strcmp(k, "stack_id") == 0)
+			c->stack_id = x;
+		else if (strcmp(k, "stack") == 0)
+			c->stack = x;
+		else if (strcmp(k, "signature") == 0)
+			c->signature = x;
+	}
+}
+
 /* The record's stack, from "stack_id" or "stack"; NULL when neither. */
 static int
-record_stack(struct lp_records *r, json_t *v, struct lp_error *err)
+record_stack(struct lp_records *r, const struct common *c, struct lp_error *err)
 {
-	json_t *sid = json_object_get(v, "stack_id"), *st;
+	json_t *sid = c->stack_id;
 	uint64_t *slot;
 
 	r->rec.stack = NULL;
@@ -585,8 +655,8 @@ record_stack(struct lp_records *r, json_t *v, struct lp_error *err)
 		r->rec.stack = (const struct lp_stack *)(uintptr_t)*slot;
 		return 0;
 	}
-	if ((st = json_object_get(v, "stack")) && !json_is_null(st))
-		return parse_stack(r, st, &r->rec.stack, err);
+	if (c->stack && !json_is_null(c->stack))
+		return parse_stack(r, c->stack, &r->rec.stack, err);
 	return 0;
 }
 
@@ -937,6 +1007,174 @@ take_gc(struct lp_records *r, json_t *v, struct lp_error *err)
 	return 0;
 }
 
+/* NDJSON events (trace2ndjson's) and edges */
+
+/* A name's index in a table of n names (name(i)), or -1. */
+static int
+name_index(const char *s, const char *(*name)(unsigned), unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; s && i < n; i++)
+		if (strcmp(s, name(i)) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *
+kind_name_of(unsigned i)
+{
+	return lp_tev_kind_name((enum lp_tev_kind)i);
+}
+
+static const char *
+res_name_of(unsigned i)
+{
+	return lp_tres_name((enum lp_tres)i);
+}
+
+/* Stack s as a trace stack (buffer which: 0 stack, 1 tstack), valid until
+ * the next record; NULL for none. */
+static struct lp_tstack *
+as_tstack(struct lp_records *r, int which, const struct lp_stack *s)
+{
+	struct lp_tframe *f;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	if (lp_reserve((void **)&r->tsf[which], &r->tsfcap[which], s->n + 1,
+	        sizeof(*r->tsf[which])))
+		return NULL;
+	f = r->tsf[which];
+	for (i = 0; i < s->n; i++) {
+		f[i].fn = s->frames[i].fn;
+		f[i].file = s->frames[i].file;
+		f[i].line = (uint64_t)s->frames[i].line;
+		f[i].pc = s->frames[i].flags & LP_FRAME_HAS_ADDR
+		              ? s->frames[i].addr
+		              : 0;
+	}
+	memset(&r->tst[which], 0, sizeof(r->tst[which]));
+	r->tst[which].n = (uint32_t)s->n;
+	r->tst[which].frames = f;
+	return &r->tst[which];
+}
+
+static int64_t
+jid(json_t *v, const char *k)
+{
+	return jint(v, k, LP_NO_ID);
+}
+
+/*
+ * An "event" record into r->tev, as lp_tev_write wrote it (its names
+ * back to the model's numbers; an unknown state is 0xff).  An "ev" this
+ * model does not have leaves rec->event NULL: json has it all.
+ */
+static int
+take_event(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	struct lp_tev *ev = &r->tev;
+	json_t *st;
+	int k = name_index(
+	    jcstr(v, "ev", NULL), kind_name_of, (unsigned)LP_TEV_NKINDS);
+	int i, rc;
+
+	r->rec.t = jint(v, "t", 0);
+	if (k < 0)
+		return 0;
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = (enum lp_tev_kind)k;
+	ev->t = r->rec.t;
+	ev->m = jid(v, "m");
+	ev->p = jid(v, "p");
+	ev->g = jid(v, "g");
+	ev->id = jid(v, "id");
+	ev->reason = jstr(json_object_get(v, "reason"));
+	ev->message = jstr(json_object_get(v, "message"));
+	ev->n = (uint64_t)jint(v, "n", 0);
+	ev->value = (uint64_t)jint(v, "value", 0);
+	ev->task = (uint64_t)jint(v, "task", (int64_t)LP_NO_TASK);
+	ev->parent = (uint64_t)jint(v, "parent", (int64_t)LP_NO_TASK);
+	switch (ev->kind) {
+	case LP_TEV_LABEL: ev->name = jstr(json_object_get(v, "label")); break;
+	case LP_TEV_LOG: ev->name = jstr(json_object_get(v, "category")); break;
+	case LP_TEV_TASK_BEGIN:
+	case LP_TEV_TASK_END:
+	case LP_TEV_REGION_BEGIN:
+	case LP_TEV_REGION_END:
+		ev->name = jstr(json_object_get(v, "type"));
+		break;
+	default: ev->name = jstr(json_object_get(v, "name")); break;
+	}
+	if (ev->kind == LP_TEV_LABEL)
+		ev->res = LP_RES_GOROUTINE;
+	if (ev->kind >= LP_TEV_RANGE_BEGIN && ev->kind <= LP_TEV_RANGE_END) {
+		i = name_index(jcstr(v, "scope", NULL), res_name_of, 4);
+		ev->res = i < 0 ? LP_RES_NONE : (enum lp_tres)i;
+		if ((st = json_object_get(v, "attrs"))) {
+			ev->has_attrs = 1;
+			ev->value = (uint64_t)jint(st, "bytes swept", 0);
+			ev->value2 = (uint64_t)jint(st, "bytes reclaimed", 0);
+		}
+	}
+	if (ev->kind == LP_TEV_STATE) {
+		const char *(*state)(unsigned);
+		unsigned ns;
+		i = name_index(jcstr(v, "resource", NULL), res_name_of, 4);
+		ev->res = i < 0 ? LP_RES_NONE : (enum lp_tres)i;
+		state =
+		    ev->res == LP_RES_PROC ? lp_pstate_name : lp_gstate_name;
+		ns = ev->res == LP_RES_PROC ? 4 : 6;
+		i = name_index(jcstr(v, "from", NULL), state, ns);
+		ev->from = i < 0 ? 0xff : (uint8_t)i;
+		i = name_index(jcstr(v, "to", NULL), state, ns);
+		ev->to = i < 0 ? 0xff : (uint8_t)i;
+		ev->no_tstack = json_is_true(json_object_get(v, "no_tstack"));
+		if ((st = json_object_get(v, "tstack")) &&
+		    (rc = parse_stack(r, st, &r->rec.tstack, err)) < 0)
+			return rc;
+	}
+	if ((r->rec.stack && !(ev->stack = as_tstack(r, 0, r->rec.stack))) ||
+	    (r->rec.tstack && !(ev->tstack = as_tstack(r, 1, r->rec.tstack))))
+		return oom(err);
+	r->rec.event = ev;
+	return 0;
+}
+
+static void
+take_edge(struct lp_records *r, json_t *v)
+{
+	struct lp_redge *e = &r->edge;
+	json_t *from = NULL, *to = NULL, *x;
+	const char *k;
+
+	memset(e, 0, sizeof(*e));
+	/* One pass: edges come by the million. */
+	json_object_foreach(v, k, x)
+	{
+		if (strcmp(k, "from") == 0)
+			from = x;
+		else if (strcmp(k, "to") == 0)
+			to = x;
+		else if (strcmp(k, "reason") == 0 && json_is_string(x))
+			e->reason = json_string_value(x);
+		else if (strcmp(k, "evidence") == 0 && json_is_string(x))
+			e->evidence = json_string_value(x);
+		else if (strcmp(k, "count") == 0 && json_is_integer(x))
+			e->count = json_integer_value(x);
+		else if (strcmp(k, "last_ns") == 0 && json_is_integer(x)) {
+			e->last_ns = json_integer_value(x);
+			e->has_last = 1;
+		}
+	}
+	e->has_ends = json_is_integer(from) && json_is_integer(to);
+	e->from = e->has_ends ? json_integer_value(from) : LP_NO_ID;
+	e->to = e->has_ends ? json_integer_value(to) : LP_NO_ID;
+	r->rec.edge = e;
+}
+
 /*
  * One NDJSON record into r->rec.  Returns 1 when it is handed out, 0 when
  * skipped, 2 when an implied profile or dump is handed out first (the
@@ -945,25 +1183,26 @@ take_gc(struct lp_records *r, json_t *v, struct lp_error *err)
 static int
 take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 {
-	json_t *kind = json_object_get(v, "kind"), *src, *sig;
-	const char *ks = json_is_string(kind) ? json_string_value(kind) : "";
-	enum lp_rkind k = kind_of(ks);
+	struct common c;
+	const char *ks;
+	enum lp_rkind k;
 	int rc;
 
+	scan(v, &c);
+	ks = json_is_string(c.kind) ? json_string_value(c.kind) : "";
+	k = kind_of(ks);
 	if (strcmp(ks, "stack") == 0)
 		return take_stack_record(r, v, err) < 0 ? -err->code : 0;
 	if (!(r->want & LP_REC_WANT(k)) && k != LP_REC_PROFILE &&
 	    k != LP_REC_DUMP)
 		return 0;
-	src = json_object_get(v, "src");
 	r->rec.kind = k;
 	r->rec.kind_name = ks;
-	r->rec.src = json_is_string(src) ? json_string_value(src) : r->unit;
+	r->rec.src = json_is_string(c.src) ? json_string_value(c.src) : r->unit;
 	r->rec.json = v;
 	/* An unknown stack id is the first thing wrong with a record, as
 	 * it was when ids were resolved before records were looked at. */
-	if (json_object_get(v, "stack_id") &&
-	    (rc = record_stack(r, v, err)) < 0)
+	if (c.stack_id && (rc = record_stack(r, &c, err)) < 0)
 		return rc;
 	switch (k) {
 	case LP_REC_PROFILE:
@@ -1007,11 +1246,10 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		break;
 	default: break;
 	}
-	if ((rc = record_stack(r, v, err)) < 0)
+	if (!c.stack_id && (rc = record_stack(r, &c, err)) < 0)
 		return rc;
-	sig = json_object_get(v, "signature");
-	if (json_is_string(sig)) {
-		r->rec.signature = jstr(sig);
+	if (json_is_string(c.signature)) {
+		r->rec.signature = jstr(c.signature);
 		r->rec.has_signature = 1;
 	}
 	if (k == LP_REC_GOROUTINE) {
@@ -1022,6 +1260,10 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 	}
 	if (k == LP_REC_GC && (rc = take_gc(r, v, err)) < 0)
 		return rc;
+	if (k == LP_REC_EVENT && (rc = take_event(r, v, err)) < 0)
+		return rc;
+	if (k == LP_REC_EDGE)
+		take_edge(r, v);
 	return 1;
 }
 
@@ -1167,6 +1409,8 @@ begin_trace(struct lp_records *r, const struct lp_unit *u, struct lp_input *in,
 		views |= LP_VIEW_GOROUTINES;
 	if (r->want & LP_REC_WANT(LP_REC_GC))
 		views |= LP_VIEW_GC;
+	if (r->flags & LP_RECORDS_EVENTS_ONLY)
+		views = 0;
 	if (!(r->trace = lp_trace_open(&bs, err)))
 		return -err->code;
 	lp_tev_writer_init(&r->tw, r->unit, 0, NULL);
@@ -1190,11 +1434,15 @@ next_queued(struct lp_records *r, struct lp_error *err)
 	const struct queued *q;
 
 	if (r->qnext == r->nq) {
-		r->nq = r->qnext = 0;
-		lp_arena_release(&r->qmem);
+		if (r->nq) {
+			r->nq = r->qnext = 0;
+			lp_arena_release(&r->qmem);
+		}
 		return 0;
 	}
 	q = &r->q[r->qnext++];
+	rec->event = NULL; /* what an event before it set */
+	rec->tstack = NULL;
 	if (q->is_gc) {
 		r->gc = q->gc;
 		rec->kind = LP_REC_GC;
@@ -1273,7 +1521,13 @@ next_trace(struct lp_records *r, struct lp_error *err)
 		rec->event = ev;
 		rec->t = lp_tev_rel(&r->tw, ev);
 		rec->stack = NULL;
+		rec->tstack = NULL;
+		if (r->flags & LP_RECORDS_RAW_EVENTS)
+			return 1;
 		if (ev->stack && !(rec->stack = tstack_of(r, ev->stack)))
+			return oom(err);
+		if (ev->tstack && ev->tstack->n &&
+		    !(rec->tstack = tstack_of(r, ev->tstack)))
 			return oom(err);
 		return 1;
 	}
@@ -1327,7 +1581,7 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 {
 	struct lp_unit u = *lp_reader_unit(r->rd);
 	struct lp_input *in = lp_reader_input(r->rd);
-	struct lp_diag d = { NULL, NULL, 0 };
+	struct lp_diag d = diag_for(r);
 	enum lp_format fmt = lp_detect(u.data, u.len);
 	int rc;
 
@@ -1336,6 +1590,10 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 	r->ev_line = 0;
 	if (fmt == LP_FMT_TRACE && !(r->flags & LP_RECORDS_NO_TRACES))
 		return begin_trace(r, &u, in, err);
+	if ((r->flags & LP_RECORDS_NO_PROFILES) && fmt != LP_FMT_GODUMP)
+		return lp_error_set(err, LP_EDATA,
+		    "%s: not an execution trace, a goroutine dump or records",
+		    lp_format_name(fmt));
 	if (lp_decode_is_profile(u.data, u.len)) {
 		if ((rc = lp_input_slurp(in, &u, err)) < 0)
 			return rc;
@@ -1346,7 +1604,7 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 		if (lp_reserve((void **)&r->sstack, &r->sscap,
 		        r->decoded.nsamples + 1, sizeof(*r->sstack)))
 			return oom(err);
-		r->skipped = d.count;
+		r->skipped = r->diag_fn ? 0 : d.count;
 		r->ev = EV_PROFILE;
 		return 0;
 	}
@@ -1355,7 +1613,7 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 			return rc;
 		/* Streamed: the first goroutine now, to say where the
 		 * dump's head ends (and that it is a dump at all). */
-		memset(&r->godump_diag, 0, sizeof(r->godump_diag));
+		r->godump_diag = diag_for(r);
 		r->godump = lp_godump_new(u.data, u.len, &r->godump_diag);
 		if (!r->godump)
 			return oom(err);
@@ -1387,7 +1645,7 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 	}
 	if (r->rendered.err)
 		return oom(err);
-	r->skipped = d.count;
+	r->skipped = r->diag_fn ? 0 : d.count;
 	r->ev = EV_RENDERED;
 	return 0;
 }
@@ -1438,7 +1696,7 @@ next_goroutine(struct lp_records *r, struct lp_error *err)
 	r->first_g = NULL;
 	do {
 		if (!g && (rc = lp_godump_next(r->godump, &g, err)) <= 0) {
-			r->skipped = r->godump_diag.count;
+			r->skipped = r->diag_fn ? 0 : r->godump_diag.count;
 			return rc;
 		}
 		if (!(r->want & LP_REC_WANT(LP_REC_GOROUTINE)))
@@ -1525,6 +1783,10 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 static void
 clear_rec(struct lp_records *r)
 {
+	/* An event after an event (most of a trace): next_trace sets again
+	 * all that an event has, and next_queued clears it. */
+	if (r->ev == EV_TRACE && r->rec.kind == LP_REC_EVENT)
+		return;
 	memset(&r->rec, 0, sizeof(r->rec));
 	json_decref(r->json);
 	r->json = NULL;

@@ -68,6 +68,13 @@ enum lp_rkind {
 /* lp_records_new flags */
 #define LP_RECORDS_KEEP_STACKS 0x1u /* stacks live as long as the reader */
 #define LP_RECORDS_NO_TRACES   0x2u /* a trace is an error, not records */
+/* A trace gives its events only: no goroutine lives or GC cycles. */
+#define LP_RECORDS_EVENTS_ONLY 0x4u
+/* Evidence must be a trace or a dump: anything else is an error. */
+#define LP_RECORDS_NO_PROFILES 0x8u
+/* A trace's events keep only the trace's stacks (event->stack, tstack):
+ * rec->stack and rec->tstack stay NULL, which saves sharing them. */
+#define LP_RECORDS_RAW_EVENTS 0x10u
 
 /*
  * A stack, leaf first.  The frames and their strings belong to the
@@ -120,6 +127,20 @@ struct lp_rdump {
 };
 
 /*
+ * An "edge" record: goroutine from waits on goroutine to (gcycle's, or
+ * anyone's).  has_ends: both "from" and "to" are integers.  reason and
+ * evidence: NULL when not given.  count: 0 when not given.
+ */
+struct lp_redge {
+	int64_t from, to;
+	int has_ends;
+	const char *reason, *evidence;
+	int64_t count;
+	int64_t last_ns;
+	int has_last;
+};
+
+/*
  * The record.  Everything it points to is the reader's, valid until the
  * next lp_records_next, except what is said otherwise (stacks, profiles).
  */
@@ -145,8 +166,11 @@ struct lp_record {
 	 * const struct lp_stack *.  gc: a GC record.  t: ns since the
 	 * trace's first event (events), as trace2ndjson writes it. */
 	const struct lp_tev *event;
+	const struct lp_stack *tstack; /* the event's transition stack,
+	                                  where it has its own */
 	const struct lp_tglife *life;
 	const struct lp_tgc *gc;
+	const struct lp_redge *edge; /* EDGE */
 	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it
@@ -182,6 +206,14 @@ int lp_records_next(
  */
 void lp_records_set_unit_fn(
     struct lp_records *r, int (*fn)(void *ctx, const char *src), void *ctx);
+
+/*
+ * Tell fn of each line a decoder steps over in evidence (a text profile,
+ * a dump), as "line N: …" with the unit's name, instead of one count of
+ * them when the unit ends.  NULL: the count.
+ */
+void lp_records_set_diag(struct lp_records *r,
+    void (*fn)(void *ctx, const char *src, const char *msg), void *ctx);
 
 /* The name of the unit being read ("-", a path, "ARCHIVE:MEMBER"). */
 const char *lp_records_unit(const struct lp_records *r);

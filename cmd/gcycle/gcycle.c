@@ -128,8 +128,8 @@ finish_group(struct run *run, struct group *gr)
 	if (run->view == LP_VIEW_TABLE)
 		table_rows(run, g, gr->src);
 	else
-		lp_wgraph_write(g, &lp_cli.out, gr->src, run->min_size,
-		    run->outflags);
+		lp_wgraph_write(
+		    g, &lp_cli.out, gr->src, run->min_size, run->outflags);
 	lp_out_flush(&lp_cli.out);
 	lp_cli_check_output();
 }
@@ -152,109 +152,55 @@ new_group(struct group *gr, const char *src)
 		oom();
 }
 
-/* ---- traces and dumps, decoded in process ------------------------------ */
+/* ---- input: typed records of any kind (lib/record.h) -------------------- */
 
-static long
-more(void *ctx, void *buf, size_t n, struct lp_error *err)
-{
-	return lp_input_read(ctx, buf, n, err);
-}
-
-static void
-read_trace(struct run *run, struct lp_input *in, const struct lp_unit *u)
-{
-	struct lp_error err = { 0, "" };
-	struct lp_byte_src src = { u->data, u->len, more, in };
-	struct lp_tev_writer w;
-	const struct lp_tev *ev;
-	struct lp_trace *t = lp_trace_open(&src, &err);
-	struct group gr;
-	int rc;
-
-	if (!t) {
-		lp_cli_fail(u->src, &err);
-		return;
-	}
-	new_group(&gr, u->src);
-	if (!(gr.t = lp_wtrace_new()))
-		oom();
-	lp_tev_writer_init(&w, u->src, run->emit, NULL);
-	while ((rc = lp_trace_next(t, &ev, &err)) > 0)
-		if (lp_wtrace_add(gr.t, &w, ev, lp_trace_arena(t)) < 0)
-			oom();
-	/* What a broken trace showed up to the damage still holds. */
-	if (rc < 0)
-		lp_cli_fail(u->src, &err);
-	finish_group(run, &gr);
-	free_group(&gr);
-	lp_tev_writer_release(&w);
-	lp_trace_free(t);
-}
-
-static int
-dump_one(const struct lp_goroutine *g, void *ctx)
-{
-	struct lp_wdump *d = ctx;
-
-	if (lp_wdump_add(d, g->id, g->state.p, g->state.n,
-	        (g->flags & LP_G_LEAKED) != 0, g->wait_ns, g->frames,
-	        g->nframes) < 0)
-		return -LP_ENOMEM;
-	return 0;
-}
-
-static void
-read_dump(struct run *run, const struct lp_unit *u)
-{
-	struct lp_error err = { 0, "" };
-	struct lp_diag diag;
-	struct group gr;
-	int rc;
-
-	new_group(&gr, u->src);
-	if (!(gr.d = lp_wdump_new()))
-		oom();
-	lp_cli_diag_init(&diag, u->src);
-	rc = lp_godump_parse(u->data, u->len, dump_one, gr.d, &diag, &err);
-	if (rc == -LP_ENOMEM)
-		oom();
-	if (rc < 0)
-		lp_cli_fail(u->src, &err);
-	else
-		finish_group(run, &gr);
-	free_group(&gr);
-}
-
-/* ---- records ----------------------------------------------------------- */
-
-struct records {
+/* What the input of one unit builds: a group per src, finished when the
+ * unit ends. */
+struct input {
 	struct run *run;
-	const char *unit;
+	struct lp_records *r;
 	struct group *groups;
 	size_t ngroups;
-	json_t *stacks; /* "stack" records of this unit: id -> frames */
-	unsigned long lineno;
+	size_t trace_group;     /* 1 + the group of a decoded trace, or 0 */
+	struct lp_tev_writer w; /* renders a trace's stacks */
+	struct lp_out text;     /* a record's stack as text */
 };
 
 static struct group *
-group_for(struct records *rs, const char *src)
+group_for(struct input *in, const char *src)
 {
 	struct group *p;
 
-	for (size_t i = rs->ngroups; i-- > 0;)
-		if (strcmp(rs->groups[i].src, src) == 0)
-			return &rs->groups[i];
-	p = realloc(rs->groups, (rs->ngroups + 1) * sizeof *p);
+	for (size_t i = in->ngroups; i-- > 0;)
+		if (strcmp(in->groups[i].src, src) == 0)
+			return &in->groups[i];
+	p = realloc(in->groups, (in->ngroups + 1) * sizeof *p);
 	if (!p)
 		oom();
-	rs->groups = p;
-	new_group(&p[rs->ngroups], src);
-	return &p[rs->ngroups++];
+	in->groups = p;
+	new_group(&p[in->ngroups], src);
+	return &p[in->ngroups++];
 }
 
-LP_PRINTF(2, 3)
+/* The unit's groups, in the order they began. */
+static int
+end_unit(void *ctx, const char *next_src)
+{
+	struct input *in = ctx;
+
+	(void)next_src;
+	for (size_t i = 0; i < in->ngroups; i++) {
+		finish_group(in->run, &in->groups[i]);
+		free_group(&in->groups[i]);
+	}
+	in->ngroups = 0;
+	in->trace_group = 0;
+	return 0;
+}
+
+LP_PRINTF(3, 4)
 static void
-bad(struct records *rs, const char *fmt, ...)
+bad(struct input *in, const struct lp_record *rec, const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
@@ -262,348 +208,178 @@ bad(struct records *rs, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	lp_cli_warn(rs->unit, "line %lu: %s", rs->lineno, msg);
+	lp_cli_warn(lp_records_unit(in->r), "line %lu: %s", rec->line, msg);
 	lp_cli_status(LP_EXIT_DATAERR);
 	if (lp_cli.strict)
 		lp_cli_exit();
 }
 
-static int
-get_int(json_t *o, const char *key, int64_t *v)
-{
-	json_t *x = json_object_get(o, key);
-
-	if (!json_is_integer(x))
-		return 0;
-	*v = (int64_t)json_integer_value(x);
-	return 1;
-}
-
-static int
-gstate(const char *s)
-{
-	static const char *const names[] = { "Undetermined", "NotExist",
-		"Runnable", "Running", "Waiting", "Syscall" };
-
-	for (int i = 0; i < 6; i++)
-		if (s && strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
-/* The frames of a record: "stack", or "stack_id" resolved. */
-static json_t *
-frames_of(struct records *rs, json_t *rec)
-{
-	json_t *s = json_object_get(rec, "stack");
-	json_t *id;
-	char key[32];
-
-	if (json_is_array(s))
-		return s;
-	id = json_object_get(rec, "stack_id");
-	if (!json_is_integer(id))
-		return NULL;
-	snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT,
-	    json_integer_value(id));
-	s = json_object_get(rs->stacks, key);
-	if (!s)
-		bad(rs, "unknown stack_id %s", key);
-	return s;
-}
-
 static void
-on_edge(struct records *rs, json_t *rec, const char *src)
+on_edge(struct input *in, const struct lp_record *rec)
 {
+	const struct lp_redge *re = rec->edge;
 	struct lp_wedge e = { 0, 0, NULL, LP_WEV_GIVEN, 1, -1, 0 };
-	json_t *ev = json_object_get(rec, "evidence");
-	int64_t count;
 	int k;
 
-	if (!get_int(rec, "from", &e.from) || !get_int(rec, "to", &e.to)) {
-		bad(rs, "an edge needs integer \"from\" and \"to\"");
+	if (!re->has_ends) {
+		bad(in, rec, "an edge needs integer \"from\" and \"to\"");
 		return;
 	}
-	e.reason = json_string_value(json_object_get(rec, "reason"));
-	if (json_is_string(ev) && (k = lp_wev_parse(json_string_value(ev))) >= 0)
+	e.from = re->from;
+	e.to = re->to;
+	e.reason = re->reason;
+	if (re->evidence && (k = lp_wev_parse(re->evidence)) >= 0)
 		e.ev = (enum lp_wev)k;
-	if (get_int(rec, "count", &count) && count > 0)
-		e.count = (uint64_t)count;
-	if (get_int(rec, "last_ns", &count))
-		e.last = count;
-	if (lp_wgraph_edge(group_for(rs, src)->g, &e) < 0)
+	if (re->count > 0)
+		e.count = (uint64_t)re->count;
+	if (re->has_last)
+		e.last = re->last_ns;
+	if (lp_wgraph_edge(group_for(in, rec->src)->g, &e) < 0)
 		oom();
 }
 
+/* A goroutine's transition from records: times are since the trace's
+ * start already, and the stack comes as the record had it. */
 static void
-on_transition(struct records *rs, json_t *rec, const char *src)
+on_transition(struct input *in, const struct lp_record *rec)
 {
-	const char *res = json_string_value(json_object_get(rec, "resource"));
-	const char *reason = json_string_value(json_object_get(rec, "reason"));
-	int from = gstate(json_string_value(json_object_get(rec, "from")));
-	int to = gstate(json_string_value(json_object_get(rec, "to")));
-	int64_t t = 0, id, by = LP_NO_ID;
-	json_t *frames = NULL;
+	const struct lp_tev *ev = rec->event;
+	const struct lp_stack *s = NULL;
 	struct group *gr;
 	const char *fns[64];
 	size_t nfns = 0;
-	char *stack = NULL;
 	uint64_t site = 0;
 
-	if (!res || strcmp(res, "goroutine") != 0)
+	if (ev->kind != LP_TEV_STATE || ev->res != LP_RES_GOROUTINE)
 		return;
-	if (from < 0 || to < 0 || !get_int(rec, "id", &id)) {
-		bad(rs, "a goroutine transition needs \"id\", \"from\" and "
-		        "\"to\"");
+	if (ev->from > LP_G_SYSCALL || ev->to > LP_G_SYSCALL ||
+	    ev->id == LP_NO_ID) {
+		bad(in, rec,
+		    "a goroutine transition needs \"id\", \"from\" and \"to\"");
 		return;
 	}
-	get_int(rec, "t", &t);
-	get_int(rec, "g", &by);
-	gr = group_for(rs, src);
+	gr = group_for(in, rec->src);
 	if (!gr->t && !(gr->t = lp_wtrace_new()))
 		oom();
-	if (to == LP_G_WAITING) {
-		/* The transition's own stack (trace2ndjson(1)): "tstack"
-		 * when it differs from the event's, none with no_tstack. */
-		json_t *tf = json_object_get(rec, "tstack");
-		if (json_is_array(tf))
-			frames = tf;
-		else if (!json_is_true(json_object_get(rec, "no_tstack")))
-			frames = frames_of(rs, rec);
-	}
-	if (frames) {
-		size_t i;
-		json_t *f;
-		json_array_foreach (frames, i, f) {
-			const char *fn =
-			    json_string_value(json_object_get(f, "fn"));
-			if (fn && nfns < 64)
-				fns[nfns++] = fn;
-		}
-		if (!(stack = json_dumps(frames, JSON_COMPACT)))
+	/* The transition's own stack (trace2ndjson(1)): "tstack" when it
+	 * differs from the event's, none with no_tstack. */
+	if (ev->to == LP_G_WAITING)
+		s = rec->tstack     ? rec->tstack
+		    : ev->no_tstack ? NULL
+		                    : rec->stack;
+	in->text.len = 0;
+	if (s) {
+		for (size_t i = 0; i < s->n && nfns < 64; i++)
+			if (s->frames[i].fn.n) /* NUL-terminated, from JSON */
+				fns[nfns++] = s->frames[i].fn.p;
+		lp_out_ch(&in->text, '[');
+		lp_frames_write(&in->text, s->frames, s->n, LP_EMIT_ADDR);
+		lp_out_ch(&in->text, ']');
+		if (in->text.err)
 			oom();
-		site = lp_hash(stack, strlen(stack), 0) | 1;
+		site = lp_hash(in->text.buf, in->text.len, 0) | 1;
 	}
-	if (lp_wtrace_transition(gr->t, t, id, by, (unsigned)from,
-	        (unsigned)to, reason, stack, stack ? strlen(stack) : 0, site,
-	        fns, nfns) < 0)
+	if (lp_wtrace_transition(gr->t, rec->t, ev->id, ev->g, ev->from, ev->to,
+	        ev->reason.n ? ev->reason.p : NULL, s ? in->text.buf : NULL,
+	        in->text.len, site, fns, nfns) < 0)
 		oom();
-	free(stack);
 }
 
-/* A goroutine record of a dump (not trace2ndjson --goroutines, which
- * has "alive" and no arguments). */
+/* A goroutine of a dump, decoded or as pprof2ndjson wrote it (not
+ * trace2ndjson --goroutines: those have a life, and no arguments). */
 static void
-on_goroutine(struct records *rs, json_t *rec, const char *src)
+on_goroutine(struct input *in, const struct lp_record *rec)
 {
-	const char *state = json_string_value(json_object_get(rec, "state"));
-	json_t *frames, *f;
-	struct lp_frame *fr = NULL;
+	const struct lp_goroutine *g = rec->goroutine;
 	struct group *gr;
-	int64_t id, wait = -1;
-	size_t i, n;
 
-	if (json_object_get(rec, "alive"))
+	if (rec->life)
 		return;
-	if (!get_int(rec, "id", &id) || id < 0 || !state) {
-		bad(rs, "a goroutine needs \"id\" and \"state\"");
-		return;
-	}
-	get_int(rec, "wait_ns", &wait);
-	frames = frames_of(rs, rec);
-	n = json_is_array(frames) ? json_array_size(frames) : 0;
-	if (n && !(fr = calloc(n, sizeof *fr)))
-		oom();
-	json_array_foreach (frames, i, f) {
-		const char *s;
-		if ((s = json_string_value(json_object_get(f, "fn"))))
-			fr[i].fn = (struct lp_str){ s, strlen(s) };
-		if ((s = json_string_value(json_object_get(f, "file"))))
-			fr[i].file = (struct lp_str){ s, strlen(s) };
-		if ((s = json_string_value(json_object_get(f, "args")))) {
-			fr[i].args = (struct lp_str){ s, strlen(s) };
-			fr[i].flags |= LP_FRAME_HAS_ARGS;
-		}
-		fr[i].line = json_integer_value(json_object_get(f, "line"));
-	}
-	gr = group_for(rs, src);
-	if (!gr->d && !(gr->d = lp_wdump_new()))
-		oom();
-	if (lp_wdump_add(gr->d, (uint64_t)id, state, strlen(state),
-	        json_is_true(json_object_get(rec, "leaked")), wait, fr, n) < 0)
-		oom();
-	free(fr);
-}
-
-static void
-on_record(struct records *rs, const char *line, size_t len)
-{
-	json_error_t jerr;
-	json_t *rec = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	const char *kind, *src;
-
-	if (!rec) {
-		bad(rs, "%s", jerr.text);
-		return;
-	}
-	if (!json_is_object(rec)) {
-		bad(rs, "a record must be a JSON object");
-		json_decref(rec);
-		return;
-	}
-	kind = json_string_value(json_object_get(rec, "kind"));
-	src = json_string_value(json_object_get(rec, "src"));
-	if (!src)
-		src = rs->unit;
-	if (!kind) {
-		bad(rs, "a record needs a \"kind\"");
-	} else if (strcmp(kind, "stack") == 0) {
-		json_t *id = json_object_get(rec, "id");
-		json_t *fr = json_object_get(rec, "frames");
-		char key[32];
-		if (!json_is_integer(id) || !json_is_array(fr)) {
-			bad(rs, "a stack record needs \"id\" and \"frames\"");
-		} else {
-			snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(id));
-			if (json_object_set(rs->stacks, key, fr) < 0)
-				oom();
-		}
-	} else if (strcmp(kind, "edge") == 0) {
-		on_edge(rs, rec, src);
-	} else if (strcmp(kind, "event") == 0) {
-		const char *ev = json_string_value(json_object_get(rec, "ev"));
-		if (ev && strcmp(ev, "StateTransition") == 0)
-			on_transition(rs, rec, src);
-	} else if (strcmp(kind, "goroutine") == 0) {
-		on_goroutine(rs, rec, src);
-	}
-	json_decref(rec);
-}
-
-static void
-read_records(struct run *run, struct lp_input *in, const struct lp_unit *u)
-{
-	struct records rs = { run, u->src, NULL, 0, json_object(), 0 };
-	struct lp_error err = { 0, "" };
-	char *buf = NULL;
-	size_t len = 0, cap = 0, pos = 0;
-	int eof = 0, skipping = 0;
-
-	if (!rs.stacks)
-		oom();
-	if (u->len) {
-		if (!(buf = malloc(u->len)))
-			oom();
-		memcpy(buf, u->data, u->len);
-		len = cap = u->len;
-	}
-	for (;;) {
-		char *nl = pos < len ? memchr(buf + pos, '\n', len - pos) : NULL;
-		if (nl || (eof && pos < len)) {
-			size_t start = pos, end = nl ? (size_t)(nl - buf) : len;
-			size_t n = end - start;
-			pos = nl ? end + 1 : len;
-			if (skipping) { /* the rest of an over-long line */
-				skipping = 0;
-				continue;
-			}
-			rs.lineno++;
-			if (n && buf[start + n - 1] == '\r')
-				n--;
-			/* A byte-order mark some editors write first. */
-			if (rs.lineno == 1 && n >= 3 &&
-			    memcmp(buf + start, "\xef\xbb\xbf", 3) == 0) {
-				start += 3;
-				n -= 3;
-			}
-			if (n)
-				on_record(&rs, buf + start, n);
-			continue;
-		}
-		if (eof)
-			break;
-		/* Keep the partial line, read more. */
-		if (pos) {
-			memmove(buf, buf + pos, len - pos);
-			len -= pos;
-			pos = 0;
-		}
-		if (len >= LP_LINE_MAX) {
-			if (!skipping) {
-				rs.lineno++;
-				bad(&rs, "longer than the %zu MiB limit",
-				    LP_LINE_MAX >> 20);
-			}
-			skipping = 1;
-			len = 0;
-		}
-		if (cap - len < 65536) {
-			size_t nc = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, nc);
-			if (!nb)
-				oom();
-			buf = nb;
-			cap = nc;
-		}
-		lp_out_flush(&lp_cli.out);
-		long got = lp_input_read(in, buf + len, cap - len, &err);
-		if (got < 0) {
-			lp_cli_fail(u->src, &err);
-			break;
-		}
-		if (got == 0)
-			eof = 1;
-		len += (size_t)got;
-	}
-	for (size_t i = 0; i < rs.ngroups; i++) {
-		finish_group(run, &rs.groups[i]);
-		free_group(&rs.groups[i]);
-	}
-	free(rs.groups);
-	free(buf);
-	json_decref(rs.stacks);
-}
-
-static void
-read_unit(struct lp_input *in, const struct lp_unit *u, void *ctx)
-{
-	struct run *run = ctx;
-	struct lp_error err = { 0, "" };
-	struct lp_unit whole = *u;
-	enum lp_format fmt = lp_detect(u->data, u->len);
-
-	switch (fmt) {
-	case LP_FMT_TRACE: read_trace(run, in, u); return;
-	case LP_FMT_NDJSON: read_records(run, in, u); return;
-	case LP_FMT_EMPTY:
-		if (strcmp(u->src, "-") == 0)
-			return; /* empty in, empty out */
-		break;
-	case LP_FMT_GODUMP:
-		if (lp_input_slurp(in, &whole, &err) < 0) {
-			lp_cli_fail(u->src, &err);
+	if (rec->json) {
+		json_t *id = json_object_get(rec->json, "id");
+		if (!json_is_integer(id) || json_integer_value(id) < 0 ||
+		    !json_is_string(json_object_get(rec->json, "state"))) {
+			bad(in, rec, "a goroutine needs \"id\" and \"state\"");
 			return;
 		}
-		read_dump(run, &whole);
-		return;
-	default: break;
 	}
-	lp_cli_warn(u->src,
-	    "%s: not an execution trace, a goroutine dump or records",
-	    lp_format_name(fmt));
-	lp_cli_status(LP_EXIT_DATAERR);
-	if (lp_cli.strict)
-		lp_cli_exit();
+	gr = group_for(in, rec->src);
+	if (!gr->d && !(gr->d = lp_wdump_new()))
+		oom();
+	if (lp_wdump_add(gr->d, g->id, g->state.p, g->state.n,
+	        (g->flags & LP_G_LEAKED) != 0, g->wait_ns,
+	        rec->stack ? rec->stack->frames : NULL,
+	        rec->stack ? rec->stack->n : 0) < 0)
+		oom();
+}
+
+static void
+on_record(struct input *in, const struct lp_record *rec)
+{
+	switch (rec->kind) {
+	case LP_REC_EDGE: on_edge(in, rec); break;
+	case LP_REC_GOROUTINE: on_goroutine(in, rec); break;
+	case LP_REC_EVENT:
+		if (!rec->event)
+			break; /* an "ev" of no model */
+		if (rec->json) {
+			on_transition(in, rec);
+			break;
+		}
+		/* A trace, decoded in process: one group, found once. */
+		{
+			struct group *gr;
+			if (!in->trace_group) {
+				gr = group_for(in, rec->src);
+				in->trace_group = (size_t)(gr - in->groups) + 1;
+			}
+			gr = &in->groups[in->trace_group - 1];
+			if (!gr->t && !(gr->t = lp_wtrace_new()))
+				oom();
+			if (lp_wtrace_add(gr->t, &in->w, rec->event, NULL) < 0)
+				oom();
+		}
+		break;
+	default:
+		if (!*rec->kind_name)
+			bad(in, rec, "a record needs a \"kind\"");
+		break;
+	}
+}
+
+static void
+read_path(struct input *in, const char *path)
+{
+	struct lp_error err = { 0, "" };
+	const struct lp_record *rec;
+	int rc;
+
+	lp_cli_stdin_hint(path);
+	if (lp_records_open(in->r, path, &err) < 0) {
+		lp_cli_fail(path, &err);
+		return;
+	}
+	while ((rc = lp_records_next(in->r, &rec, &err)) != 0) {
+		if (rc > 0) {
+			on_record(in, rec);
+			continue;
+		}
+		if (err.code == LP_ENOMEM)
+			oom();
+		lp_cli_fail(lp_records_unit(in->r), &err);
+	}
+	end_unit(in, NULL);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct run run;
+	struct input in;
 	int c;
 
 	memset(&run, 0, sizeof run);
+	memset(&in, 0, sizeof in);
 	lp_cli_init("gcycle");
 	lp_cli.reads = "a trace, dump or edge records";
 	while ((c = lp_cli_getopt(argc, argv, "hu", longopts)) != -1) {
@@ -613,8 +389,8 @@ main(int argc, char **argv)
 		case OPT_FORMAT: run.view = lp_cli_view_opt(optarg); break;
 		case OPT_MIN_SIZE: {
 			const char *why = NULL;
-			run.min_size = (size_t)lp_parse_uint(
-			    optarg, 1, UINT32_MAX, &why);
+			run.min_size =
+			    (size_t)lp_parse_uint(optarg, 1, UINT32_MAX, &why);
 			if (why)
 				lp_cli_usage(
 				    "--min-size: '%s' is %s", optarg, why);
@@ -629,10 +405,25 @@ main(int argc, char **argv)
 		}
 	}
 	run.view = lp_cli_view(run.view);
+	in.run = &run;
+	in.r = lp_records_new(
+	    LP_REC_WANT(LP_REC_EVENT) | LP_REC_WANT(LP_REC_GOROUTINE) |
+	        LP_REC_WANT(LP_REC_EDGE) | LP_REC_WANT(LP_REC_OTHER),
+	    LP_RECORDS_EVENTS_ONLY | LP_RECORDS_RAW_EVENTS |
+	        LP_RECORDS_NO_PROFILES);
+	if (!in.r || lp_out_init(&in.text, -1, 4096) < 0)
+		oom();
+	lp_records_set_unit_fn(in.r, end_unit, &in);
+	lp_records_set_diag(in.r, lp_cli_diag_src, NULL);
+	lp_tev_writer_init(&in.w, "", run.emit, NULL);
 	if (optind == argc)
-		lp_cli_each_unit("-", read_unit, &run);
+		read_path(&in, "-");
 	for (int i = optind; i < argc; i++)
-		lp_cli_each_unit(argv[i], read_unit, &run);
+		read_path(&in, argv[i]);
+	free(in.groups);
+	lp_out_release(&in.text);
+	lp_tev_writer_release(&in.w);
+	lp_records_free(in.r);
 	if (run.table) {
 		lp_cli_table(run.table);
 		lp_table_free(run.table);

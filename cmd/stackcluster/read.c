@@ -52,6 +52,7 @@ sc_read_init(struct sc_run *run)
 		return -1;
 	lp_arena_init(&run->memo_mem, 0);
 	lp_records_set_unit_fn(run->r, note_src, run);
+	lp_records_set_diag(run->r, lp_cli_diag_src, NULL);
 	return 0;
 }
 

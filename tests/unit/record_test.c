@@ -543,3 +543,109 @@ TEST(other_evidence_comes_through_the_shared_writer)
 	CHECK_INT(nother, 0);
 	lp_records_free(r);
 }
+
+TEST(ndjson_events_and_edges_are_typed)
+{
+	struct lp_records *r = lp_records_new(
+	    LP_REC_WANT(LP_REC_EVENT) | LP_REC_WANT(LP_REC_EDGE), 0);
+	const struct lp_record *rec;
+	const struct lp_tev *ev;
+	struct lp_error err;
+
+	write_file("e.ndjson",
+	    "{\"kind\":\"event\",\"src\":\"t\",\"t\":42,\"ev\":"
+	    "\"StateTransition\",\"p\":1,\"g\":7,\"resource\":\"goroutine\","
+	    "\"id\":9,\"from\":\"Running\",\"to\":\"Waiting\",\"reason\":"
+	    "\"chan receive\",\"tstack\":[{\"fn\":\"main.f\",\"file\":\"/a.go\","
+	    "\"line\":3,\"addr\":\"0x4a\"}],\"stack\":[{\"fn\":\"main.g\"}]}\n"
+	    "{\"kind\":\"event\",\"t\":50,\"ev\":\"Metric\",\"name\":\"/m\","
+	    "\"value\":5}\n"
+	    "{\"kind\":\"event\",\"t\":51,\"ev\":\"Sideways\"}\n"
+	    "{\"kind\":\"edge\",\"from\":1,\"to\":2,\"reason\":\"chan send\","
+	    "\"count\":3,\"last_ns\":8}\n"
+	    "{\"kind\":\"edge\",\"from\":\"1\",\"to\":2}\n");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	ev = rec->event;
+	CHECK(ev != NULL);
+	CHECK_INT(ev->kind, LP_TEV_STATE);
+	CHECK_INT((int)rec->t, 42);
+	CHECK_INT((int)ev->g, 7);
+	CHECK_INT((int)ev->m, LP_NO_ID);
+	CHECK_INT(ev->res, LP_RES_GOROUTINE);
+	CHECK_INT((int)ev->id, 9);
+	CHECK_INT(ev->from, LP_G_RUNNING);
+	CHECK_INT(ev->to, LP_G_WAITING);
+	CHECK_MEM(ev->reason.p, ev->reason.n, "chan receive");
+	CHECK(rec->tstack && rec->tstack->n == 1);
+	CHECK(ev->tstack && ev->tstack->n == 1);
+	CHECK_INT((int)ev->tstack->frames[0].pc, 0x4a);
+	CHECK_INT((int)ev->tstack->frames[0].line, 3);
+	CHECK(ev->stack && ev->stack->n == 1);
+	CHECK_MEM(
+	    ev->stack->frames[0].fn.p, ev->stack->frames[0].fn.n, "main.g");
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK_INT(rec->event->kind, LP_TEV_METRIC);
+	CHECK_MEM(rec->event->name.p, rec->event->name.n, "/m");
+	CHECK_INT((int)rec->event->value, 5);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(rec->event == NULL); /* an "ev" of no model: json only */
+	CHECK(rec->json != NULL);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK_INT(rec->kind, LP_REC_EDGE);
+	CHECK(rec->edge->has_ends);
+	CHECK_INT((int)rec->edge->from, 1);
+	CHECK_INT((int)rec->edge->to, 2);
+	CHECK_STR(rec->edge->reason, "chan send");
+	CHECK(rec->edge->evidence == NULL);
+	CHECK_INT((int)rec->edge->count, 3);
+	CHECK(rec->edge->has_last && rec->edge->last_ns == 8);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(!rec->edge->has_ends);
+	CHECK_INT(lp_records_next(r, &rec, &err), 0);
+	lp_records_free(r);
+}
+
+static void
+keep_diag(void *ctx, const char *src, const char *msg)
+{
+	char *out = ctx;
+
+	(void)src;
+	strncat(out, msg, 200 - strlen(out) - 2);
+	strcat(out, "\n");
+}
+
+TEST(lines_not_understood_are_told_or_counted)
+{
+	struct lp_records *r = lp_records_new(LP_REC_WANT_ALL, 0);
+	const struct lp_record *rec;
+	struct lp_error err;
+	char said[200] = "";
+	int rc, n = 0;
+
+	write_file("g.txt", "goroutine 1 [chan receive]:\n"
+	                    "main.main()\n"
+	                    "\t/src/main.go:10 +0x1d\n"
+	                    "\tstray file line\n");
+	lp_records_set_diag(r, keep_diag, said);
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	while ((rc = lp_records_next(r, &rec, &err)) != 0)
+		n += rc < 0;
+	CHECK_INT(n, 0);
+	CHECK(strstr(said, "line 4:") != NULL);
+	lp_records_free(r);
+}
+
+TEST(a_reader_of_traces_and_dumps_only_says_so)
+{
+	char *out;
+
+	write_file("h.txt", "heap profile: 1: 10 [1: 10] @ heap/1048576\n"
+	                    "1: 10 [1: 10] @ 0x2\n"
+	                    "#\t0x2\tmain.main+0x2\t/a.go:9\n");
+	out = read_all(LP_REC_WANT_ALL, LP_RECORDS_NO_PROFILES, NULL, 0);
+	CHECK_STR(out, "!heap-text: not an execution trace, a goroutine dump "
+	               "or records\n");
+	free(out);
+}
