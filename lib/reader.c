@@ -22,8 +22,9 @@ struct lp_reader {
 	size_t len, cap, pos;
 	int eof;
 	unsigned long lineno;
-	int skipping; /* dropping the rest of an over-long line */
+	int skipping;          /* dropping the rest of an over-long line */
 	unsigned long nostack; /* records whose stack_id is undefined */
+	unsigned long notjson; /* lines that are no JSON object */
 	/* Evidence: its records, rendered by the shared writers. */
 	struct lp_out rendered;
 	unsigned long skipped;           /* lines a text decoder stepped over */
@@ -137,6 +138,7 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 	if (r->unit_fn && r->unit_fn(r->unit_ctx, r->src) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	r->nostack = 0;
+	r->notjson = 0;
 	r->lineno = 0;
 	r->skipping = 0;
 	/* An empty pipe is an empty NDJSON stream ("empty in, empty out",
@@ -354,7 +356,16 @@ lp_reader_next(
 		if (rc == 0) {
 			unsigned long skipped = r->skipped;
 			unsigned long nostack = r->nostack;
+			unsigned long notjson = r->notjson;
 			int was = r->mode;
+			/* The counts of what was told only a few times are
+			 * told one a call; the unit ends after them. */
+			if (notjson > LP_REPEAT_MAX) {
+				r->notjson = 0;
+				return lp_error_set(err, LP_EDATA,
+				    "%lu more lines that are not JSON records",
+				    notjson - LP_REPEAT_MAX);
+			}
 			r->mode = M_NONE;
 			r->skipped = 0;
 			r->nostack = 0;
@@ -374,18 +385,26 @@ lp_reader_next(
 			n--;
 		if (n == 0 || strspn(line, " \t") >= n)
 			continue;
-		if (memchr(line, '\0', n))
-			return lp_error_set(err, LP_EDATA,
-			    "line %lu: NUL byte in a record", r->lineno);
-		v = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
-		if (!v)
+		/* A file of some other text (pretty-printed JSON, a log)
+		 * is told a few lines, then counted. */
+		v = memchr(line, '\0', n)
+		        ? NULL
+		        : json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
+		if (!v || !json_is_object(v)) {
+			int parsed = v != NULL;
+			json_decref(v);
+			if (++r->notjson > LP_REPEAT_MAX)
+				continue;
+			if (parsed)
+				return lp_error_set(err, LP_EDATA,
+				    "line %lu: not a JSON object", r->lineno);
+			if (memchr(line, '\0', n))
+				return lp_error_set(err, LP_EDATA,
+				    "line %lu: NUL byte in a record",
+				    r->lineno);
 			return lp_error_set(err, LP_EDATA,
 			    "line %lu: %s (column %d)", r->lineno, jerr.text,
 			    jerr.column);
-		if (!json_is_object(v)) {
-			json_decref(v);
-			return lp_error_set(err, LP_EDATA,
-			    "line %lu: not a JSON object", r->lineno);
 		}
 		kind = json_object_get(v, "kind");
 		if (json_is_string(kind) &&
@@ -410,7 +429,7 @@ lp_reader_next(
 				continue;
 			}
 		} else if (!(r->flags & LP_READ_STACK_IDS) &&
-		    (rc = resolve(r, v, err)) != 0) {
+		           (rc = resolve(r, v, err)) != 0) {
 			json_decref(v);
 			if (rc > 0)
 				continue; /* counted, told at the end */
