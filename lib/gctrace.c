@@ -336,6 +336,13 @@ line_time(const char *p, const char *e, int64_t *ns, int64_t *res)
 
 /* ---- finding the lines ---------------------------------------------- */
 
+/* A character of a number as the runtime prints it. */
+static int
+num_char(char c)
+{
+	return is_digit(c) || c == '.';
+}
+
 /*
  * The program's own output can land inside a gctrace line: the runtime
  * prints one in many small writes, and a log.Printf between two of them
@@ -346,12 +353,6 @@ line_time(const char *p, const char *e, int64_t *ns, int64_t *res)
  * begins with digits right after a number ("6->7" then "2026/12/02 …")
  * leaves several cuts that parse ("7", "72", "7202"): no guess is made.
  */
-static int
-num_char(char c)
-{
-	return is_digit(c) || c == '.';
-}
-
 static int
 join_split(const char *h, const char *le, const char *n, const char *ne,
     struct lp_gc *gc)
@@ -370,9 +371,9 @@ join_split(const char *h, const char *le, const char *n, const char *ne,
 			continue;
 		memcpy(buf, h, (size_t)(k - h));
 		memcpy(buf + (k - h), n, tail);
-		if (lp_gctrace_parse_line(buf, buf + (k - h) + tail, &one) >
-		        0 &&
-		    found++ == 0)
+		if (lp_gctrace_parse_line(buf, buf + (k - h) + tail, &one) <= 0)
+			continue;
+		if (found++ == 0)
 			*gc = one;
 	}
 	return found;
@@ -390,7 +391,6 @@ find_gc(const char *p, const char **le, const char *end, struct lp_gc *gc,
     const char **at)
 {
 	const char *e = *le;
-
 	const char *q = p;
 	int bad = 0;
 
