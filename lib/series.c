@@ -196,7 +196,26 @@ lp_series_add_skipped(struct lp_series *s, size_t n)
 	s->skipped += n;
 }
 
-static int rehash(struct lp_series *s, size_t ncap);
+/* The key table at ncap slots (a power of two), built anew. */
+static int
+rehash(struct lp_series *s, size_t ncap)
+{
+	size_t i;
+	uint32_t *t = calloc(ncap, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < s->nkeys; i++) {
+		size_t j = s->keys[i].hash & (ncap - 1);
+		while (t[j])
+			j = (j + 1) & (ncap - 1);
+		t[j] = (uint32_t)i + 1;
+	}
+	free(s->table);
+	s->table = t;
+	s->tabcap = ncap;
+	return 0;
+}
 
 /*
  * The open partial must have brought the columns its header counted; one
@@ -279,27 +298,6 @@ append_text(struct lp_series *s, const char *p, size_t n, size_t *off)
 	if (n)
 		memcpy(s->kt + s->ktlen, p, n);
 	s->ktlen += n;
-	return 0;
-}
-
-/* The key table at ncap slots (a power of two), built anew. */
-static int
-rehash(struct lp_series *s, size_t ncap)
-{
-	size_t i;
-	uint32_t *t = calloc(ncap, sizeof(*t));
-
-	if (!t)
-		return -1;
-	for (i = 0; i < s->nkeys; i++) {
-		size_t j = s->keys[i].hash & (ncap - 1);
-		while (t[j])
-			j = (j + 1) & (ncap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(s->table);
-	s->table = t;
-	s->tabcap = ncap;
 	return 0;
 }
 
