@@ -94,6 +94,25 @@ needs_care(unsigned char c)
 	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
 }
 
+/* Eight bytes at p that need only a copy (no needs_care byte), tested
+ * at once: names, reasons and paths are plain ASCII, and the byte loop
+ * was most of the cost of writing them.  A zero is a "maybe": the byte
+ * loop decides. */
+static inline int
+plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = ones << 7;
+	uint64_t x, q, b;
+
+	memcpy(&x, p, 8);
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	/* (v - ones) & ~v & highs: some byte of v is below 1 (is 0) */
+	return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+	             ((b - ones) & ~b) | x) &
+	         highs);
+}
+
 size_t
 lp_utf8_len(const unsigned char *p, size_t n)
 {
@@ -147,6 +166,8 @@ lp_out_str(struct lp_out *o, const char *s, size_t n)
 	*d++ = '"';
 	while (i < n) {
 		run = i;
+		while (n - run >= 8 && plain8(p + run))
+			run += 8;
 		while (run < n && !needs_care(p[run]))
 			run++;
 		memcpy(d, p + i, run - i);
@@ -190,31 +211,58 @@ lp_out_str(struct lp_out *o, const char *s, size_t n)
 	o->len = (size_t)(d - o->buf);
 }
 
+/* Decimal digits of v, 1 to 20. */
+static inline unsigned
+ndigits(uint64_t v)
+{
+	static const uint64_t pow10[20] = { 1, 10, 100, 1000, 10000, 100000,
+		1000000, 10000000, 100000000, 1000000000, 10000000000u,
+		100000000000u, 1000000000000u, 10000000000000u,
+		100000000000000u, 1000000000000000u, 10000000000000000u,
+		100000000000000000u, 1000000000000000000u,
+		10000000000000000000u };
+	/* Bits times log10(2) is the count or one short; v | 1 makes 0 one
+	 * digit and moves no other v across a power of ten (those are
+	 * even, the numbers just below them odd). */
+	uint64_t x = v | 1;
+	unsigned n = ((64u - (unsigned)__builtin_clzll(x)) * 1233u) >> 12;
+
+	return n + (x >= pow10[n]);
+}
+
 void
 lp_out_uint(struct lp_out *o, uint64_t v)
 {
-	/* Two digits per division: numbers are most of a sample record. */
+	/* Two digits per division: numbers are most of a sample record.
+	 * Written in place, right to left, once the length is known: a
+	 * trace record has five numbers, and the copy from a scratch
+	 * buffer cost as much as the digits. */
 	static const char pairs[] =
 	    "00010203040506070809101112131415161718192021222324252627282930"
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
-	char tmp[24];
-	int i = sizeof(tmp);
+	unsigned n = ndigits(v);
+	char *d;
 
+	if (o->cap - o->len < n)
+		lp_out_grow(o, n);
+	if (o->cap - o->len < n)
+		return;
+	d = o->buf + o->len + n;
+	o->len += n;
 	while (v >= 100) {
-		unsigned d = (unsigned)(v % 100) * 2;
+		unsigned k = (unsigned)(v % 100) * 2;
 		v /= 100;
-		tmp[--i] = pairs[d + 1];
-		tmp[--i] = pairs[d];
+		*--d = pairs[k + 1];
+		*--d = pairs[k];
 	}
 	if (v >= 10) {
-		tmp[--i] = pairs[v * 2 + 1];
-		tmp[--i] = pairs[v * 2];
+		*--d = pairs[v * 2 + 1];
+		*--d = pairs[v * 2];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		*--d = (char)('0' + v);
 	}
-	lp_out_raw(o, tmp + i, sizeof(tmp) - (size_t)i);
 }
 
 void

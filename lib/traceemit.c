@@ -123,12 +123,6 @@ intern(struct lp_out *o, struct lp_tev_writer *w, struct lp_tstack *s,
 	return lp_intern_stack(w->in, o, w->scratch.buf, w->scratch.len);
 }
 
-static void
-raw(struct lp_out *o, const char *s)
-{
-	lp_out_raw(o, s, strlen(s));
-}
-
 /* The names written on every record, with their lengths worked out once
  * (strlen was a few percent of the time on a big trace). */
 struct name {
@@ -147,7 +141,19 @@ static const struct name gstates[6] = { N("Undetermined"), N("NotExist"),
 	N("Runnable"), N("Running"), N("Waiting"), N("Syscall") };
 static const struct name pstates[4] = { N("Undetermined"), N("NotExist"),
 	N("Running"), N("Idle") };
+static const struct name tres[4] = { N("global"), N("goroutine"), N("proc"),
+	N("thread") };
 #undef N
+
+/* lp_tres_name(r), without its strlen. */
+static void
+res_name(struct lp_out *o, enum lp_tres r)
+{
+	if ((unsigned)r < 4)
+		lp_out_raw(o, tres[r].s, tres[r].n);
+	else
+		lp_out_lit(o, "bad");
+}
 
 static void
 name(struct lp_out *o, const struct name *table, size_t n, unsigned i)
@@ -158,13 +164,8 @@ name(struct lp_out *o, const struct name *table, size_t n, unsigned i)
 		lp_out_lit(o, "Bad");
 }
 
-static void
-key(struct lp_out *o, const char *k)
-{
-	lp_out_ch(o, ',');
-	lp_out_cstr(o, k);
-	lp_out_ch(o, ':');
-}
+/* ,"k": for a literal key k, copied as is (keys need no escaping). */
+#define key(o, k) lp_out_lit((o), ",\"" k "\":")
 
 static void
 wall(struct lp_out *o, uint64_t sec, uint64_t nsec)
@@ -245,7 +246,7 @@ lp_tev_write(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tev *ev,
 		key(o, "name");
 		lp_out_lstr(o, ev->name);
 		lp_out_lit(o, ",\"scope\":\"");
-		raw(o, lp_tres_name(ev->res));
+		res_name(o, ev->res);
 		lp_out_ch(o, '"');
 		if (ev->res != LP_RES_NONE) {
 			key(o, "id");
@@ -287,7 +288,7 @@ lp_tev_write(struct lp_out *o, struct lp_tev_writer *w, const struct lp_tev *ev,
 		break;
 	case LP_TEV_STATE:
 		lp_out_lit(o, ",\"resource\":\"");
-		raw(o, lp_tres_name(ev->res));
+		res_name(o, ev->res);
 		lp_out_lit(o, "\",\"id\":");
 		lp_out_int(o, ev->id);
 		lp_out_lit(o, ",\"from\":\"");

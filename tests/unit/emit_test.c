@@ -75,6 +75,52 @@ TEST(numbers)
 	    "0.1 null");
 }
 
+TEST(numbers_at_every_length)
+{
+	/* Each power of ten and its neighbours: the digit count is worked
+	 * out before the digits are written. */
+	char want[32];
+	uint64_t p = 1;
+
+	for (int k = 0; k < 20; k++) {
+		for (int d = -1; d <= 1; d++) {
+			uint64_t v = p + (uint64_t)(int64_t)d;
+			reset();
+			lp_out_uint(&o, v);
+			snprintf(
+			    want, sizeof want, "%llu", (unsigned long long)v);
+			CHECK_MEM(o.buf, o.len, want);
+		}
+		if (k < 19)
+			p *= 10;
+	}
+}
+
+TEST(str_special_byte_at_every_offset)
+{
+	/* Plain runs are copied eight bytes at a time: a byte that needs
+	 * escaping or checking must be seen wherever it falls. */
+	static const char *const special[] = { "\"", "\\", "\x01", "\x1f",
+		"\x80", "\xc3\xa9" };
+	static const char *const escaped[] = { "\\\"", "\\\\", "\\u0001",
+		"\\u001f", "\xef\xbf\xbd", "\xc3\xa9" };
+
+	for (size_t s = 0; s < sizeof special / sizeof special[0]; s++) {
+		for (int at = 0; at < 20; at++) {
+			char in[64], want[80];
+			int n = snprintf(in, sizeof in, "%.*s%s%.*s", at,
+			    "abcdefghijklmnopqrstuvwxyz", special[s], 19 - at,
+			    " !#$%&'()*+,-./0123456789");
+			snprintf(want, sizeof want, "\"%.*s%s%.*s\"", at,
+			    "abcdefghijklmnopqrstuvwxyz", escaped[s], 19 - at,
+			    " !#$%&'()*+,-./0123456789");
+			reset();
+			lp_out_str(&o, in, (size_t)n);
+			CHECK_MEM(o.buf, o.len, want);
+		}
+	}
+}
+
 TEST(grows_for_big_records)
 {
 	char big[100000];
