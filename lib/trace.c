@@ -85,6 +85,12 @@ lp_trace_next(
 	return t->next(t, ev, err);
 }
 
+void
+lp_trace_want(struct lp_trace *t, unsigned kinds)
+{
+	t->want = kinds;
+}
+
 int
 lp_trace_version(const struct lp_trace *t)
 {

@@ -172,6 +172,17 @@ struct lp_trace *lp_trace_open(
 int lp_trace_next(
     struct lp_trace *t, const struct lp_tev **ev, struct lp_error *err);
 
+/*
+ * Which kinds of event the caller will use: a bit per lp_tev_kind (1u <<
+ * LP_TEV_SYNC, ...); 0, as opened, is all.  Events of other kinds are
+ * still decoded, ordered and checked as Go's reader checks them (the
+ * same errors at the same place, the same times), only not built nor
+ * returned, which is most of the work of a filtered read.  Sync events
+ * always come out: a trace starts with one.  A hint: a decoder may
+ * return other kinds too (the legacy one does), so callers still filter.
+ */
+void lp_trace_want(struct lp_trace *t, unsigned kinds);
+
 /* The format version from the header: 5 for "go 1.5 trace", ... 26. */
 int lp_trace_version(const struct lp_trace *t);
 

@@ -10,7 +10,8 @@
  * and hands the source to the decoder for its version.
  */
 struct lp_trace {
-	int version; /* 5 .. 26: the N of "go 1.N trace" */
+	int version;   /* 5 .. 26: the N of "go 1.N trace" */
+	unsigned want; /* lp_trace_want's kinds; 0: all */
 	int (*next)(
 	    struct lp_trace *t, const struct lp_tev **ev, struct lp_error *err);
 	struct lp_arena *(*arena)(struct lp_trace *t);

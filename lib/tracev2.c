@@ -329,7 +329,8 @@ struct gen {
 	struct cpusample *samples;
 	size_t nsamples, capsamples;
 	uint64_t min_ts;
-	double freq; /* ns per tick; 0 = none seen */
+	double freq;    /* ns per tick; 0 = none seen */
+	int tick_shift; /* freq is 1 << tick_shift (0 .. 9); -1: it is not */
 	int has_clock;
 	uint64_t snap_ts, snap_mono, snap_sec, snap_nsec;
 	size_t nexp; /* experimental batches: kept opaque */
@@ -1023,6 +1024,10 @@ finish_gen(struct v2 *t, struct gen *g, struct lp_error *err)
 		return fail(t, err,
 		    "no clock snapshot event found in generation %llu",
 		    (unsigned long long)g->num);
+	g->tick_shift = -1;
+	for (int k = 0; k <= 9; k++)
+		if (g->freq == (double)(1 << k))
+			g->tick_shift = k;
 	g->stks = lp_arena_calloc(
 	    &g->arena, g->nstks ? g->nstks : 1, sizeof *g->stks);
 	if (!g->stks || dense(g, &g->stacks, &g->sdense, &g->nsdense) < 0 ||
@@ -1236,16 +1241,38 @@ bad:
 
 /* ---- the cursor heap, as Go's reader keeps it ------------------------ */
 
+/* A uvarint at d[*pos..n): 1, or 0 when bad or cut short.  Most of a
+ * trace's are one or two bytes: those are read without a call. */
+static inline int
+uv(const unsigned char *d, size_t n, size_t *pos, uint64_t *v)
+{
+	size_t i = *pos;
+
+	if (i < n && d[i] < 0x80) {
+		*v = d[i];
+		*pos = i + 1;
+		return 1;
+	}
+	if (n - i >= 2 && d[i + 1] < 0x80) {
+		*v = (uint64_t)(d[i] & 0x7f) | (uint64_t)d[i + 1] << 7;
+		*pos = i + 2;
+		return 1;
+	}
+	return lp_uvarint(d, n, pos, v) > 0;
+}
+
 /* Decode the cursor's next event; 1 when there is one, 0 at the end of
  * its batches, negative on a malformed event. */
 static int
-cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
+cursor_next(
+    struct v2 *t, struct cursor *c, const struct gen *g, struct lp_error *err)
 {
 	const struct spec *s;
 	const unsigned char *d;
 	uint64_t dt;
 	size_t pos, n;
 	unsigned nargs;
+	int64_t ns;
 
 	while (c->cur && c->pos == c->cur->len) {
 		c->cur = c->cur->next;
@@ -1255,7 +1282,7 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 	if (!c->cur)
 		return 0;
 	if (c->last_t == 0)
-		c->last_t = ticks_to_ns(freq, c->cur->time);
+		c->last_t = ticks_to_ns(g->freq, c->cur->time);
 	/* Locals, so that the loop below keeps them in registers. */
 	d = c->cur->data;
 	n = c->cur->len;
@@ -1271,24 +1298,25 @@ cursor_next(struct v2 *t, struct cursor *c, double freq, struct lp_error *err)
 		    "found event without a timestamp: type=%u (byte "
 		    "%llu)",
 		    c->typ, (unsigned long long)c->off);
-	if (lp_uvarint(d, n, &pos, &dt) <= 0)
+	if (!uv(d, n, &pos, &dt))
 		return fail(t, err,
 		    "found invalid uvarint for timestamp (byte %llu)",
 		    (unsigned long long)c->off);
 	nargs = s->nargs;
-	for (unsigned i = 0; i < nargs; i++) {
-		/* Most arguments are one byte: no call for those. */
-		if (pos < n && d[pos] < 0x80) {
-			c->args[i] = d[pos++];
-			continue;
-		}
-		if (lp_uvarint(d, n, &pos, &c->args[i]) <= 0)
+	for (unsigned i = 0; i < nargs; i++)
+		if (!uv(d, n, &pos, &c->args[i]))
 			return fail(t, err,
 			    "found invalid uvarint in %s event (byte "
 			    "%llu)",
 			    s->name, (unsigned long long)c->off);
-	}
-	c->time = lp_tadd(ticks_to_ns(freq, dt), c->last_t);
+	/* A tick of a power-of-two ns (64 on most of Go's platforms) is
+	 * a shift, and gives what the double product gives while dt is
+	 * exact as a double and the product is in range. */
+	if (g->tick_shift >= 0 && dt < (uint64_t)1 << 53)
+		ns = (int64_t)(dt << g->tick_shift);
+	else
+		ns = ticks_to_ns(g->freq, dt);
+	c->time = lp_tadd(ns, c->last_t);
 	c->last_t = c->time;
 	c->pos = (uint32_t)pos;
 	return 1;
@@ -1408,20 +1436,16 @@ push(struct v2 *t)
 	return e;
 }
 
-/* Queue the event the cursor holds, in context c. */
-static struct qev *
+/* Queue the event the cursor holds, in context c.  Of the fields past
+ * args, fill reads only those the event's own handler sets (old,
+ * parent, tname): they are left as they are here. */
+static inline struct qev *
 queue_ev(struct v2 *t, const struct cursor *cur, struct ctx c)
 {
 	struct qev *e = slot(t);
 
 	if (!e)
 		return NULL;
-	e->old = 0;
-	e->parent = 0;
-	e->tname = NULL;
-	e->tnamelen = 0;
-	e->sync_n = 0;
-	e->table = NULL;
 	e->typ = cur->typ;
 	e->time = cur->time;
 	e->m = c.m;
@@ -1679,7 +1703,7 @@ static const uint8_t p2state[] = { LP_P_UNDETERMINED, LP_P_RUNNING, LP_P_IDLE,
 
 /* Queue ev in context x and take it: Go's o.queue.push(Event{ctx: x,
  * base: *ev}) before its return true. */
-static int
+static inline int
 take(struct v2 *o, struct lp_error *err, const struct cursor *ev, struct ctx x)
 {
 	return queue_ev(o, ev, x) ? 1 : nomem(o, err);
@@ -2692,12 +2716,19 @@ try_advance(struct v2 *t, size_t i, struct lp_error *err)
 
 	if (rc <= 0)
 		return rc;
-	rc = cursor_next(t, c, t->gen->freq, err);
+	rc = cursor_next(t, c, t->gen, err);
 	if (rc < 0)
 		return rc;
 	if (rc > 0) {
-		if (sift_up(t->heap, i) == i)
-			sift_down(t->heap, t->nheap, i);
+		struct cursor **h = t->heap;
+		size_t n = t->nheap;
+		/* Most often the root's next event is still the earliest:
+		 * then it stays, as Go's heapUpdate would leave it. */
+		if (i == 0 && (n < 2 || c->time <= h[1]->time) &&
+		    (n < 3 || c->time <= h[2]->time))
+			return 1;
+		if (sift_up(h, i) == i)
+			sift_down(h, n, i);
 	} else {
 		heap_remove(t, i);
 	}
@@ -2743,7 +2774,7 @@ install(struct v2 *t, struct gen *g, struct lp_error *err)
 		c->cur = c->first;
 		c->pos = 0;
 		c->last_t = 0;
-		if ((rc = cursor_next(t, c, g->freq, err)) < 0)
+		if ((rc = cursor_next(t, c, g, err)) < 0)
 			return rc;
 		if (rc == 0)
 			continue;
@@ -2847,6 +2878,41 @@ resolve(struct v2 *t, const struct qev *q, struct lp_tstack **stack,
 			    s->name);
 	}
 	return 0;
+}
+
+/* The kind of event fill makes of a queued wire event (its switch, in
+ * short), so that unwanted ones need not be made at all. */
+static enum lp_tev_kind
+wire_kind(unsigned typ)
+{
+	switch (typ) {
+	case EV_SYNTH_SYNC: return LP_TEV_SYNC;
+	case EV_CPUSAMPLE: return LP_TEV_STACK_SAMPLE;
+	case EV_PROCSCHANGE:
+	case EV_HEAPALLOC:
+	case EV_HEAPGOAL: return LP_TEV_METRIC;
+	case EV_GOLABEL: return LP_TEV_LABEL;
+	case EV_STWBEGIN:
+	case EV_GCBEGIN:
+	case EV_GCSWEEPBEGIN:
+	case EV_GCMARKASSISTBEGIN: return LP_TEV_RANGE_BEGIN;
+	case EV_GCACTIVE:
+	case EV_GCSWEEPACTIVE:
+	case EV_GCMARKASSISTACTIVE: return LP_TEV_RANGE_ACTIVE;
+	case EV_STWEND:
+	case EV_GCEND:
+	case EV_GCSWEEPEND:
+	case EV_GCMARKASSISTEND: return LP_TEV_RANGE_END;
+	case EV_USERTASKBEGIN: return LP_TEV_TASK_BEGIN;
+	case EV_USERTASKEND: return LP_TEV_TASK_END;
+	case EV_USERREGIONBEGIN: return LP_TEV_REGION_BEGIN;
+	case EV_USERREGIONEND: return LP_TEV_REGION_END;
+	case EV_USERLOG: return LP_TEV_LOG;
+	default:
+		return typ >= EV_EXP_FIRST && typ <= EV_EXP_LAST
+		           ? LP_TEV_EXPERIMENTAL
+		           : LP_TEV_STATE;
+	}
 }
 
 static struct lp_tstack *
@@ -3128,6 +3194,7 @@ static int
 v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 {
 	struct v2 *t = (struct v2 *)base;
+	unsigned want = base->want ? base->want | 1u << LP_TEV_SYNC : 0;
 	int rc;
 
 	for (;;) {
@@ -3143,6 +3210,16 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 			if (q->time <= t->last_ts)
 				q->time = lp_tadd(t->last_ts, 1);
 			t->last_ts = q->time;
+			if (want && !(want >> wire_kind(q->typ) & 1)) {
+				/* Not wanted: only Go's table checks. */
+				struct lp_tstack *stk;
+				struct lp_str str[2];
+				if (q->typ != EV_SYNTH_SYNC &&
+				    q->typ != EV_CPUSAMPLE &&
+				    (rc = resolve(t, q, &stk, str, err)) < 0)
+					return rc;
+				continue;
+			}
 			if ((rc = fill(t, q, &t->ev, err)) < 0)
 				return rc;
 			*out = &t->ev;

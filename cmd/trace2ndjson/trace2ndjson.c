@@ -168,6 +168,9 @@ decode_trace(struct run *run, struct lp_input *in, const struct lp_unit *u)
 		return;
 	}
 	lp_tev_writer_init(&w, u->src, run->flags, run->intern);
+	/* The summaries read every event; --events needs only its kinds. */
+	if (!run->views)
+		lp_trace_want(t, run->kinds);
 	if (run->views && !(view = lp_tview_new(run->views))) {
 		lp_error_set(&err, LP_ENOMEM, "out of memory");
 		goto out;
