@@ -87,9 +87,9 @@ enum {
 enum { GS_BAD, GS_RUNNABLE, GS_RUNNING, GS_SYSCALL, GS_WAITING };
 enum { PS_BAD, PS_RUNNING, PS_IDLE, PS_SYSCALL, PS_ABANDONED };
 
-#define MAX_BATCH   65536u
-#define MAX_FRAMES  128u
-#define MAX_STRING  1024u
+#define MAX_BATCH  65536u
+#define MAX_FRAMES 128u
+#define MAX_STRING 1024u
 
 struct v2;
 struct cursor;
@@ -416,6 +416,8 @@ struct v2 {
 
 	/* ordering state */
 	struct lp_u64map gidx, pidx, midx, tidx;
+	uint32_t *gdir; /* goroutine id -> index in gs + 1: see gget */
+	size_t ngdir;
 	struct gstate *gs;
 	size_t ngs, capgs;
 	uint64_t *gfree;
@@ -1455,12 +1457,47 @@ queue_ev(struct v2 *t, const struct cursor *cur, struct ctx c)
 	return e;
 }
 
-static struct gstate *
+/*
+ * Goroutine ids count up from 1, so most of them index an array (id ->
+ * index in gs + 1; 0: none) rather than the map: a load per event
+ * instead of a hash probe.  Ids from GDIR_MAX on (a long-lived, busy
+ * program) go to the map, so the array stays under 1 MiB.
+ */
+#define GDIR_MAX ((uint64_t)1 << 18)
+
+static inline struct gstate *
 gget(struct v2 *t, int64_t g)
 {
-	uint64_t *ix = lp_u64map_get(&t->gidx, (uint64_t)g);
+	uint64_t id = (uint64_t)g, *ix;
 
+	if (id < GDIR_MAX)
+		return id < t->ngdir && t->gdir[id] ? &t->gs[t->gdir[id] - 1]
+		                                    : NULL;
+	ix = lp_u64map_get(&t->gidx, id);
 	return ix ? &t->gs[*ix] : NULL;
+}
+
+/* Goroutine g is gs[ix] from now on: 0, or -1 when out of memory. */
+static int
+gput(struct v2 *t, int64_t g, uint64_t ix)
+{
+	uint64_t id = (uint64_t)g;
+	uint32_t *d;
+	size_t n;
+
+	if (id >= GDIR_MAX)
+		return lp_u64map_put(&t->gidx, id, ix);
+	if (id >= t->ngdir) {
+		for (n = t->ngdir ? t->ngdir : 1024; n <= id; n *= 2)
+			;
+		if (!(d = realloc(t->gdir, n * sizeof *d)))
+			return -1;
+		memset(d + t->ngdir, 0, (n - t->ngdir) * sizeof *d);
+		t->gdir = d;
+		t->ngdir = n;
+	}
+	t->gdir[id] = (uint32_t)ix + 1;
+	return 0;
 }
 
 static struct gstate *
@@ -1477,7 +1514,7 @@ gnew(struct v2 *t, int64_t g, uint8_t status, uint64_t gen)
 		ix = t->ngs++;
 		memset(&t->gs[ix], 0, sizeof t->gs[ix]);
 	}
-	if (lp_u64map_put(&t->gidx, (uint64_t)g, ix) < 0)
+	if (gput(t, g, ix) < 0)
 		return NULL;
 	s = &t->gs[ix];
 	s->status = status;
@@ -1490,13 +1527,19 @@ gnew(struct v2 *t, int64_t g, uint8_t status, uint64_t gen)
 static int
 gdel(struct v2 *t, int64_t g)
 {
-	uint64_t *ix = lp_u64map_get(&t->gidx, (uint64_t)g);
-	uint64_t i;
+	uint64_t id = (uint64_t)g, *ix, i;
 
-	if (!ix)
-		return 0;
-	i = *ix;
-	lp_u64map_del(&t->gidx, (uint64_t)g);
+	if (id < GDIR_MAX) {
+		if (id >= t->ngdir || !t->gdir[id])
+			return 0;
+		i = t->gdir[id] - 1;
+		t->gdir[id] = 0;
+	} else {
+		if (!(ix = lp_u64map_get(&t->gidx, id)))
+			return 0;
+		i = *ix;
+		lp_u64map_del(&t->gidx, id);
+	}
 	if (RESERVE(t->gfree, t->capgfree, t->ngfree + 1) < 0)
 		return -1;
 	t->gfree[t->ngfree++] = i;
@@ -1589,12 +1632,12 @@ struct reqs {
 };
 static const struct reqs user_go_reqs = { MUST_HAVE, MUST_HAVE, MUST_HAVE };
 
-/* Go's validateCtx. */
+/* validate_ctx's message, off the hot path. */
 static int
-validate_ctx(struct v2 *o, struct lp_error *err, const struct cursor *ev,
+ctx_fail(struct v2 *o, struct lp_error *err, const struct cursor *ev,
     struct ctx x, struct reqs r)
 {
-	const char *what = NULL;
+	const char *what = "";
 
 	if (r.m == MUST_HAVE && x.m == LP_NO_ID)
 		what = "expected a thread but didn't have one";
@@ -1608,10 +1651,24 @@ validate_ctx(struct v2 *o, struct lp_error *err, const struct cursor *ev,
 		what = "expected a goroutine but didn't have one";
 	else if (r.g == MUST_NOT_HAVE && x.g != LP_NO_ID)
 		what = "expected no goroutine but had one";
-	if (!what)
-		return 0;
 	return fail(o, err, "%s event at byte %llu: %s", specs[ev->typ].name,
 	    (unsigned long long)ev->off, what);
+}
+
+static inline int
+req_ok(uint8_t r, int64_t id)
+{
+	return r == MAY_HAVE || (r == MUST_HAVE) == (id != LP_NO_ID);
+}
+
+/* Go's validateCtx.  Inline: with r a constant it is three compares. */
+static inline int
+validate_ctx(struct v2 *o, struct lp_error *err, const struct cursor *ev,
+    struct ctx x, struct reqs r)
+{
+	if (req_ok(r.m, x.m) && req_ok(r.p, x.p) && req_ok(r.g, x.g))
+		return 0;
+	return ctx_fail(o, err, ev, x, r);
 }
 
 /* Ranges: Go's rangeState.  A range is its begin event and, for STW,
@@ -2844,38 +2901,44 @@ next_gen(struct v2 *t, struct lp_error *err)
 	return install(t, g, err);
 }
 
+/* resolve's message, off the hot path. */
+static int
+bad_id(struct v2 *t, struct lp_error *err, const char *what, uint64_t id,
+    const struct spec *s)
+{
+	return fail(t, err, "found invalid %s ID %llu for event %s", what,
+	    (unsigned long long)id, s->name);
+}
+
 /*
  * Resolve a queued event's stack and strings in the generation's tables,
  * as Go checks them on the way out: found, or the trace is broken.  The
  * stack (NULL: none or empty) and strings go to *stack and str[] for
- * fill, so each id is looked up once.
+ * fill, so each id is looked up once.  Inline: every event is checked,
+ * and most have one id or none.
  */
-static int
+static inline int
 resolve(struct v2 *t, const struct qev *q, struct lp_tstack **stack,
     struct lp_str str[2], struct lp_error *err)
 {
 	const struct spec *s = &specs[q->typ];
 	const struct gen *g = t->gen;
+	uint64_t id, ix;
 
 	*stack = NULL;
-	if (s->stack && q->args[s->stack - 1] != 0) {
-		uint64_t ix = lookup(
-		    &g->stacks, g->sdense, g->nsdense, q->args[s->stack - 1]);
-		if (!ix)
-			return fail(t, err,
-			    "found invalid stack ID %llu for event %s",
-			    (unsigned long long)q->args[s->stack - 1], s->name);
+	if (s->stack && (id = q->args[s->stack - 1]) != 0) {
+		if (!(ix = lookup(&g->stacks, g->sdense, g->nsdense, id)))
+			return bad_id(t, err, "stack", id, s);
 		if (g->stks[ix - 1].n)
 			*stack = &g->stks[ix - 1];
 	}
 	for (int i = 0; i < 2 && s->str[i]; i++) {
-		int ok;
-		str[i] = gen_string(g, q->args[s->str[i] - 1], &ok);
-		if (!ok)
-			return fail(t, err,
-			    "found invalid string ID %llu for event %s",
-			    (unsigned long long)q->args[s->str[i] - 1],
-			    s->name);
+		str[i] = lp_str_make("", 0);
+		if ((id = q->args[s->str[i] - 1]) == 0)
+			continue;
+		if (!(ix = lookup(&g->strings, g->tdense, g->ntdense, id)))
+			return bad_id(t, err, "string", id, s);
+		str[i] = g->strs[ix - 1];
 	}
 	return 0;
 }
@@ -3211,10 +3274,14 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 				q->time = lp_tadd(t->last_ts, 1);
 			t->last_ts = q->time;
 			if (want && !(want >> wire_kind(q->typ) & 1)) {
-				/* Not wanted: only Go's table checks. */
+				/* Not wanted: only Go's table checks, for
+				 * the events with ids (a third have none;
+				 * CPU samples' stacks are not checked). */
 				struct lp_tstack *stk;
 				struct lp_str str[2];
 				if (q->typ != EV_SYNTH_SYNC &&
+				    (specs[q->typ].stack ||
+				        specs[q->typ].str[0]) &&
 				    q->typ != EV_CPUSAMPLE &&
 				    (rc = resolve(t, q, &stk, str, err)) < 0)
 					return rc;
@@ -3300,6 +3367,7 @@ v2_free(struct lp_trace *base)
 	free(t->tasks);
 	free(t->tfree);
 	lp_u64map_free(&t->gidx);
+	free(t->gdir);
 	lp_u64map_free(&t->pidx);
 	lp_u64map_free(&t->midx);
 	lp_u64map_free(&t->tidx);
