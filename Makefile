@@ -36,13 +36,14 @@ endif
 PKG_OK := $(shell $(PKG_CONFIG) --exists $(DEPS) 2>/dev/null && echo yes)
 ifeq ($(PKG_OK),yes)
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS))
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS))
+# libcurl is loaded when a URL is given (lib/fetch.c): headers, no -lcurl.
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(DEPS)))
 endif
 
 LP_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
              -iquote lib -iquote $(BUILD)/gen $(DEP_CFLAGS) $(SAN_FLAGS) -MMD -MP
 LP_LDFLAGS = $(SAN_FLAGS)
-LP_LIBS    = $(DEP_LIBS) -lm
+LP_LIBS    = $(DEP_LIBS) -lm -ldl
 
 ifeq ($(V),1)
 Q =

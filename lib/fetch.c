@@ -1,5 +1,6 @@
 /* fetch.c - input units fetched from http(s) URLs (libcurl) */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,68 @@
 #include "fetch.h"
 #include "limits.h"
 #include "util.h"
+
+/*
+ * libcurl is loaded at the first fetch, not linked: it and the TLS,
+ * HTTP/2, SSH and directory libraries it needs doubled the memory every
+ * program starts with (5 to 11 MB) for the few runs that fetch.  Its
+ * header still gives the types and constants.  The soname is the same
+ * for both of its flavours (OpenSSL and GnuTLS).
+ */
+#define CURL_SONAME "libcurl.so.4"
+
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
+	CURLcode (*easy_perform)(CURL *c);
+	CURLcode (*easy_getinfo)(CURL *c, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *c);
+	const char *(*easy_strerror)(CURLcode rc);
+} curl;
+
+/* dlsym into a function pointer (copied: ISO C has no cast between
+ * object and function pointers). */
+static int
+sym(void *lib, const char *name, void *fn)
+{
+	void *p = dlsym(lib, name);
+
+	if (!p)
+		return -1;
+	memcpy(fn, &p, sizeof p);
+	return 0;
+}
+
+/* Load and initialise libcurl once: 0, or negative with err filled. */
+static int
+curl_load(struct lp_error *err)
+{
+	static int loaded;
+	void *lib;
+
+	if (loaded)
+		return 0;
+	if (!(lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)))
+		return lp_error_set(err, LP_ENOINPUT,
+		    "cannot fetch URLs: cannot load libcurl: %s", dlerror());
+	if (sym(lib, "curl_global_init", &curl.global_init) < 0 ||
+	    sym(lib, "curl_easy_init", &curl.easy_init) < 0 ||
+	    sym(lib, "curl_easy_setopt", &curl.easy_setopt) < 0 ||
+	    sym(lib, "curl_easy_perform", &curl.easy_perform) < 0 ||
+	    sym(lib, "curl_easy_getinfo", &curl.easy_getinfo) < 0 ||
+	    sym(lib, "curl_easy_cleanup", &curl.easy_cleanup) < 0 ||
+	    sym(lib, "curl_easy_strerror", &curl.easy_strerror) < 0) {
+		dlclose(lib);
+		return lp_error_set(err, LP_ENOINPUT,
+		    "cannot fetch URLs: %s lacks a function", CURL_SONAME);
+	}
+	if (curl.global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return lp_error_set(
+		    err, LP_ENOMEM, "cannot initialise libcurl");
+	loaded = 1;
+	return 0;
+}
 
 int
 lp_is_url(const char *path)
@@ -123,7 +186,6 @@ first_line(const char *s, char *out, size_t n)
 int
 lp_fetch(const char *url, struct lp_error *err)
 {
-	static int inited;
 	char ebuf[CURL_ERROR_SIZE] = "";
 	struct sink s;
 	const char *env = getenv("LEAKPIPE_TIMEOUT");
@@ -143,41 +205,37 @@ lp_fetch(const char *url, struct lp_error *err)
 			    env, errstr);
 	}
 	timeout += query_seconds(url);
-	if (!inited) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-			return lp_error_set(err, LP_ENOMEM,
-			    "cannot initialise libcurl");
-		inited = 1;
-	}
+	if ((ret = curl_load(err)) < 0)
+		return ret;
 	memset(&s, 0, sizeof(s));
 	if ((s.fd = tmpfd(err)) < 0)
 		return s.fd;
-	if (!(c = curl_easy_init())) {
+	if (!(c = curl.easy_init())) {
 		close(s.fd);
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl.easy_setopt(c, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(
+	curl.easy_setopt(
 	    c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS,
+	curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "leakpipe");
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
+	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT, (long)timeout);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_USERAGENT, "leakpipe");
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	rc = curl.easy_perform(c);
+	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl.easy_cleanup(c);
 	if (s.toobig)
 		ret = lp_error_set(err, LP_ELIMIT,
 		    "larger than the %zu MiB limit", LP_UNIT_MAX >> 20);
@@ -186,7 +244,7 @@ lp_fetch(const char *url, struct lp_error *err)
 		    strerror(s.err));
 	else if (rc != CURLE_OK)
 		ret = lp_error_set(err, LP_ENOINPUT, "%s",
-		    ebuf[0] ? ebuf : curl_easy_strerror(rc));
+		    ebuf[0] ? ebuf : curl.easy_strerror(rc));
 	else if (status >= 400) {
 		char line[100];
 		first_line(s.first, line, sizeof(line));

@@ -20,7 +20,8 @@ int lp_is_url(const char *path);
  * as it reads a file (format by content, archives, gzip).  Returns a
  * negative LP_E* and fills err with one line: -LP_ENOINPUT when the
  * server cannot be reached, answers with an HTTP error (its status and
- * the first line of its answer), or takes too long; -LP_ELIMIT past
+ * the first line of its answer), or takes too long, or when libcurl
+ * (loaded at the first fetch) cannot be loaded; -LP_ELIMIT past
  * LP_UNIT_MAX bytes; -LP_ENOMEM.
  *
  * Time allowed: the connection 10 s; the whole transfer 60 s, or the

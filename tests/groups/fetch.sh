@@ -67,6 +67,18 @@ notaurl() {
 }
 t "ftp:// is a file name, not fetched" notaurl
 
+# libcurl is loaded at the first URL, not linked: a program that reads
+# files starts without it and the libraries it brings (twice the memory).
+notlinked() {
+	local p bad=""
+	command -v readelf >/dev/null 2>&1 || return 0
+	for p in "$build"/bin/*; do
+		readelf -d "$p" | grep -q 'NEEDED.*libcurl' && bad="$bad $(basename "$p")"
+	done
+	[ -z "$bad" ] || { echo "linked with libcurl:$bad"; return 1; }
+}
+t "no program is linked with libcurl (it is loaded for a URL)" notlinked
+
 # The Go legs.
 if ! command -v go >/dev/null 2>&1; then
 	echo "skip - fetch: the Go server legs (no go)"
