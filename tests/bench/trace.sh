@@ -68,8 +68,9 @@ out=$(stat -c %s "$data/trace.ndjson")
 rm -f "$data/trace.ndjson"
 echo "execution trace: $((size / 1048576)) MB (go 1.26 format), $events events, $((gens - 1)) generations, $((out / 1048576)) MB NDJSON"
 leg "trace2ndjson --events=Sync (decode, order)" "$bin/trace2ndjson" --events=Sync "$big" || exit 1
-dours=$secs dourscpu=$cpu
+dours=$secs dourscpu=$cpu doursrss=$rss
 leg "go: x/exp/trace ReadEvent loop, no output" "$tools/traceread" "$big" || exit 1
+dgo=$secs dgocpu=$cpu
 echo "  ratio, decoding and ordering: Go $(ratio "$secs" "$dours") wall, $(ratio "$cpu" "$dourscpu") cpu"
 leg "trace2ndjson" "$bin/trace2ndjson" "$big" || exit 1
 ours=$secs ourscpu=$cpu oursrss=$rss
@@ -77,3 +78,9 @@ leg "go: x/exp/trace ReadEvent + JSON lines" "$tools/tracecanon" "$big" || exit 
 gosecs=$secs gocpu=$cpu gorss=$rss
 echo "  ratio: equal-work Go $(ratio "$gosecs" "$ours") wall, $(ratio "$gocpu" "$ourscpu") cpu (RSS ${gorss} MB vs ${oursrss} MB);"
 echo "         trace2ndjson reads the trace at $(awk -v s="$size" -v t="$ours" 'BEGIN{ if (t > 0) printf "%.0f", s / t / 1048576; else print "inf" }') MB/s, peak RSS ${oursrss} MB for a $((size / 1048576)) MB trace"
+# The two ratios issue 10 sets targets for, on CPU time (steady on a
+# shared machine), with the load they were taken under.
+echo "  targets (cpu, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)):"
+echo "    decode and order, trace2ndjson --events=Sync vs ReadEvent loop: $(ratio "$dgocpu" "$dourscpu") (target 5x; wall $(ratio "$dgo" "$dours"))"
+echo "    full NDJSON, trace2ndjson vs tracecanon: $(ratio "$gocpu" "$ourscpu") (target 3x; wall $(ratio "$gosecs" "$ours"))"
+echo "    peak RSS: ${doursrss} MB decoding, ${oursrss} MB writing"
