@@ -2780,7 +2780,7 @@ advance(struct v2 *o, struct cursor *ev, uint64_t gen, struct lp_error *err)
 }
 
 /* Take the event of heap member i if it is ready. */
-static int
+static inline int
 try_advance(struct v2 *t, size_t i, struct lp_error *err)
 {
 	struct cursor *c = t->heap[i];
@@ -2929,10 +2929,9 @@ bad_id(struct v2 *t, struct lp_error *err, const char *what, uint64_t id,
  * Resolve a queued event's stack and strings in the generation's tables,
  * as Go checks them on the way out: found, or the trace is broken.  The
  * stack (NULL: none or empty) and strings go to *stack and str[] for
- * fill, so each id is looked up once.  Inline: every event is checked,
- * and most have one id or none.
+ * fill, so each id is looked up once.
  */
-static inline int
+static int
 resolve(struct v2 *t, const struct qev *q, struct lp_tstack **stack,
     struct lp_str str[2], struct lp_error *err)
 {
@@ -2975,6 +2974,29 @@ ids_dense(const struct gen *g, const struct qev *q)
 		    !(id < g->ntdense && g->tdense[id]))
 			return 0;
 	return 1;
+}
+
+/* resolve, inline, when ids_dense says every id is in the arrays:
+ * the usual case, without resolve's call and its map code. */
+static inline int
+resolve_fast(struct v2 *t, const struct qev *q, struct lp_tstack **stack,
+    struct lp_str str[2], struct lp_error *err)
+{
+	const struct spec *s = &specs[q->typ];
+	const struct gen *g = t->gen;
+	uint64_t id;
+
+	if (!ids_dense(g, q))
+		return resolve(t, q, stack, str, err);
+	*stack = NULL;
+	if (s->stack && (id = q->args[s->stack - 1]) != 0 &&
+	    g->stks[g->sdense[id] - 1].n)
+		*stack = &g->stks[g->sdense[id] - 1];
+	for (int i = 0; i < 2 && s->str[i]; i++) {
+		id = q->args[s->str[i] - 1];
+		str[i] = id ? g->strs[g->tdense[id] - 1] : lp_str_make("", 0);
+	}
+	return 0;
 }
 
 /* The kind of event fill makes of a queued wire event (its switch, in
@@ -3104,7 +3126,7 @@ fill(struct v2 *t, const struct qev *q, struct lp_tev *ev, struct lp_error *err)
 		return 0;
 	}
 	s = &specs[q->typ];
-	if ((rc = resolve(t, q, &ev->stack, str, err)) < 0)
+	if ((rc = resolve_fast(t, q, &ev->stack, str, err)) < 0)
 		return rc;
 	ev->res = LP_RES_GOROUTINE;
 	ev->kind = LP_TEV_STATE;
@@ -3322,7 +3344,9 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 				*err = t->fail;
 			return -(t->fail.code ? t->fail.code : LP_EDATA);
 		}
-		if (t->qlen) {
+		/* A handler fails with its error at once: queued events
+		 * need no new look at t->failed. */
+		while (t->qlen) {
 			struct qev *q = &t->q[t->qhead];
 			t->qhead = (t->qhead + 1) & (t->qcap - 1);
 			t->qlen--;
@@ -3347,10 +3371,10 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 			*out = &t->ev;
 			return 1;
 		}
-		if (t->done)
-			return 0;
 		if (t->nheap == 0 &&
 		    (!t->gen || t->sample_pos >= t->gen->nsamples)) {
+			if (t->done)
+				return 0;
 			if ((rc = next_gen(t, err)) < 0)
 				return rc;
 			continue;

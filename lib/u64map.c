@@ -4,6 +4,26 @@
 
 #include "u64map.h"
 
+static size_t
+slot(uint64_t key, size_t cap)
+{
+	/* Fibonacci hashing: ids are often small and dense. */
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
+uint64_t *
+lp_u64map_get(const struct lp_u64map *m, uint64_t key)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return NULL;
+	for (i = slot(key, m->cap); m->used[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key)
+			return &m->vals[i];
+	return NULL;
+}
+
 static int
 grow(struct lp_u64map *m)
 {
@@ -21,7 +41,7 @@ grow(struct lp_u64map *m)
 	for (i = 0; i < m->cap; i++) {
 		if (!m->used[i])
 			continue;
-		size_t j = lp_u64map_slot(m->keys[i], big.cap);
+		size_t j = slot(m->keys[i], big.cap);
 		while (big.used[j])
 			j = (j + 1) & (big.cap - 1);
 		big.used[j] = 1;
@@ -46,8 +66,7 @@ lp_u64map_put(struct lp_u64map *m, uint64_t key, uint64_t val)
 	}
 	if ((m->n + 1) * 4 > m->cap * 3 && grow(m) < 0)
 		return -1;
-	for (i = lp_u64map_slot(key, m->cap); m->used[i];
-	     i = (i + 1) & (m->cap - 1))
+	for (i = slot(key, m->cap); m->used[i]; i = (i + 1) & (m->cap - 1))
 		;
 	m->used[i] = 1;
 	m->keys[i] = key;
@@ -63,14 +82,14 @@ lp_u64map_del(struct lp_u64map *m, uint64_t key)
 
 	if (m->cap == 0)
 		return;
-	for (i = lp_u64map_slot(key, m->cap); m->used[i]; i = (i + 1) & mask)
+	for (i = slot(key, m->cap); m->used[i]; i = (i + 1) & mask)
 		if (m->keys[i] == key)
 			break;
 	if (!m->used[i])
 		return;
 	/* Shift later members of the run back so no probe stops early. */
 	for (j = (i + 1) & mask; m->used[j]; j = (j + 1) & mask) {
-		size_t home = lp_u64map_slot(m->keys[j], m->cap);
+		size_t home = slot(m->keys[j], m->cap);
 		/* Move j to i unless its home lies cyclically in (i, j]. */
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			m->keys[i] = m->keys[j];

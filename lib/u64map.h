@@ -19,28 +19,8 @@ struct lp_u64map {
 	size_t n;
 };
 
-/* Fibonacci hashing: ids are often small and dense. */
-static inline size_t
-lp_u64map_slot(uint64_t key, size_t cap)
-{
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
-}
-
-/* The value slot of key, or NULL when absent.  Inline: the trace
- * decoder looks up a goroutine or two per event. */
-static inline uint64_t *
-lp_u64map_get(const struct lp_u64map *m, uint64_t key)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	for (i = lp_u64map_slot(key, m->cap); m->used[i];
-	     i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			return &m->vals[i];
-	return NULL;
-}
+/* The value slot of key, or NULL when absent. */
+uint64_t *lp_u64map_get(const struct lp_u64map *m, uint64_t key);
 /* Insert or overwrite; returns 0, or -1 when out of memory. */
 int lp_u64map_put(struct lp_u64map *m, uint64_t key, uint64_t val);
 /* Remove key if present. */
