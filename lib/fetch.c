@@ -16,10 +16,12 @@
  * libcurl is loaded at the first fetch, not linked: it and the TLS,
  * HTTP/2, SSH and directory libraries it needs doubled the memory every
  * program starts with (5 to 11 MB) for the few runs that fetch.  Its
- * header still gives the types and constants.  The soname is the same
- * for both of its flavours (OpenSSL and GnuTLS).
+ * header still gives the types and constants.  Debian names its flavours
+ * apart: libcurl.so.4 (OpenSSL, libcurl4) and libcurl-gnutls.so.4
+ * (libcurl3-gnutls); either will do.
  */
-#define CURL_SONAME "libcurl.so.4"
+static const char *const curl_sonames[] = { "libcurl.so.4",
+	"libcurl-gnutls.so.4" };
 
 static struct {
 	CURLcode (*global_init)(long flags);
@@ -49,11 +51,14 @@ static int
 curl_load(struct lp_error *err)
 {
 	static int loaded;
-	void *lib;
+	void *lib = NULL;
+	size_t i;
 
 	if (loaded)
 		return 0;
-	if (!(lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)))
+	for (i = 0; !lib && i < sizeof curl_sonames / sizeof *curl_sonames; i++)
+		lib = dlopen(curl_sonames[i], RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
 		return lp_error_set(err, LP_ENOINPUT,
 		    "cannot fetch URLs: cannot load libcurl: %s", dlerror());
 	if (sym(lib, "curl_global_init", &curl.global_init) < 0 ||
@@ -65,7 +70,8 @@ curl_load(struct lp_error *err)
 	    sym(lib, "curl_easy_strerror", &curl.easy_strerror) < 0) {
 		dlclose(lib);
 		return lp_error_set(err, LP_ENOINPUT,
-		    "cannot fetch URLs: %s lacks a function", CURL_SONAME);
+		    "cannot fetch URLs: %s lacks a function",
+		    curl_sonames[i - 1]);
 	}
 	if (curl.global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return lp_error_set(
@@ -108,8 +114,8 @@ query_seconds(const char *url)
 struct sink {
 	int fd;
 	size_t len;
-	int err;     /* errno of a failed write */
-	int toobig;  /* past LP_UNIT_MAX */
+	int err;         /* errno of a failed write */
+	int toobig;      /* past LP_UNIT_MAX */
 	char first[128]; /* the start of the body, for an HTTP error */
 	size_t nfirst;
 };
@@ -240,8 +246,8 @@ lp_fetch(const char *url, struct lp_error *err)
 		ret = lp_error_set(err, LP_ELIMIT,
 		    "larger than the %zu MiB limit", LP_UNIT_MAX >> 20);
 	else if (s.err)
-		ret = lp_error_set(err, LP_EIO, "writing the temporary file: %s",
-		    strerror(s.err));
+		ret = lp_error_set(err, LP_EIO,
+		    "writing the temporary file: %s", strerror(s.err));
 	else if (rc != CURLE_OK)
 		ret = lp_error_set(err, LP_ENOINPUT, "%s",
 		    ebuf[0] ? ebuf : curl.easy_strerror(rc));
@@ -251,8 +257,8 @@ lp_fetch(const char *url, struct lp_error *err)
 		ret = lp_error_set(err, LP_ENOINPUT, "HTTP %ld%s%s", status,
 		    line[0] ? ": " : "", line);
 	} else if (lseek(s.fd, 0, SEEK_SET) != 0)
-		ret = lp_error_set(err, LP_EIO, "rewinding the temporary file: %s",
-		    strerror(errno));
+		ret = lp_error_set(err, LP_EIO,
+		    "rewinding the temporary file: %s", strerror(errno));
 	else
 		return s.fd;
 	close(s.fd);
