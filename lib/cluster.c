@@ -479,11 +479,11 @@ lp_clusterer_sort(struct lp_clusterer *c, const struct lp_cluster_write_opts *w)
 		struct lp_cluster *k = &c->cl[i];
 		c->order[i] = i;
 		/* Members in ascending order from here on. */
-		qsort(k->members, k->nmembers, sizeof(*k->members), cmp_u64);
+		lp_sort(k->members, k->nmembers, sizeof(*k->members), cmp_u64);
 	}
 	sort_c = c;
 	sort_w = w;
-	qsort(c->order, c->ncl, sizeof(*c->order), cmp_cluster);
+	lp_sort(c->order, c->ncl, sizeof(*c->order), cmp_cluster);
 	sort_c = NULL;
 	sort_w = NULL;
 	c->norder = c->ncl;
@@ -681,8 +681,8 @@ lp_clusterer_write(struct lp_clusterer *c, struct lp_out *o,
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	for (i = 0; i < c->ncl; i++) {
 		struct lp_cluster *k = &c->cl[i];
-		qsort(k->states, k->nstates, sizeof(*k->states), cmp_state);
-		qsort(k->creators, k->ncreators, sizeof(*k->creators),
+		lp_sort(k->states, k->nstates, sizeof(*k->states), cmp_state);
+		lp_sort(k->creators, k->ncreators, sizeof(*k->creators),
 		    cmp_creator);
 	}
 	lp_out_lit(o, "{\"kind\":\"stackcluster\",\"signature_by\":");

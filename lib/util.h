@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /*
  * Parse an unsigned decimal from argv or the environment, strtonum-style:
@@ -19,6 +20,16 @@ unsigned long long lp_parse_uint(const char *s, unsigned long long min,
  * array is then as it was).
  */
 int lp_reserve(void **p, size_t *cap, size_t need, size_t size);
+
+/* qsort, for arrays that may be empty and NULL: the C library's qsort
+ * must not be given a null pointer, even for no elements. */
+static inline void
+lp_sort(
+    void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 /* a * b into *r; returns 0 on overflow. */
 static inline int

@@ -13,7 +13,7 @@ enum { E_PLAIN, E_CHAIN, E_CYCLE };
 struct wg {
 	int64_t id;
 	char *state;
-	char *fn;       /* where it blocks: the first frame outside the runtime */
+	char *fn; /* where it blocks: the first frame outside the runtime */
 	int64_t wait_ns; /* -1: unknown */
 	int64_t severity;
 	char *cause, *why;
@@ -122,8 +122,8 @@ goroutine(struct rd_waits *w, int64_t id)
 
 	if (slot)
 		return &w->gs[*slot];
-	if (lp_reserve((void **)&w->gs, &w->gcap, w->ngs + 1,
-	        sizeof(*w->gs)) < 0 ||
+	if (lp_reserve((void **)&w->gs, &w->gcap, w->ngs + 1, sizeof(*w->gs)) <
+	        0 ||
 	    lp_u64map_put(&w->gidx, (uint64_t)id, w->ngs) < 0)
 		return NULL;
 	g = &w->gs[w->ngs++];
@@ -240,7 +240,8 @@ rd_waits_take(struct rd_waits *w, const char *kind, json_t *rec,
 
 	if (strcmp(kind, "edge") == 0) {
 		if (jint(rec, "from", &from) < 0 || jint(rec, "to", &to) < 0)
-			return bad(err, line, "an edge record needs from and to");
+			return bad(
+			    err, line, "an edge record needs from and to");
 		if (add_edge(w, rec, from, to, E_PLAIN) < 0)
 			goto oom;
 		return 0;
@@ -272,7 +273,8 @@ rd_waits_take(struct rd_waits *w, const char *kind, json_t *rec,
 		}
 		json_array_foreach(edges, i, m)
 		{
-			if (jint(m, "from", &from) < 0 || jint(m, "to", &to) < 0)
+			if (jint(m, "from", &from) < 0 ||
+			    jint(m, "to", &to) < 0)
 				return bad(err, line,
 				    "a cycle's edge needs from and to");
 			if (add_edge(w, m, from, to, E_CYCLE) < 0)
@@ -410,7 +412,8 @@ write_g(struct lp_out *o, const struct wg *g, int64_t maxsev)
 			lp_out_lit(o, " penwidth=3");
 		lp_out_lit(o, " color=\"#e06000\" fillcolor=\"#ffe8cc\"");
 	} else if (g->cycle) {
-		lp_out_lit(o, " penwidth=2 color=\"#c00000\" fillcolor=\"#ffd6d6\"");
+		lp_out_lit(
+		    o, " penwidth=2 color=\"#c00000\" fillcolor=\"#ffd6d6\"");
 	} else if (g->root) {
 		lp_out_lit(o, " color=\"#e06000\"");
 	}
@@ -446,8 +449,8 @@ rd_waits_dot(struct rd_waits *w, struct lp_out *o)
 
 	if (!w)
 		return 0;
-	qsort(w->gs, w->ngs, sizeof(*w->gs), cmp_wg);
-	qsort(w->es, w->nes, sizeof(*w->es), cmp_we);
+	lp_sort(w->gs, w->ngs, sizeof(*w->gs), cmp_wg);
+	lp_sort(w->es, w->nes, sizeof(*w->es), cmp_we);
 	for (i = 0; i < w->ngs; i++)
 		if (w->gs[i].severity > maxsev)
 			maxsev = w->gs[i].severity;
@@ -511,14 +514,17 @@ rd_waits_dot(struct rd_waits *w, struct lp_out *o)
 		}
 		lp_out_ch(o, '"');
 		if (e->kind == E_CYCLE)
-			lp_out_lit(o, " color=\"#c00000\" fontcolor=\"#c00000\" "
-			              "penwidth=2.5");
+			lp_out_lit(o,
+			    " color=\"#c00000\" fontcolor=\"#c00000\" "
+			    "penwidth=2.5");
 		else if (e->kind == E_CHAIN)
-			lp_out_lit(o, " color=\"#e06000\" fontcolor=\"#a04000\" "
-			              "penwidth=2");
+			lp_out_lit(o,
+			    " color=\"#e06000\" fontcolor=\"#a04000\" "
+			    "penwidth=2");
 		else
 			lp_out_lit(o, " color=\"#707070\"");
-		if (e->evidence && strcmp(e->evidence, "dump argument match") == 0)
+		if (e->evidence &&
+		    strcmp(e->evidence, "dump argument match") == 0)
 			lp_out_lit(o, " style=dashed");
 		lp_out_lit(o, "]\n");
 	}
@@ -534,7 +540,7 @@ rd_waits_folded(struct rd_waits *w, struct lp_out *o)
 	/* One line per blocked goroutine: where it waits. */
 	if (!w)
 		return 0;
-	qsort(w->gs, w->ngs, sizeof(*w->gs), cmp_wg);
+	lp_sort(w->gs, w->ngs, sizeof(*w->gs), cmp_wg);
 	for (i = 0; i < w->ngs; i++) {
 		const struct wg *g = &w->gs[i];
 		if (g->id < 0 || !g->known || g->exited)
