@@ -45,6 +45,9 @@ struct lp_records {
 	struct lp_arena stacks;
 	struct lp_frame *scratch; /* frames being parsed */
 	size_t scap;
+	struct lp_stack own; /* LP_RECORDS_FLAT_OWN: the record's stack */
+	struct lp_frame *own_frames;
+	size_t own_cap;
 
 	/* The open profile or dump of the unit. */
 	struct lp_rprofile prof;
@@ -264,6 +267,7 @@ lp_records_free(struct lp_records *r)
 	free(r->tsf[0]);
 	free(r->tsf[1]);
 	free(r->scratch);
+	free(r->own_frames);
 	free(r->types);
 	free(r->values);
 	free(r->labels);
@@ -555,11 +559,13 @@ parse_frame(
 	return 0;
 }
 
-/* A frames array into its stack object. */
+/* A frames array into its stack object (own: the record's own). */
 static int
-parse_stack(struct lp_records *r, json_t *a, const struct lp_stack **out,
-    struct lp_error *err)
+parse_frames(struct lp_records *r, json_t *a, const struct lp_stack **out,
+    int own, struct lp_error *err)
 {
+	struct lp_frame **buf = own ? &r->own_frames : &r->scratch;
+	size_t *cap = own ? &r->own_cap : &r->scap;
 	size_t i, n;
 	int rc;
 
@@ -570,16 +576,30 @@ parse_stack(struct lp_records *r, json_t *a, const struct lp_stack **out,
 		return lp_error_set(err, LP_ELIMIT,
 		    "line %lu: more than %u frames", r->rec.line,
 		    LP_STACK_FRAMES_MAX);
-	if (lp_reserve(
-	        (void **)&r->scratch, &r->scap, n + 1, sizeof(*r->scratch)))
+	if (lp_reserve((void **)buf, cap, n + 1, sizeof(**buf)))
 		return oom(err);
 	for (i = 0; i < n; i++)
 		if ((rc = parse_frame(
-		         r, json_array_get(a, i), &r->scratch[i], err)) < 0)
+		         r, json_array_get(a, i), &(*buf)[i], err)) < 0)
 			return rc;
-	if (!(*out = stack_of(r, r->scratch, n)))
+	if (own) {
+		memset(&r->own, 0, sizeof(r->own));
+		r->own.frames = *buf;
+		r->own.n = n;
+		r->own.own = 1;
+		*out = &r->own;
+		return 0;
+	}
+	if (!(*out = stack_of(r, *buf, n)))
 		return oom(err);
 	return 0;
+}
+
+static int
+parse_stack(struct lp_records *r, json_t *a, const struct lp_stack **out,
+    struct lp_error *err)
+{
+	return parse_frames(r, a, out, 0, err);
 }
 
 /* A "stack" record: its frames under its id for the rest of the unit. */
@@ -656,7 +676,8 @@ record_stack(struct lp_records *r, const struct common *c, struct lp_error *err)
 		return 0;
 	}
 	if (c->stack && !json_is_null(c->stack))
-		return parse_stack(r, c->stack, &r->rec.stack, err);
+		return parse_frames(r, c->stack, &r->rec.stack,
+		    (r->flags & LP_RECORDS_FLAT_OWN) != 0, err);
 	return 0;
 }
 
@@ -1749,6 +1770,7 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 				return 1;
 		}
 		if (!(r->want & LP_REC_WANT(LP_REC_SAMPLE)) ||
+		    (r->flags & LP_RECORDS_WHOLE_PROFILES) ||
 		    r->ev_next == p->nsamples)
 			return 0;
 		rec->line = r->ev_next + 2;

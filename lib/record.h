@@ -75,6 +75,14 @@ enum lp_rkind {
 /* A trace's events keep only the trace's stacks (event->stack, tstack):
  * rec->stack and rec->tstack stay NULL, which saves sharing them. */
 #define LP_RECORDS_RAW_EVENTS 0x10u
+/* A profile decoded from evidence comes whole, as its PROFILE record's
+ * profile->decoded, with no SAMPLE records (a program that walks the
+ * locations once instead of a stack per sample). */
+#define LP_RECORDS_WHOLE_PROFILES 0x20u
+/* A flat "stack" is the record's own, not shared: memory stays flat on
+ * a stream of distinct stacks (a profile's samples).  Interned stacks,
+ * and evidence's, are shared still. */
+#define LP_RECORDS_FLAT_OWN 0x40u
 
 /*
  * A stack, leaf first.  The frames and their strings belong to the
@@ -87,6 +95,9 @@ struct lp_stack {
 	uint64_t hash; /* of the frames' members */
 	uint64_t aux;
 	struct lp_stack *next; /* the reader's */
+	/* The record's own (LP_RECORDS_FLAT_OWN): valid until the next
+	 * record, one object per record, aux not kept. */
+	int own;
 };
 
 /*

@@ -79,9 +79,10 @@ struct run {
 	char *value;           /* the sample type drawn */
 	char *unit;
 	int value_given;
-	/* The open NDJSON unit's profile: is the type there? */
+	/* The open NDJSON unit's profile: is the type there, where? */
 	char *cur_src;
 	int cur_has;
+	size_t cur_t;
 	/* For the legend */
 	char *first_src;
 	size_t units, skipped;
@@ -93,6 +94,10 @@ struct run {
 	/* Scratch */
 	uint32_t *ids;
 	size_t idcap;
+	/* Node ids of the unit's stacks, each mapped once (stack_ids). */
+	uint32_t *sids;
+	size_t nsids, sidcap;
+	uint64_t gen;       /* of the graph: ids of another are void */
 	uint32_t *locfirst; /* per location: offset into locids */
 	uint32_t *locids;
 	size_t loccap, locidcap;
@@ -131,6 +136,8 @@ want(struct run *run, enum family f)
 			rd_graph_release(&run->g);
 			rd_graph_init(&run->g);
 			run->total = 0;
+			run->gen++;
+			run->nsids = 0;
 		}
 		run->family = f;
 		return 1;
@@ -223,7 +230,7 @@ take_profile(void *ctx, const struct lp_profile *p, const char *src,
 	return 0;
 }
 
-/* NDJSON records */
+/* Typed records (lib/record.h) */
 
 static int
 bad(struct run *run, struct lp_error *err, const char *what)
@@ -250,15 +257,31 @@ int_member(json_t *rec, const char *name, int64_t *v)
 	return 0;
 }
 
-/* The node ids of a "stack" array into run->ids; returns n or -1.  With
- * no stack, a one-frame stack of fn when fn is given. */
+/* A new unit: its stacks, and what was kept of them, are gone. */
+static int
+new_unit(void *ctx, const char *src)
+{
+	struct run *run = ctx;
+
+	(void)src;
+	run->nsids = 0;
+	return 0;
+}
+
+/*
+ * The node ids of stack st (leaf first) into run->ids; returns n or -1.
+ * Each stack of a unit is mapped once: its ids are kept in run->sids,
+ * found again through its aux (the graph's generation, and 1 + where).
+ * With no stack, a one-frame stack of fn when fn is given.
+ */
 static long
-parse_stack(struct run *run, json_t *stack, const char *fn,
+stack_ids(struct run *run, const struct lp_stack *st, const char *fn,
     struct lp_error *err)
 {
-	size_t i, n;
+	struct lp_stack *s = (struct lp_stack *)(uintptr_t)st;
+	size_t i, off;
 
-	if (!stack && fn) {
+	if (!s && fn) {
 		uint32_t id = rd_graph_node(&run->g, fn, strlen(fn), "", 0);
 		if (id == UINT32_MAX ||
 		    lp_reserve((void **)&run->ids, &run->idcap, 1,
@@ -267,89 +290,96 @@ parse_stack(struct run *run, json_t *stack, const char *fn,
 		run->ids[0] = id;
 		return 1;
 	}
-	if (!json_is_array(stack))
+	if (!s)
 		return bad(run, err, "no stack array");
-	n = json_array_size(stack);
-	if (n > LP_STACK_FRAMES_MAX)
-		return lp_error_set(err, LP_ELIMIT,
-		    "line %lu: more than %u frames", run->recno,
-		    LP_STACK_FRAMES_MAX);
-	if (lp_reserve((void **)&run->ids, &run->idcap, n + 1,
+	if (s->own) {
+		if (lp_reserve((void **)&run->ids, &run->idcap, s->n + 1,
+		        sizeof(*run->ids)) < 0)
+			return oom(err);
+		for (i = 0; i < s->n; i++) {
+			const struct lp_frame *f = &s->frames[i];
+			uint32_t id = rd_graph_node(
+			    &run->g, f->fn.p, f->fn.n, f->file.p, f->file.n);
+			if (id == UINT32_MAX)
+				return oom(err);
+			run->ids[i] =
+			    id | (f->flags & LP_FRAME_INLINED ? RD_INLINE : 0);
+		}
+		return (long)s->n;
+	}
+	if (s->aux >> 40 == run->gen && (s->aux & 0xffffffffffu)) {
+		off = (size_t)(s->aux & 0xffffffffffu) - 1;
+		if (lp_reserve((void **)&run->ids, &run->idcap, s->n + 1,
+		        sizeof(*run->ids)) < 0)
+			return oom(err);
+		memcpy(run->ids, run->sids + off, s->n * sizeof(*run->ids));
+		return (long)s->n;
+	}
+	off = run->nsids;
+	if (lp_reserve((void **)&run->sids, &run->sidcap, off + s->n + 1,
+	        sizeof(*run->sids)) < 0 ||
+	    lp_reserve((void **)&run->ids, &run->idcap, s->n + 1,
 	        sizeof(*run->ids)) < 0)
 		return oom(err);
-	for (i = 0; i < n; i++) {
-		json_t *f = json_array_get(stack, i), *jfn, *jfile;
-		uint32_t id;
-		if (!json_is_object(f))
-			return bad(run, err, "a stack frame is not an object");
-		jfn = json_object_get(f, "fn");
-		jfile = json_object_get(f, "file");
-		if ((jfn && !json_is_string(jfn)) ||
-		    (jfile && !json_is_string(jfile)))
-			return bad(run, err,
-			    "a stack frame's fn or file is not a string");
-		id = rd_graph_node(&run->g, jfn ? json_string_value(jfn) : "",
-		    jfn ? json_string_length(jfn) : 0,
-		    jfile ? json_string_value(jfile) : "",
-		    jfile ? json_string_length(jfile) : 0);
+	for (i = 0; i < s->n; i++) {
+		const struct lp_frame *f = &s->frames[i];
+		uint32_t id = rd_graph_node(
+		    &run->g, f->fn.p, f->fn.n, f->file.p, f->file.n);
 		if (id == UINT32_MAX)
 			return oom(err);
-		if (json_is_true(json_object_get(f, "inlined")))
+		if (f->flags & LP_FRAME_INLINED)
 			id |= RD_INLINE;
-		run->ids[i] = id;
+		run->ids[i] = run->sids[off + i] = id;
 	}
-	return (long)n;
+	run->nsids = off + s->n;
+	s->aux = (run->gen << 40) | (uint64_t)(off + 1);
+	return (long)s->n;
 }
 
+/* A profile record, or one implied by samples with none before them. */
 static int
-take_profile_rec(struct run *run, json_t *rec, const char *src,
-    struct lp_error *err)
+take_profile_rec(
+    struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
-	json_t *st = json_object_get(rec, "sample_types"), *t;
-	const char *d = str_member(rec, "default_sample_type", NULL);
-	const char *last = NULL;
+	const struct lp_rprofile *p = rec->profile;
 	size_t i;
 
+	if (p->decoded)
+		return take_profile(run, p->decoded, rec->src, err);
 	if (!want(run, F_SAMPLES))
 		return 0;
-	if (!json_is_array(st))
-		return bad(run, err, "a profile record has no sample_types");
-	json_array_foreach(st, i, t)
-	{
-		if (!str_member(t, "type", NULL))
-			return bad(run, err, "a sample type has no type name");
-		last = str_member(t, "type", NULL);
-	}
-	if (!run->value && (d || last) && set_str(&run->value, d ? d : last))
+	if (!run->value && p->ntypes &&
+	    !(run->value = strndup(p->types[p->default_type].type.p,
+	          p->types[p->default_type].type.n)))
 		return oom(err);
-	if (set_str(&run->cur_src, src) < 0)
+	if (set_str(&run->cur_src, rec->src) < 0)
 		return oom(err);
 	run->cur_has = 0;
-	json_array_foreach(st, i, t)
-	{
-		if (run->value &&
-		    strcmp(str_member(t, "type", ""), run->value) == 0) {
-			run->cur_has = 1;
-			if (!run->unit &&
-			    set_str(&run->unit, str_member(t, "unit", "")))
-				return oom(err);
-		}
+	for (i = 0; run->value && i < p->ntypes && !run->cur_has; i++) {
+		if (!lp_str_eq(p->types[i].type, run->value))
+			continue;
+		run->cur_has = 1;
+		run->cur_t = i;
+		if (!run->unit && !p->implied &&
+		    !(run->unit = strndup(
+		          p->types[i].unit.p ? p->types[i].unit.p : "",
+		          p->types[i].unit.n)))
+			return oom(err);
 	}
 	if (!run->cur_has) {
 		run->skipped++;
 		return 0;
 	}
-	note_unit(run, src);
+	note_unit(run, rec->src);
 	if (!run->time_ns)
-		int_member(rec, "time_ns", &run->time_ns);
+		run->time_ns = p->time_ns;
 	return 0;
 }
 
 static int
-take_sample(struct run *run, json_t *rec, const char *src, int goroutine,
+take_sample(struct run *run, const struct lp_record *rec, int goroutine,
     struct lp_error *err)
 {
-	json_t *values = json_object_get(rec, "values"), *jv;
 	int64_t v[RD_NV] = { 1, 0, 0 };
 	long n;
 
@@ -362,44 +392,20 @@ take_sample(struct run *run, json_t *rec, const char *src, int goroutine,
 			return oom(err);
 		if (strcmp(run->value, "goroutine") != 0)
 			return 0;
-		if (!run->cur_src || strcmp(run->cur_src, src) != 0) {
-			if (set_str(&run->cur_src, src) < 0)
+		if (!run->cur_src || strcmp(run->cur_src, rec->src) != 0) {
+			if (set_str(&run->cur_src, rec->src) < 0)
 				return oom(err);
-			note_unit(run, src);
+			note_unit(run, rec->src);
 		}
 	} else {
-		if (!json_is_object(values))
-			return bad(run, err, "a sample has no values object");
-		if (!run->cur_src || strcmp(run->cur_src, src) != 0) {
-			/* Samples with no profile record before them. */
-			const char *k, *lastk = NULL;
-			json_t *x;
-			json_object_foreach(values, k, x) lastk = k;
-			if (!run->value && lastk && set_str(&run->value, lastk))
-				return oom(err);
-			if (set_str(&run->cur_src, src) < 0)
-				return oom(err);
-			run->cur_has = run->value &&
-			               json_object_get(values, run->value);
-			if (run->cur_has)
-				note_unit(run, src);
-			else
-				run->skipped++;
-		}
-		if (!run->cur_has)
+		if (!run->cur_has || run->cur_t >= rec->sample->nvalues)
 			return 0;
-		jv = json_object_get(values, run->value);
-		if (!jv)
-			return 0;
-		if (!json_is_integer(jv))
-			return bad(run, err, "a sample value is not an integer");
-		v[RD_V] = json_integer_value(jv);
+		v[RD_V] = rec->sample->values[run->cur_t];
 	}
 	run->total += v[RD_V] < 0 ? -v[RD_V] : v[RD_V];
 	if (v[RD_V] == 0)
 		return 0;
-	if ((n = parse_stack(run, json_object_get(rec, "stack"), NULL, err)) <
-	    0)
+	if ((n = stack_ids(run, rec->stack, NULL, err)) < 0)
 		return (int)n;
 	return rd_graph_add(&run->g, run->ids, (size_t)n, v, 0) < 0 ? oom(err)
 	                                                           : 0;
@@ -432,39 +438,42 @@ take_heapdiff(struct run *run, json_t *rec, const char *src,
 }
 
 static int
-take_change(struct run *run, json_t *rec, int trend, struct lp_error *err)
+take_change(
+    struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
+	json_t *j = rec->json;
+	int trend = rec->kind == LP_REC_TREND;
 	int64_t v[RD_NV];
-	const char *verdict = str_member(rec, "verdict", "");
+	const char *verdict = str_member(j, "verdict", "");
 	int suspect = trend && strcmp(verdict, "suspect") == 0;
 	long n;
 
 	if (!want(run, F_GROWTH))
 		return 0;
-	if (trend ? int_member(rec, "first", &v[RD_BASE]) ||
-	                int_member(rec, "last", &v[RD_NEW])
-	          : int_member(rec, "base", &v[RD_BASE]) ||
-	                int_member(rec, "new", &v[RD_NEW]))
+	if (trend ? int_member(j, "first", &v[RD_BASE]) ||
+	                int_member(j, "last", &v[RD_NEW])
+	          : int_member(j, "base", &v[RD_BASE]) ||
+	                int_member(j, "new", &v[RD_NEW]))
 		return bad(run, err,
 		    trend ? "a trend record needs first and last"
 		          : "a diff record needs base and new");
 	v[RD_V] = v[RD_NEW] - v[RD_BASE];
 	if (!run->value) {
-		const char *val = str_member(rec, "value", NULL);
+		const char *val = str_member(j, "value", NULL);
 		if (val && (set_str(&run->value, val) ||
-		               set_str(&run->unit, str_member(rec, "unit", ""))))
+		               set_str(&run->unit, str_member(j, "unit", ""))))
 			return oom(err);
 	}
 	if (!run->mode && set_str(&run->mode, trend ? "series" : "diff"))
 		return oom(err);
 	run->total += v[RD_V] < 0 ? -v[RD_V] : v[RD_V];
 	run->suspects += suspect;
-	if ((n = parse_stack(run, json_object_get(rec, "stack"),
-	         str_member(rec, "fn", str_member(rec, "key", "?")), err)) < 0)
+	if ((n = stack_ids(run, rec->stack,
+	         str_member(j, "fn", str_member(j, "key", "?")), err)) < 0)
 		return (int)n;
 	if (suspect) {
 		/* The site stands out. */
-		const char *fn = str_member(rec, "fn", NULL);
+		const char *fn = str_member(j, "fn", NULL);
 		size_t i;
 		for (i = 0; fn && i < run->g.nnodes; i++)
 			if (strcmp(run->g.nodes[i].fn, fn) == 0)
@@ -477,74 +486,71 @@ take_change(struct run *run, json_t *rec, int trend, struct lp_error *err)
 
 static int
 take_record(
-    struct run *run, json_t *rec, const char *unit, struct lp_error *err)
+    struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
-	const char *kind = str_member(rec, "kind", "");
-	const char *src = str_member(rec, "src", unit);
-
-	if (strcmp(kind, "profile") == 0)
-		return take_profile_rec(run, rec, src, err);
-	if (strcmp(kind, "sample") == 0)
-		return take_sample(run, rec, src, 0, err);
-	if (strcmp(kind, "goroutine") == 0) {
+	switch (rec->kind) {
+	case LP_REC_PROFILE: return take_profile_rec(run, rec, err);
+	case LP_REC_SAMPLE: return take_sample(run, rec, 0, err);
+	case LP_REC_GOROUTINE:
 		if (run->family == F_WAITS)
-			return rd_waits_goroutine(run->waits, rec, err);
-		return take_sample(run, rec, src, 1, err);
-	}
-	if (strcmp(kind, "heapdiff") == 0)
-		return take_heapdiff(run, rec, src, err);
-	if (strcmp(kind, "diff") == 0)
-		return take_change(run, rec, 0, err);
-	if (strcmp(kind, "trend") == 0)
-		return take_change(run, rec, 1, err);
-	if (strcmp(kind, "stackcluster") == 0 || strcmp(kind, "cluster") == 0) {
+			return rd_waits_goroutine(
+			    run->waits, rec->goroutine, err);
+		return take_sample(run, rec, 1, err);
+	case LP_REC_HEAPDIFF:
+		return take_heapdiff(run, rec->json, rec->src, err);
+	case LP_REC_DIFF:
+	case LP_REC_TREND: return take_change(run, rec, err);
+	case LP_REC_CLUSTER:
+	case LP_REC_OTHER:
+		if (rec->kind == LP_REC_OTHER &&
+		    strcmp(rec->kind_name, "stackcluster") != 0)
+			return 0;
 		if (!want(run, F_CLUSTERS))
 			return 0;
 		if (!run->clusters && !(run->clusters = rd_clusters_new()))
 			return oom(err);
-		if (kind[1] == 't')
-			return rd_clusters_header(run->clusters, rec) < 0
+		if (rec->kind == LP_REC_OTHER)
+			return rd_clusters_header(run->clusters, rec->json) < 0
 			           ? oom(err)
 			           : 0;
-		return rd_clusters_take(run->clusters, rec, run->recno, err);
-	}
-	if (strcmp(kind, "edge") == 0 || strcmp(kind, "cycle") == 0 ||
-	    strcmp(kind, "stuck") == 0) {
+		return rd_clusters_take(
+		    run->clusters, rec->json, run->recno, err);
+	case LP_REC_EDGE:
+	case LP_REC_CYCLE:
+	case LP_REC_STUCK:
 		if (!want(run, F_WAITS))
 			return 0;
 		if (!run->waits && !(run->waits = rd_waits_new()))
 			return oom(err);
-		return rd_waits_take(run->waits, kind, rec, run->recno, err);
+		return rd_waits_take(
+		    run->waits, rec->kind_name, rec->json, run->recno, err);
+	default: return 0;
 	}
-	return 0;
 }
 
 static void
-read_path(struct run *run, struct lp_reader *r, const char *path)
+read_path(struct run *run, struct lp_records *r, const char *path)
 {
 	struct lp_error err = { 0, "" };
-	const char *src;
-	json_t *rec;
+	const struct lp_record *rec;
 	int rc;
 
 	lp_cli_stdin_hint(path);
-	if (lp_reader_open(r, path, &err) < 0) {
+	if (lp_records_open(r, path, &err) < 0) {
 		lp_cli_fail(path, &err);
 		return;
 	}
-	while ((rc = lp_reader_next(r, &rec, &src, &err)) != 0) {
+	while ((rc = lp_records_next(r, &rec, &err)) != 0) {
 		if (rc < 0) {
-			lp_cli_fail(src, &err);
+			lp_cli_fail(lp_records_unit(r), &err);
 			if (err.code == LP_ENOINPUT || err.code == LP_EIO ||
 			    err.code == LP_ENOMEM)
 				break;
 			continue;
 		}
-		run->recno = lp_reader_line(r);
-		rc = take_record(run, rec, src, &err);
-		json_decref(rec);
-		if (rc < 0) {
-			lp_cli_fail(src, &err);
+		run->recno = rec->line;
+		if (take_record(run, rec, &err) < 0) {
+			lp_cli_fail(lp_records_unit(r), &err);
 			if (err.code == LP_ENOMEM || err.code == LP_EIO)
 				lp_cli_exit();
 		}
@@ -963,7 +969,7 @@ int
 main(int argc, char **argv)
 {
 	struct run run;
-	struct lp_reader *r;
+	struct lp_records *r;
 	const char *errstr = NULL;
 	int c, i, rc = 0;
 
@@ -1017,12 +1023,19 @@ main(int argc, char **argv)
 			exit(LP_EXIT_USAGE);
 		}
 	}
-	r = lp_reader_new(0);
+	r = lp_records_new(LP_REC_WANT(LP_REC_PROFILE) |
+	        LP_REC_WANT(LP_REC_SAMPLE) | LP_REC_WANT(LP_REC_GOROUTINE) |
+	        LP_REC_WANT(LP_REC_HEAPDIFF) | LP_REC_WANT(LP_REC_DIFF) |
+	        LP_REC_WANT(LP_REC_TREND) | LP_REC_WANT(LP_REC_CLUSTER) |
+	        LP_REC_WANT(LP_REC_EDGE) | LP_REC_WANT(LP_REC_CYCLE) |
+	        LP_REC_WANT(LP_REC_STUCK) | LP_REC_WANT(LP_REC_OTHER),
+	    LP_RECORDS_NO_TRACES | LP_RECORDS_WHOLE_PROFILES |
+	        LP_RECORDS_FLAT_OWN);
 	if (!r) {
 		lp_cli_warn(NULL, "out of memory");
 		exit(LP_EXIT_OSERR);
 	}
-	lp_reader_set_profile_fn(r, take_profile, &run);
+	lp_records_set_unit_fn(r, new_unit, &run);
 	if (optind == argc)
 		read_path(&run, r, "-");
 	for (i = optind; i < argc; i++)
@@ -1057,7 +1070,7 @@ main(int argc, char **argv)
 		lp_cli_warn(NULL, "out of memory");
 		lp_cli_status(LP_EXIT_OSERR);
 	}
-	lp_reader_free(r);
+	lp_records_free(r);
 	rd_graph_release(&run.g);
 	rd_waits_free(run.waits);
 	rd_clusters_free(run.clusters);
@@ -1072,6 +1085,7 @@ main(int argc, char **argv)
 	free(run.first_src);
 	free(run.mode);
 	free(run.ids);
+	free(run.sids);
 	free(run.locfirst);
 	free(run.locids);
 	lp_cli_exit();

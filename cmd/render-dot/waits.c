@@ -322,24 +322,37 @@ oom:
 }
 
 int
-rd_waits_goroutine(struct rd_waits *w, json_t *rec, struct lp_error *err)
+rd_waits_goroutine(
+    struct rd_waits *w, const struct lp_goroutine *rg, struct lp_error *err)
 {
-	int64_t id;
+	const struct lp_frame *f = rg->frames, *at = NULL;
 	uint64_t *slot;
 	struct wg *g;
-	json_t *stack = json_object_get(rec, "stack");
+	size_t i;
 
 	/* Only goroutines the graph has: the others would be noise. */
-	if (jint(rec, "id", &id) < 0 ||
-	    !(slot = lp_u64map_get(&w->gidx, (uint64_t)id)))
+	if (!(slot = lp_u64map_get(&w->gidx, rg->id)))
 		return 0;
 	g = &w->gs[*slot];
-	if ((!g->state && keep(&g->state, jstr(rec, "state"), 0) < 0) ||
-	    (!g->fn && json_is_array(stack) &&
-	        keep(&g->fn, blocking_fn(stack), 0) < 0))
+	/* Where it blocks: its first function outside the runtime. */
+	for (i = 0; i < rg->nframes; i++) {
+		struct lp_frame fr;
+		memset(&fr, 0, sizeof(fr));
+		fr.fn = f[i].fn;
+		if (!at)
+			at = &f[i];
+		if (!lp_frame_is_runtime(&fr)) {
+			at = &f[i];
+			break;
+		}
+	}
+	if ((!g->state &&
+	        !(g->state = strndup(rg->state.p ? rg->state.p : "",
+	              rg->state.n))) ||
+	    (!g->fn && at && !(g->fn = strndup(at->fn.p, at->fn.n))))
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	if (g->wait_ns < 0)
-		jint(rec, "wait_ns", &g->wait_ns);
+		g->wait_ns = rg->wait_ns;
 	return 0;
 }
 

@@ -649,3 +649,37 @@ TEST(a_reader_of_traces_and_dumps_only_says_so)
 	               "or records\n");
 	free(out);
 }
+
+TEST(whole_profiles_and_flat_stacks_of_their_own)
+{
+	const struct lp_stack *s[8] = { 0 };
+	struct lp_records *r;
+	const struct lp_record *rec;
+	struct lp_error err;
+	char *out;
+
+	write_file("h.txt", "heap profile: 2: 20 [4: 40] @ heap/1048576\n"
+	                    "1: 10 [2: 20] @ 0x2 0x3\n"
+	                    "#\t0x1\tmain.f+0x1\t/a.go:3\n"
+	                    "#\t0x2\tmain.main+0x2\t/a.go:9\n");
+	out = read_all(LP_REC_WANT_ALL, LP_RECORDS_WHOLE_PROFILES, NULL, 0);
+	CHECK_STR(out, "profile  1 alloc_objects alloc_space inuse_objects "
+	               "inuse_space*\n");
+	free(out);
+	r = lp_records_new(LP_REC_WANT(LP_REC_PROFILE), 0);
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(rec->profile->decoded != NULL);
+	CHECK_INT((int)rec->profile->decoded->nsamples, 1);
+	lp_records_free(r);
+
+	write_file("f.ndjson",
+	    "{\"kind\":\"sample\",\"values\":{\"n\":1},\"stack\":[{\"fn\":\"a\"}]}\n"
+	    "{\"kind\":\"sample\",\"values\":{\"n\":1},\"stack\":[{\"fn\":\"a\"}]}\n");
+	out = read_all(LP_REC_WANT(LP_REC_SAMPLE), LP_RECORDS_FLAT_OWN, s, 8);
+	CHECK(s[0] && s[0]->own && s[0]->n == 1);
+	free(out);
+	out = read_all(LP_REC_WANT(LP_REC_SAMPLE), 0, s, 8);
+	CHECK(s[0] && !s[0]->own && s[0] == s[1]);
+	free(out);
+}
