@@ -35,6 +35,15 @@ struct lp_records {
 	const char *unit; /* the unit's name (the lp_reader's) */
 	struct lp_record rec;
 	json_t *json; /* the record handed out */
+	/* Records whose stack_id is not defined, in the unit: the first
+	 * LP_REPEAT_MAX are told, the rest counted, said when it ends
+	 * (before what the reader gave next, which waits in held_*). */
+	unsigned long nostack;
+	char *nostack_unit;
+	int held, held_rc;
+	json_t *held_v;
+	const char *held_src;
+	struct lp_error held_err;
 	/* A record put off while an implied profile or dump went first. */
 	json_t *pending;
 	unsigned long pending_line;
@@ -240,6 +249,9 @@ new_unit(struct lp_records *r)
 	}
 	json_decref(r->pending);
 	r->pending = NULL;
+	r->nostack = 0;
+	free(r->nostack_unit);
+	r->nostack_unit = NULL;
 }
 
 void
@@ -272,6 +284,9 @@ lp_records_free(struct lp_records *r)
 	free(r->values);
 	free(r->labels);
 	free(r->sstack);
+	free(r->nostack_unit);
+	if (r->held)
+		json_decref(r->held_v);
 	free(r->implied_src[0]);
 	free(r->implied_src[1]);
 	free(r);
@@ -667,6 +682,14 @@ record_stack(struct lp_records *r, const struct common *c, struct lp_error *err)
 			return bad(r, err, "stack_id is not an integer");
 		slot =
 		    lp_u64map_get(&r->ids, (uint64_t)json_integer_value(sid));
+		/* One lost stack record takes every record that uses it:
+		 * the first few are told, the rest counted. */
+		if (!slot && ++r->nostack > LP_REPEAT_MAX) {
+			if (!r->nostack_unit &&
+			    !(r->nostack_unit = strdup(r->unit)))
+				return oom(err);
+			return 1;
+		}
 		if (!slot)
 			return lp_error_set(err, LP_EDATA,
 			    "line %lu: stack_id %" JSON_INTEGER_FORMAT
@@ -1223,8 +1246,8 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 	r->rec.json = v;
 	/* An unknown stack id is the first thing wrong with a record, as
 	 * it was when ids were resolved before records were looked at. */
-	if (c.stack_id && (rc = record_stack(r, &c, err)) < 0)
-		return rc;
+	if (c.stack_id && (rc = record_stack(r, &c, err)) != 0)
+		return rc < 0 ? rc : 0;
 	switch (k) {
 	case LP_REC_PROFILE:
 		if ((rc = take_profile(r, v, err)) < 0)
@@ -1267,8 +1290,8 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		break;
 	default: break;
 	}
-	if (!c.stack_id && (rc = record_stack(r, &c, err)) < 0)
-		return rc;
+	if (!c.stack_id && (rc = record_stack(r, &c, err)) != 0)
+		return rc < 0 ? rc : 0;
 	if (json_is_string(c.signature)) {
 		r->rec.signature = jstr(c.signature);
 		r->rec.has_signature = 1;
@@ -1802,6 +1825,25 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 	return 0;
 }
 
+/* The unit ended with more undefined stack ids than were told: say how
+ * many, in its name; what the reader gave next waits. */
+static int
+told_nostack(struct lp_records *r, int rc, json_t *v, const char *src,
+    struct lp_error *err)
+{
+	r->held = 1;
+	r->held_rc = rc;
+	r->held_v = v;
+	r->held_src = src;
+	r->held_err = *err;
+	r->unit = r->nostack_unit;
+	lp_error_set(err, LP_EDATA,
+	    "%lu more records whose stack_id has no stack record before it",
+	    r->nostack - LP_REPEAT_MAX);
+	r->nostack = 0;
+	return -LP_EDATA;
+}
+
 static void
 clear_rec(struct lp_records *r)
 {
@@ -1846,7 +1888,19 @@ lp_records_next(
 			r->pending = NULL;
 			r->rec.line = r->pending_line;
 		} else {
-			rc = lp_reader_next(r->rd, &v, &src, err);
+			if (r->held) {
+				r->held = 0;
+				rc = r->held_rc;
+				v = r->held_v;
+				src = r->held_src;
+				*err = r->held_err;
+			} else {
+				rc = lp_reader_next(r->rd, &v, &src, err);
+				if ((rc == 0 || lp_reader_unit_no(r->rd) !=
+				                    r->unit_no) &&
+				    r->nostack > LP_REPEAT_MAX)
+					return told_nostack(r, rc, v, src, err);
+			}
 			if (lp_reader_unit_no(r->rd) != r->unit_no) {
 				r->unit_no = lp_reader_unit_no(r->rd);
 				new_unit(r);

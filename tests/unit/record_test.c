@@ -683,3 +683,26 @@ TEST(whole_profiles_and_flat_stacks_of_their_own)
 	CHECK(s[0] && !s[0]->own && s[0] == s[1]);
 	free(out);
 }
+
+TEST(undefined_stack_ids_are_told_five_times_per_unit_then_counted)
+{
+	char text[2048] = "", *out;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		strcat(text, "{\"kind\":\"sample\",\"values\":{\"n\":1},"
+		             "\"stack_id\":9}\n");
+	strcat(text, "{\"kind\":\"sample\",\"values\":{\"n\":2},"
+	             "\"stack\":[]}\n");
+	write_file("s.ndjson", text);
+	out = read_all(LP_REC_WANT(LP_REC_SAMPLE), 0, NULL, 0);
+	CHECK_STR(out, "!line 1: stack_id 9 has no stack record before it\n"
+	               "!line 2: stack_id 9 has no stack record before it\n"
+	               "!line 3: stack_id 9 has no stack record before it\n"
+	               "!line 4: stack_id 9 has no stack record before it\n"
+	               "!line 5: stack_id 9 has no stack record before it\n"
+	               "sample  9 2 []\n"
+	               "!3 more records whose stack_id has no stack record "
+	               "before it\n");
+	free(out);
+}
