@@ -132,6 +132,8 @@ struct lp_records {
 	struct lp_tframe *tsf[2];
 	size_t tsfcap[2];
 	struct lp_redge edge;
+	struct lp_rheapdiff hd;
+	struct lp_rchange change;
 };
 
 static const char *const kind_names[LP_REC_NKINDS] = {
@@ -1188,6 +1190,54 @@ take_event(struct lp_records *r, json_t *v, struct lp_error *err)
 }
 
 static void
+take_snap(json_t *o, struct lp_rsnap *s)
+{
+	json_t *t = json_object_get(o, "total");
+
+	s->src = jcstr(o, "src", NULL);
+	s->has_total = json_is_integer(t);
+	s->total = s->has_total ? json_integer_value(t) : 0;
+	s->time_ns = jint(o, "time_ns", 0);
+}
+
+/* heapdiff's header, diffs and trends */
+static void
+take_heapdiff(struct lp_records *r, json_t *v)
+{
+	struct lp_rheapdiff *h = &r->hd;
+
+	memset(h, 0, sizeof(*h));
+	h->mode = jcstr(v, "mode", NULL);
+	h->series = h->mode && strcmp(h->mode, "series") == 0;
+	h->value = jcstr(v, "value", NULL);
+	h->unit = jcstr(v, "unit", NULL);
+	h->key_by = jcstr(v, "key_by", NULL);
+	take_snap(json_object_get(v, h->series ? "first" : "base"), &h->first);
+	take_snap(json_object_get(v, h->series ? "last" : "new"), &h->last);
+	r->rec.heapdiff = h;
+}
+
+static void
+take_change(struct lp_records *r, json_t *v, int trend)
+{
+	struct lp_rchange *c = &r->change;
+	json_t *a = json_object_get(v, trend ? "first" : "base");
+	json_t *b = json_object_get(v, trend ? "last" : "new");
+
+	memset(c, 0, sizeof(*c));
+	c->key = jcstr(v, "key", NULL);
+	c->fn = jcstr(v, "fn", NULL);
+	c->value = jcstr(v, "value", NULL);
+	c->unit = jcstr(v, "unit", NULL);
+	c->verdict = jcstr(v, "verdict", NULL);
+	c->suspect = trend && c->verdict && strcmp(c->verdict, "suspect") == 0;
+	c->has_both = json_is_integer(a) && json_is_integer(b);
+	c->before = json_is_integer(a) ? json_integer_value(a) : 0;
+	c->after = json_is_integer(b) ? json_integer_value(b) : 0;
+	r->rec.change = c;
+}
+
+static void
 take_edge(struct lp_records *r, json_t *v)
 {
 	struct lp_redge *e = &r->edge;
@@ -1308,6 +1358,10 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		return rc;
 	if (k == LP_REC_EDGE)
 		take_edge(r, v);
+	if (k == LP_REC_HEAPDIFF)
+		take_heapdiff(r, v);
+	if (k == LP_REC_DIFF || k == LP_REC_TREND)
+		take_change(r, v, k == LP_REC_TREND);
 	return 1;
 }
 

@@ -138,6 +138,35 @@ struct lp_rdump {
 };
 
 /*
+ * heapdiff's header ("heapdiff"): what was compared.  Strings are NULL
+ * when the record has none (mode: "diff").  first and last are the base
+ * and new snapshots of a pair, the first and last of a series.
+ */
+struct lp_rsnap {
+	const char *src;
+	int64_t total, time_ns;
+	int has_total;
+};
+struct lp_rheapdiff {
+	const char *mode, *value, *unit, *key_by;
+	int series;
+	struct lp_rsnap first, last;
+};
+
+/*
+ * One key's change ("diff" of a pair, "trend" of a series): before and
+ * after are a diff's base and new, a trend's first and last (has_both:
+ * both are integers).  Strings NULL when not given; suspect: a trend
+ * whose verdict is "suspect".
+ */
+struct lp_rchange {
+	const char *key, *fn, *value, *unit, *verdict;
+	int64_t before, after;
+	int has_both;
+	int suspect;
+};
+
+/*
  * An "edge" record: goroutine from waits on goroutine to (gcycle's, or
  * anyone's).  has_ends: both "from" and "to" are integers.  reason and
  * evidence: NULL when not given.  count: 0 when not given.
@@ -181,7 +210,9 @@ struct lp_record {
 	                                  where it has its own */
 	const struct lp_tglife *life;
 	const struct lp_tgc *gc;
-	const struct lp_redge *edge; /* EDGE */
+	const struct lp_redge *edge;         /* EDGE */
+	const struct lp_rheapdiff *heapdiff; /* HEAPDIFF */
+	const struct lp_rchange *change;     /* DIFF, TREND */
 	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it

@@ -238,25 +238,6 @@ bad(struct run *run, struct lp_error *err, const char *what)
 	return lp_error_set(err, LP_EDATA, "line %lu: %s", run->recno, what);
 }
 
-static const char *
-str_member(json_t *rec, const char *name, const char *dflt)
-{
-	json_t *v = json_object_get(rec, name);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
-static int
-int_member(json_t *rec, const char *name, int64_t *v)
-{
-	json_t *j = json_object_get(rec, name);
-
-	if (!json_is_integer(j))
-		return -1;
-	*v = json_integer_value(j);
-	return 0;
-}
-
 /* A new unit: its stacks, and what was kept of them, are gone. */
 static int
 new_unit(void *ctx, const char *src)
@@ -414,25 +395,24 @@ take_sample(struct run *run, const struct lp_record *rec, int goroutine,
 /* heapdiff's records */
 
 static int
-take_heapdiff(struct run *run, json_t *rec, const char *src,
-    struct lp_error *err)
+take_heapdiff(
+    struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
-	const char *v = str_member(rec, "value", NULL);
-	const char *u = str_member(rec, "unit", "");
-	const char *mode = str_member(rec, "mode", "diff");
-	int series = strcmp(mode, "series") == 0;
-	json_t *a = json_object_get(rec, series ? "first" : "base");
-	json_t *b = json_object_get(rec, series ? "last" : "new");
+	const struct lp_rheapdiff *h = rec->heapdiff;
 
 	if (!want(run, F_GROWTH))
 		return 0;
-	if ((v && set_str(&run->value, v)) || set_str(&run->unit, u) ||
-	    set_str(&run->mode, mode))
+	if ((h->value && set_str(&run->value, h->value)) ||
+	    set_str(&run->unit, h->unit ? h->unit : "") ||
+	    set_str(&run->mode, h->mode ? h->mode : "diff"))
 		return oom(err);
-	int_member(a, "total", &run->totals[0]);
-	int_member(b, "total", &run->totals[1]);
+	if (h->first.has_total)
+		run->totals[0] = h->first.total;
+	if (h->last.has_total)
+		run->totals[1] = h->last.total;
 	if (!run->first_src)
-		run->first_src = strdup(str_member(a, "src", src));
+		run->first_src =
+		    strdup(h->first.src ? h->first.src : rec->src);
 	run->units++;
 	return 0;
 }
@@ -441,45 +421,39 @@ static int
 take_change(
     struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
-	json_t *j = rec->json;
+	const struct lp_rchange *c = rec->change;
 	int trend = rec->kind == LP_REC_TREND;
 	int64_t v[RD_NV];
-	const char *verdict = str_member(j, "verdict", "");
-	int suspect = trend && strcmp(verdict, "suspect") == 0;
 	long n;
 
 	if (!want(run, F_GROWTH))
 		return 0;
-	if (trend ? int_member(j, "first", &v[RD_BASE]) ||
-	                int_member(j, "last", &v[RD_NEW])
-	          : int_member(j, "base", &v[RD_BASE]) ||
-	                int_member(j, "new", &v[RD_NEW]))
+	if (!c->has_both)
 		return bad(run, err,
 		    trend ? "a trend record needs first and last"
 		          : "a diff record needs base and new");
+	v[RD_BASE] = c->before;
+	v[RD_NEW] = c->after;
 	v[RD_V] = v[RD_NEW] - v[RD_BASE];
-	if (!run->value) {
-		const char *val = str_member(j, "value", NULL);
-		if (val && (set_str(&run->value, val) ||
-		               set_str(&run->unit, str_member(j, "unit", ""))))
-			return oom(err);
-	}
+	if (!run->value && c->value &&
+	    (set_str(&run->value, c->value) ||
+	        set_str(&run->unit, c->unit ? c->unit : "")))
+		return oom(err);
 	if (!run->mode && set_str(&run->mode, trend ? "series" : "diff"))
 		return oom(err);
 	run->total += v[RD_V] < 0 ? -v[RD_V] : v[RD_V];
-	run->suspects += suspect;
+	run->suspects += c->suspect;
 	if ((n = stack_ids(run, rec->stack,
-	         str_member(j, "fn", str_member(j, "key", "?")), err)) < 0)
+	         c->fn ? c->fn : c->key ? c->key : "?", err)) < 0)
 		return (int)n;
-	if (suspect) {
+	if (c->suspect) {
 		/* The site stands out. */
-		const char *fn = str_member(j, "fn", NULL);
 		size_t i;
-		for (i = 0; fn && i < run->g.nnodes; i++)
-			if (strcmp(run->g.nodes[i].fn, fn) == 0)
+		for (i = 0; c->fn && i < run->g.nnodes; i++)
+			if (strcmp(run->g.nodes[i].fn, c->fn) == 0)
 				run->g.nodes[i].site = 1;
 	}
-	return rd_graph_add(&run->g, run->ids, (size_t)n, v, suspect) < 0
+	return rd_graph_add(&run->g, run->ids, (size_t)n, v, c->suspect) < 0
 	           ? oom(err)
 	           : 0;
 }
@@ -496,8 +470,7 @@ take_record(
 			return rd_waits_goroutine(
 			    run->waits, rec->goroutine, err);
 		return take_sample(run, rec, 1, err);
-	case LP_REC_HEAPDIFF:
-		return take_heapdiff(run, rec->json, rec->src, err);
+	case LP_REC_HEAPDIFF: return take_heapdiff(run, rec, err);
 	case LP_REC_DIFF:
 	case LP_REC_TREND: return take_change(run, rec, err);
 	case LP_REC_CLUSTER:

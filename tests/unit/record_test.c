@@ -706,3 +706,45 @@ TEST(undefined_stack_ids_are_told_five_times_per_unit_then_counted)
 	               "before it\n");
 	free(out);
 }
+
+TEST(heapdiff_headers_diffs_and_trends_are_typed)
+{
+	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_HEAPDIFF) |
+	                                          LP_REC_WANT(LP_REC_DIFF) |
+	                                          LP_REC_WANT(LP_REC_TREND),
+	    0);
+	const struct lp_record *rec;
+	struct lp_error err;
+
+	write_file("d.ndjson",
+	    "{\"kind\":\"heapdiff\",\"mode\":\"series\",\"value\":\"v\","
+	    "\"unit\":\"bytes\",\"first\":{\"src\":\"a\",\"total\":5},"
+	    "\"last\":{\"src\":\"b\",\"total\":9,\"time_ns\":3}}\n"
+	    "{\"kind\":\"trend\",\"key\":\"k\",\"fn\":\"main.f\","
+	    "\"verdict\":\"suspect\",\"first\":1,\"last\":4,"
+	    "\"stack\":[{\"fn\":\"main.f\"}]}\n"
+	    "{\"kind\":\"diff\",\"key\":\"k2\",\"base\":2}\n");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(rec->heapdiff && rec->heapdiff->series);
+	CHECK_STR(rec->heapdiff->value, "v");
+	CHECK_STR(rec->heapdiff->first.src, "a");
+	CHECK(
+	    rec->heapdiff->first.has_total && rec->heapdiff->first.total == 5);
+	CHECK(
+	    rec->heapdiff->last.total == 9 && rec->heapdiff->last.time_ns == 3);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK_INT(rec->kind, LP_REC_TREND);
+	CHECK(rec->change->suspect && rec->change->has_both);
+	CHECK_INT((int)rec->change->before, 1);
+	CHECK_INT((int)rec->change->after, 4);
+	CHECK_STR(rec->change->fn, "main.f");
+	CHECK(rec->stack && rec->stack->n == 1);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK_INT(rec->kind, LP_REC_DIFF);
+	CHECK(!rec->change->has_both && !rec->change->suspect);
+	CHECK(rec->change->fn == NULL);
+	CHECK_STR(rec->change->key, "k2");
+	CHECK_INT(lp_records_next(r, &rec, &err), 0);
+	lp_records_free(r);
+}
