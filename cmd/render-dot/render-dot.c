@@ -255,12 +255,28 @@ new_unit(void *ctx, const char *src)
  * found again through its aux (the graph's generation, and 1 + where).
  * With no stack, a one-frame stack of fn when fn is given.
  */
+/* The node ids of frames f[0..n) into dst; 0, or -1 when out of memory. */
+static int
+frame_ids(struct run *run, const struct lp_frame *f, size_t n, uint32_t *dst)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t id = rd_graph_node(
+		    &run->g, f[i].fn.p, f[i].fn.n, f[i].file.p, f[i].file.n);
+		if (id == UINT32_MAX)
+			return -1;
+		dst[i] = id | (f[i].flags & LP_FRAME_INLINED ? RD_INLINE : 0);
+	}
+	return 0;
+}
+
 static long
 stack_ids(struct run *run, const struct lp_stack *st, const char *fn,
     struct lp_error *err)
 {
 	struct lp_stack *s = (struct lp_stack *)(uintptr_t)st;
-	size_t i, off;
+	size_t off;
 
 	if (!s && fn) {
 		uint32_t id = rd_graph_node(&run->g, fn, strlen(fn), "", 0);
@@ -273,47 +289,24 @@ stack_ids(struct run *run, const struct lp_stack *st, const char *fn,
 	}
 	if (!s)
 		return bad(run, err, "no stack array");
-	if (s->own) {
-		if (lp_reserve((void **)&run->ids, &run->idcap, s->n + 1,
-		        sizeof(*run->ids)) < 0)
-			return oom(err);
-		for (i = 0; i < s->n; i++) {
-			const struct lp_frame *f = &s->frames[i];
-			uint32_t id = rd_graph_node(
-			    &run->g, f->fn.p, f->fn.n, f->file.p, f->file.n);
-			if (id == UINT32_MAX)
-				return oom(err);
-			run->ids[i] =
-			    id | (f->flags & LP_FRAME_INLINED ? RD_INLINE : 0);
-		}
-		return (long)s->n;
-	}
-	if (s->aux >> 40 == run->gen && (s->aux & 0xffffffffffu)) {
-		off = (size_t)(s->aux & 0xffffffffffu) - 1;
-		if (lp_reserve((void **)&run->ids, &run->idcap, s->n + 1,
-		        sizeof(*run->ids)) < 0)
-			return oom(err);
-		memcpy(run->ids, run->sids + off, s->n * sizeof(*run->ids));
-		return (long)s->n;
-	}
-	off = run->nsids;
-	if (lp_reserve((void **)&run->sids, &run->sidcap, off + s->n + 1,
-	        sizeof(*run->sids)) < 0 ||
-	    lp_reserve((void **)&run->ids, &run->idcap, s->n + 1,
+	if (lp_reserve((void **)&run->ids, &run->idcap, s->n + 1,
 	        sizeof(*run->ids)) < 0)
 		return oom(err);
-	for (i = 0; i < s->n; i++) {
-		const struct lp_frame *f = &s->frames[i];
-		uint32_t id = rd_graph_node(
-		    &run->g, f->fn.p, f->fn.n, f->file.p, f->file.n);
-		if (id == UINT32_MAX)
+	if (s->own) /* the record's alone: nothing to keep */
+		return frame_ids(run, s->frames, s->n, run->ids) < 0
+		           ? oom(err)
+		           : (long)s->n;
+	if (s->aux >> 40 != run->gen || !(s->aux & 0xffffffffffu)) {
+		off = run->nsids;
+		if (lp_reserve((void **)&run->sids, &run->sidcap,
+		        off + s->n + 1, sizeof(*run->sids)) < 0 ||
+		    frame_ids(run, s->frames, s->n, run->sids + off) < 0)
 			return oom(err);
-		if (f->flags & LP_FRAME_INLINED)
-			id |= RD_INLINE;
-		run->ids[i] = run->sids[off + i] = id;
+		run->nsids = off + s->n;
+		s->aux = (run->gen << 40) | (uint64_t)(off + 1);
 	}
-	run->nsids = off + s->n;
-	s->aux = (run->gen << 40) | (uint64_t)(off + 1);
+	off = (size_t)(s->aux & 0xffffffffffu) - 1;
+	memcpy(run->ids, run->sids + off, s->n * sizeof(*run->ids));
 	return (long)s->n;
 }
 
