@@ -28,7 +28,9 @@ Every run is classified:
 A silent acceptance is a defect for the classes where the damage is
 always detectable (gztrailer, gzcut, gzzero, zero runs in binary formats,
 cutline mid-line); for flips and overwrites in text, where a changed
-digit is still a valid file, it is counted and reported only.  Prints
+digit is still a valid file, it is counted and reported only.  A dump's
+file line cut inside the hex digits of its offset or pc reads as whole by
+design, so cutline makes no such cut.  Prints
 one line per counted outcome and exits 1 on a crash or a defect.  The
 small default (seed 1, a few mutants per input and class) runs in
 make check; --full is make torture.
@@ -37,6 +39,7 @@ import argparse
 import gzip
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -144,7 +147,13 @@ def mutate(rng, cls, data, text):
         a, b = nls[i - 1] + 1, nls[i]
         if b - a < 2:
             return None
-        return bytes(d[:rng.randrange(a + 1, b)])
+        cut = bytes(d[:rng.randrange(a + 1, b)])
+        # A dump's file line cut inside its offset or pc digits reads as
+        # whole, by design: Go's own files are seen without their last
+        # newline (../shared's gostackparse go121_createdby.txt).
+        if re.search(rb"(\+0x|pc=0x)[0-9a-f]+$", cut):
+            return None
+        return cut
     if cls == "flip":
         i = rng.randrange(n)
         d[i] ^= 1 << rng.randrange(8)
