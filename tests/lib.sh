@@ -43,3 +43,41 @@ result() {
 		printf '%s\n' "$2" | head -n 15 | cut -c1-240 | sed 's/^/  /'
 	fi
 }
+
+# go_tools WHAT: build the Go test tools (tests/go/build-tools.sh) into
+# $build/go-tools and set tools to them.  Without go, or without its
+# modules, it says "skip - WHAT (why)"; a failed build is "not ok"; both
+# return 1.  Uses top, build and tmp.
+# shellcheck disable=SC2154,SC2034 # top, build, tmp and tools are the group's
+go_tools() {
+	if ! command -v go >/dev/null 2>&1; then
+		echo "skip - $1 (no go on PATH)"
+		return 1
+	fi
+	"$top/tests/go/build-tools.sh" "$build/go-tools" 2>"$tmp/build.err"
+	case $? in
+	0) tools=$build/go-tools ;;
+	2)
+		echo "skip - $1 ($(tail -n 1 "$tmp/build.err" | sed 's/^build-tools.sh: //'))"
+		return 1
+		;;
+	3)
+		echo "skip - $1 (Go modules not downloadable: module proxy unreachable?)"
+		return 1
+		;;
+	*)
+		echo "not ok - build the Go tools"
+		sed 's/^/  /' <"$tmp/build.err"
+		return 1
+		;;
+	esac
+}
+
+# go_versions: the Go toolchains at hand, one a line, the one on PATH
+# first, then Debian's Go 1.19 for the older formats.
+go_versions() {
+	echo go
+	if [ -x /usr/lib/go-1.19/bin/go ]; then
+		echo /usr/lib/go-1.19/bin/go
+	fi
+}

@@ -38,6 +38,10 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 t2n=$(command -v trace2ndjson)
 
+# go_tools, go_versions (tests/lib.sh)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+
 tmp=$(mktemp -d) || {
 	echo "not ok - trace-oracle: mktemp failed"
 	exit 0
@@ -204,26 +208,9 @@ else
 fi
 
 # (c) fresh traces from the Go toolchains on this machine.
-if ! command -v go >/dev/null 2>&1; then
-	echo "skip - fresh traces (no go on PATH)"
-	exit 0
-fi
-"$top/tests/go/build-tools.sh" "$build/go-tools" 2>"$tmp/build.err"
-case $? in
-0) tools=$build/go-tools ;;
-2 | 3)
-	echo "skip - fresh traces ($(tail -n 1 "$tmp/build.err" | sed 's/^build-tools.sh: //'))"
-	exit 0
-	;;
-*)
-	echo "not ok - build the Go tools"
-	indent <"$tmp/build.err"
-	exit 0
-	;;
-esac
+go_tools "fresh traces" || exit 0
 
-gos=(go)
-[ -x /usr/lib/go-1.19/bin/go ] && gos+=(/usr/lib/go-1.19/bin/go)
+mapfile -t gos < <(go_versions)
 for g in "${gos[@]}"; do
 	v=$("$g" env GOVERSION 2>/dev/null | sed -n 's/^\(go[0-9]*\.[0-9]*\).*/\1/p')
 	[ -n "$v" ] || v=unknown
