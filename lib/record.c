@@ -383,23 +383,31 @@ mix_str(uint64_t h, struct lp_str s)
 	return mix(h, w ^ ((uint64_t)s.n << 56));
 }
 
-/* A long text's hash: four lanes, so that the multiplies overlap. */
+/*
+ * A long text's hash: four lanes, so that the multiplies overlap.  The
+ * lanes shift by different counts, which keeps the compiler from making
+ * SSE2 vectors of them (it has no 64-bit multiply, and its stand-in took
+ * longer than the scalar lanes).
+ */
 static uint64_t
 text_hash(const char *p, size_t n)
 {
-	uint64_t h[4] = { 0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
-		0xa4093822299f31d0ull, 0x082efa98ec4e6c89ull };
+	uint64_t a = 0x243f6a8885a308d3ull, b = 0x13198a2e03707344ull;
+	uint64_t c = 0xa4093822299f31d0ull, d = 0x082efa98ec4e6c89ull;
 	uint64_t w[4];
-	size_t i;
 
 	for (; n >= 32; p += 32, n -= 32) {
 		memcpy(w, p, 32);
-		for (i = 0; i < 4; i++)
-			h[i] = mix(h[i], w[i]);
+		a = (a ^ w[0]) * MIX_K;
+		a ^= a >> 29;
+		b = (b ^ w[1]) * MIX_K;
+		b ^= b >> 31;
+		c = (c ^ w[2]) * MIX_K;
+		c ^= c >> 27;
+		d = (d ^ w[3]) * MIX_K;
+		d ^= d >> 33;
 	}
-	h[0] = mix(h[0], h[1]);
-	h[2] = mix(h[2], h[3]);
-	return mix_str(mix(h[0], h[2]), lp_str_make(p, n));
+	return mix_str(mix(mix(a, b), mix(c, d)), lp_str_make(p, n));
 }
 
 static uint64_t
