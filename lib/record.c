@@ -134,6 +134,9 @@ struct lp_records {
 	struct lp_redge edge;
 	struct lp_rheapdiff hd;
 	struct lp_rchange change;
+	struct lp_rcluster cluster;
+	struct lp_rcount *counts;
+	size_t ccap;
 };
 
 static const char *const kind_names[LP_REC_NKINDS] = {
@@ -278,6 +281,7 @@ lp_records_free(struct lp_records *r)
 	free(r->q);
 	free(r->blocked);
 	free(r->stw);
+	free(r->counts);
 	free(r->tsf[0]);
 	free(r->tsf[1]);
 	free(r->scratch);
@@ -1245,6 +1249,55 @@ take_change(struct lp_records *r, json_t *v, int trend)
 	r->rec.change = c;
 }
 
+/* stackcluster's clusters */
+static int
+take_cluster(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	struct lp_rcluster *c = &r->cluster;
+	json_t *x, *site = json_object_get(v, "site");
+	json_t *states = json_object_get(v, "states");
+	json_t *creators = json_object_get(v, "creators");
+	const char *k;
+	size_t n = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->id = jcstr(v, "id", NULL);
+	c->signature = jcstr(v, "signature", NULL);
+	c->has_count = json_is_integer(json_object_get(v, "count"));
+	c->count = jint(v, "count", 0);
+	c->has_rank = json_is_integer(json_object_get(v, "rank"));
+	c->rank = jint(v, "rank", 0);
+	x = json_object_get(v, "pct");
+	c->has_pct = json_is_number(x);
+	c->pct = c->has_pct ? json_number_value(x) : 0;
+	if (json_is_object(site)) {
+		c->has_site = 1;
+		c->site_fn = jcstr(site, "fn", NULL);
+		c->site_file = jcstr(site, "file", NULL);
+		c->site_line = jint(site, "line", 0);
+	}
+	if (lp_reserve((void **)&r->counts, &r->ccap,
+	        json_object_size(states) + 1, sizeof(*r->counts)))
+		return oom(err);
+	json_object_foreach(states, k, x)
+	{
+		if (!json_is_integer(x))
+			continue;
+		r->counts[n].name = k;
+		r->counts[n++].count = json_integer_value(x);
+	}
+	c->states = r->counts;
+	c->nstates = n;
+	c->has_wait_min = json_is_integer(json_object_get(v, "wait_min_ns"));
+	c->wait_min_ns = jint(v, "wait_min_ns", 0);
+	c->has_wait_max = json_is_integer(json_object_get(v, "wait_max_ns"));
+	c->wait_max_ns = jint(v, "wait_max_ns", 0);
+	if (json_is_array(creators) && json_array_size(creators) > 0)
+		c->creator = jcstr(json_array_get(creators, 0), "fn", NULL);
+	r->rec.cluster = c;
+	return 0;
+}
+
 static void
 take_edge(struct lp_records *r, json_t *v)
 {
@@ -1368,6 +1421,8 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		take_edge(r, v);
 	if (k == LP_REC_HEAPDIFF)
 		take_heapdiff(r, v);
+	if (k == LP_REC_CLUSTER && (rc = take_cluster(r, v, err)) < 0)
+		return rc;
 	if (k == LP_REC_DIFF || k == LP_REC_TREND)
 		take_change(r, v, k == LP_REC_TREND);
 	return 1;

@@ -167,6 +167,30 @@ struct lp_rchange {
 };
 
 /*
+ * stackcluster's "cluster" (its representative stack is rec->stack).
+ * Strings NULL when not given; states in the record's order; creator:
+ * the first creator's function.
+ */
+struct lp_rcount {
+	const char *name;
+	int64_t count;
+};
+struct lp_rcluster {
+	const char *id, *signature, *creator;
+	int64_t count, rank;
+	int has_count, has_rank;
+	double pct;
+	int has_pct;
+	const char *site_fn, *site_file;
+	int64_t site_line;
+	int has_site;
+	const struct lp_rcount *states;
+	size_t nstates;
+	int64_t wait_min_ns, wait_max_ns;
+	int has_wait_min, has_wait_max;
+};
+
+/*
  * An "edge" record: goroutine from waits on goroutine to (gcycle's, or
  * anyone's).  has_ends: both "from" and "to" are integers.  reason and
  * evidence: NULL when not given.  count: 0 when not given.
@@ -213,6 +237,7 @@ struct lp_record {
 	const struct lp_redge *edge;         /* EDGE */
 	const struct lp_rheapdiff *heapdiff; /* HEAPDIFF */
 	const struct lp_rchange *change;     /* DIFF, TREND */
+	const struct lp_rcluster *cluster;   /* CLUSTER */
 	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it

@@ -68,14 +68,6 @@ rd_clusters_free(struct rd_clusters *c)
 	free(c);
 }
 
-static const char *
-jstr(json_t *o, const char *name)
-{
-	json_t *v = json_object_get(o, name);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The child of parent (index + 1, 0 = roots) named name; made when new.
  * Returns index + 1, or 0 when out of memory. */
 static size_t
@@ -134,21 +126,15 @@ rd_clusters_header(struct rd_clusters *c, json_t *rec)
 }
 
 int
-rd_clusters_take(struct rd_clusters *c, json_t *rec, unsigned long line,
-    struct lp_error *err)
+rd_clusters_take(struct rd_clusters *c, const struct lp_rcluster *k,
+    const struct lp_stack *stack, unsigned long line, struct lp_error *err)
 {
-	json_t *stack = json_object_get(rec, "stack");
-	json_t *creators = json_object_get(rec, "creators");
-	json_t *site = json_object_get(rec, "site");
-	json_t *states = json_object_get(rec, "states");
-	json_t *v, *f;
-	const char *id = jstr(rec, "id"), *prev = NULL, *k;
+	const char *prev = NULL;
 	struct cl *cl;
-	size_t at = 0, i, n;
+	size_t at = 0, i;
 	char buf[96];
 
-	v = json_object_get(rec, "count");
-	if (!json_is_integer(v) || !id)
+	if (!k->has_count || !k->id)
 		return lp_error_set(err, LP_EDATA,
 		    "line %lu: a cluster record needs id and count", line);
 	if (lp_reserve((void **)&c->cs, &c->ccap, c->ncs + 1,
@@ -156,74 +142,59 @@ rd_clusters_take(struct rd_clusters *c, json_t *rec, unsigned long line,
 		goto oom;
 	cl = &c->cs[c->ncs];
 	memset(cl, 0, sizeof(*cl));
-	snprintf(cl->id, sizeof(cl->id), "%s", id);
-	cl->count = json_integer_value(v);
+	snprintf(cl->id, sizeof(cl->id), "%s", k->id);
+	cl->count = k->count;
 	if (cl->count > c->max)
 		c->max = cl->count;
-	v = json_object_get(rec, "rank");
-	cl->rank = json_is_integer(v) ? (long)json_integer_value(v)
-	                              : (long)c->ncs + 1;
-	v = json_object_get(rec, "pct");
-	cl->pct = json_is_number(v) ? json_number_value(v) : -1;
-	if (json_is_object(site)) {
-		if ((jstr(site, "fn") && !(cl->site = strdup(jstr(site, "fn")))))
+	cl->rank = k->has_rank ? (long)k->rank : (long)c->ncs + 1;
+	cl->pct = k->has_pct ? k->pct : -1;
+	if (k->has_site) {
+		if (k->site_fn && !(cl->site = strdup(k->site_fn)))
 			goto oom;
-		if (jstr(site, "file")) {
-			const char *b = strrchr(jstr(site, "file"), '/');
-			if (!(cl->file = strdup(b ? b + 1 : jstr(site, "file"))))
+		if (k->site_file) {
+			const char *b = strrchr(k->site_file, '/');
+			if (!(cl->file = strdup(b ? b + 1 : k->site_file)))
 				goto oom;
 		}
-		v = json_object_get(site, "line");
-		cl->line = json_is_integer(v) ? json_integer_value(v) : 0;
+		cl->line = k->site_line;
 	}
-	if (json_is_object(states)) {
+	if (k->nstates) {
 		struct lp_out o;
-		int first = 1;
 		if (lp_out_init(&o, -1, 128) < 0)
 			goto oom;
-		json_object_foreach(states, k, v)
-		{
-			if (!json_is_integer(v))
-				continue;
-			snprintf(buf, sizeof(buf), "%s%s %lld", first ? "" : ", ",
-			    k, (long long)json_integer_value(v));
+		for (i = 0; i < k->nstates; i++) {
+			snprintf(buf, sizeof(buf), "%s%s %lld", i ? ", " : "",
+			    k->states[i].name, (long long)k->states[i].count);
 			lp_out_raw(&o, buf, strlen(buf));
-			first = 0;
 		}
 		lp_out_ch(&o, '\0');
 		cl->states = o.err ? NULL : strdup(o.buf);
 		lp_out_release(&o);
 	}
-	v = json_object_get(rec, "wait_min_ns");
-	if (json_is_integer(v)) {
+	if (k->has_wait_min) {
 		cl->has_wait = 1;
-		cl->wait_min = json_integer_value(v);
-		v = json_object_get(rec, "wait_max_ns");
-		cl->wait_max = json_is_integer(v) ? json_integer_value(v)
-		                                  : cl->wait_min;
+		cl->wait_min = k->wait_min_ns;
+		cl->wait_max = k->has_wait_max ? k->wait_max_ns : cl->wait_min;
 	}
 	/* Its path down the tree. */
-	if (json_is_array(creators) && json_array_size(creators) > 0 &&
-	    jstr(json_array_get(creators, 0), "fn")) {
+	if (k->creator) {
 		/* One root per creator: "go FN". */
-		const char *fn = jstr(json_array_get(creators, 0), "fn");
-		size_t len = strlen(fn) + 4;
+		size_t len = strlen(k->creator) + 4;
 		char *name = malloc(len);
 		if (!name)
 			goto oom;
-		snprintf(name, len, "go %s", fn);
+		snprintf(name, len, "go %s", k->creator);
 		at = child(c, 0, name);
 		free(name);
 		if (!at)
 			goto oom;
 	}
-	n = json_is_array(stack) ? json_array_size(stack) : 0;
-	for (i = n; i-- > 0;) {
-		const char *fn;
-		f = json_array_get(stack, i);
-		fn = jstr(f, "fn");
-		if (!fn || (prev && strcmp(prev, fn) == 0))
-			continue; /* recursion collapsed */
+	for (i = stack ? stack->n : 0; i-- > 0;) {
+		/* Frames from JSON: their strings end in a NUL. */
+		const char *fn = stack->frames[i].fn.p;
+		if (!stack->frames[i].fn.n ||
+		    (prev && strcmp(prev, fn) == 0))
+			continue; /* no name; recursion collapsed */
 		if (!(at = child(c, at, fn)))
 			goto oom;
 		prev = fn;

@@ -480,7 +480,7 @@ take_record(
 			           ? oom(err)
 			           : 0;
 		return rd_clusters_take(
-		    run->clusters, rec->json, run->recno, err);
+		    run->clusters, rec->cluster, rec->stack, run->recno, err);
 	case LP_REC_EDGE:
 	case LP_REC_CYCLE:
 	case LP_REC_STUCK:

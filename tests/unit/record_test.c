@@ -748,3 +748,37 @@ TEST(heapdiff_headers_diffs_and_trends_are_typed)
 	CHECK_INT(lp_records_next(r, &rec, &err), 0);
 	lp_records_free(r);
 }
+
+TEST(clusters_are_typed)
+{
+	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_CLUSTER), 0);
+	const struct lp_record *rec;
+	const struct lp_rcluster *c;
+	struct lp_error err;
+
+	write_file("c.ndjson",
+	    "{\"kind\":\"cluster\",\"id\":\"8e92\",\"rank\":1,\"signature\":"
+	    "\"main.f@main.go:4\",\"count\":300,\"pct\":92.5,\"site\":{"
+	    "\"fn\":\"main.f\",\"file\":\"/a/main.go\",\"line\":4},\"states\":"
+	    "{\"chan send\":299,\"x\":\"?\",\"select\":1},\"wait_min_ns\":5,"
+	    "\"creators\":[{\"fn\":\"main.main\"}],\"stack\":[{\"fn\":"
+	    "\"main.f\"}]}\n");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	c = rec->cluster;
+	CHECK(c != NULL);
+	CHECK_STR(c->id, "8e92");
+	CHECK_STR(c->signature, "main.f@main.go:4");
+	CHECK(c->has_count && c->count == 300);
+	CHECK(c->has_rank && c->rank == 1);
+	CHECK(c->has_pct && c->pct > 92.4 && c->pct < 92.6);
+	CHECK(c->has_site && c->site_line == 4);
+	CHECK_STR(c->site_file, "/a/main.go");
+	CHECK_INT((int)c->nstates, 2);
+	CHECK_STR(c->states[1].name, "select");
+	CHECK(c->has_wait_min && !c->has_wait_max && c->wait_min_ns == 5);
+	CHECK_STR(c->creator, "main.main");
+	CHECK(rec->stack && rec->stack->n == 1);
+	CHECK_INT(lp_records_next(r, &rec, &err), 0);
+	lp_records_free(r);
+}
