@@ -172,15 +172,28 @@ name(struct lp_out *o, const struct name *table, size_t n, unsigned i)
 	put_name(o, i < n ? &table[i] : &bad_name);
 }
 
-/* A context id or resource id: most are a digit or two, written here
- * without lp_out_int's call. */
+/* A context id or resource id: most have three digits or fewer, and
+ * are written here without lp_out_int's two calls (they were a tenth of
+ * the time of a full write). */
 static inline void
 id_out(struct lp_out *o, int64_t v)
 {
-	if (v >= 0 && v < 10 && o->len < o->cap)
-		o->buf[o->len++] = (char)('0' + v);
-	else
+	char *d;
+
+	if (v < 0 || v >= 1000 || o->cap - o->len < 3) {
 		lp_out_int(o, v);
+		return;
+	}
+	d = o->buf + o->len;
+	if (v >= 100) {
+		*d++ = (char)('0' + v / 100);
+		v %= 100;
+		*d++ = (char)('0' + v / 10);
+	} else if (v >= 10) {
+		*d++ = (char)('0' + v / 10);
+	}
+	*d++ = (char)('0' + v % 10);
+	o->len = (size_t)(d - o->buf);
 }
 
 /* ,"k": for a literal key k, copied as is (keys need no escaping). */
