@@ -413,6 +413,9 @@ struct v2 {
 	struct cursor **heap;
 	size_t nheap, capheap;
 	size_t sample_pos;
+	/* The time of gen->samples[sample_pos], INT64_MAX when none is
+	 * left: one compare per event against the heap's root. */
+	int64_t sample_t;
 
 	/* ordering state */
 	struct lp_u64map gidx, pidx, midx, tidx;
@@ -1146,6 +1149,7 @@ read_gen(struct v2 *t, struct gen **out, struct lp_error *err)
 	if (t->gen) {
 		gen_reset(t->gen);
 		t->sample_pos = 0;
+		t->sample_t = INT64_MAX;
 	}
 	for (;;) {
 		struct lp_error e = { 0, "" };
@@ -2837,6 +2841,7 @@ install(struct v2 *t, struct gen *g, struct lp_error *err)
 	}
 	t->gen = g;
 	t->sample_pos = 0;
+	t->sample_t = g->nsamples ? g->samples[0].time : INT64_MAX;
 	t->nheap = 0;
 	if (RESERVE(t->heap, t->capheap, g->ncurs) < 0 && g->ncurs)
 		return nomem(t, err);
@@ -3379,12 +3384,15 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 				return rc;
 			continue;
 		}
-		if (t->gen && t->sample_pos < t->gen->nsamples &&
-		    (t->nheap == 0 || t->gen->samples[t->sample_pos].time <
-		                          t->heap[0]->time)) {
+		/* A sample of INT64_MAX never comes before a root, and
+		 * with no root there is one left (above). */
+		if (t->nheap == 0 || t->sample_t < t->heap[0]->time) {
 			const struct cpusample *s =
 			    &t->gen->samples[t->sample_pos++];
 			struct qev *e = push(t);
+			t->sample_t = t->sample_pos < t->gen->nsamples
+			                  ? t->gen->samples[t->sample_pos].time
+			                  : INT64_MAX;
 			if (!e)
 				return nomem(t, err);
 			e->typ = EV_CPUSAMPLE;
