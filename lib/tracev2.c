@@ -1667,12 +1667,19 @@ req_ok(uint8_t r, int64_t id)
 	return r == MAY_HAVE || (r == MUST_HAVE) == (id != LP_NO_ID);
 }
 
+/* Whether context x meets r, with no message. */
+static inline int
+ctx_ok(struct ctx x, struct reqs r)
+{
+	return req_ok(r.m, x.m) && req_ok(r.p, x.p) && req_ok(r.g, x.g);
+}
+
 /* Go's validateCtx.  Inline: with r a constant it is three compares. */
 static inline int
 validate_ctx(struct v2 *o, struct lp_error *err, const struct cursor *ev,
     struct ctx x, struct reqs r)
 {
-	if (req_ok(r.m, x.m) && req_ok(r.p, x.p) && req_ok(r.g, x.g))
+	if (ctx_ok(x, r))
 		return 0;
 	return ctx_fail(o, err, ev, x, r);
 }
@@ -2100,6 +2107,25 @@ adv_go_stop_exec(struct v2 *o, const struct cursor *ev, uint64_t gen,
 	} else {
 		s->status = ev->typ == EV_GOSTOP ? GS_RUNNABLE : GS_WAITING;
 	}
+	*next = cur;
+	next->g = LP_NO_ID;
+	return take(o, err, ev, cur);
+}
+
+/*
+ * GoBlock, the commonest of adv_go_stop_exec's events, on its own so that
+ * it inlines into advance: the running goroutine waits.  Anything wrong
+ * goes to adv_go_stop_exec, which says what.
+ */
+static inline int
+adv_go_block(struct v2 *o, const struct cursor *ev, uint64_t gen,
+    struct ctx cur, struct ctx *next, struct lp_error *err)
+{
+	struct gstate *s = gget(o, cur.g);
+
+	if (!s || s->status != GS_RUNNING || !ctx_ok(cur, user_go_reqs))
+		return adv_go_stop_exec(o, ev, gen, cur, next, err);
+	s->status = GS_WAITING;
 	*next = cur;
 	next->g = LP_NO_ID;
 	return take(o, err, ev, cur);
@@ -2762,9 +2788,7 @@ advance(struct v2 *o, struct cursor *ev, uint64_t gen, struct lp_error *err)
 	 * their calls' cost (a tenth of the decoding) goes. */
 	switch (ev->typ) {
 	case EV_GOSTART: rc = adv_go_start(o, ev, gen, cur, &next, err); break;
-	case EV_GOBLOCK:
-		rc = adv_go_stop_exec(o, ev, gen, cur, &next, err);
-		break;
+	case EV_GOBLOCK: rc = adv_go_block(o, ev, gen, cur, &next, err); break;
 	case EV_GOUNBLOCK:
 		rc = adv_go_unblock(o, ev, gen, cur, &next, err);
 		break;
