@@ -137,6 +137,11 @@ struct lp_records {
 	struct lp_rcluster cluster;
 	struct lp_rcount *counts;
 	size_t ccap;
+	struct lp_rwait wait;
+	struct lp_rwaiter *waiters;
+	size_t wcap;
+	struct lp_redge *wedges;
+	size_t wecap;
 };
 
 static const char *const kind_names[LP_REC_NKINDS] = {
@@ -282,6 +287,8 @@ lp_records_free(struct lp_records *r)
 	free(r->blocked);
 	free(r->stw);
 	free(r->counts);
+	free(r->waiters);
+	free(r->wedges);
 	free(r->tsf[0]);
 	free(r->tsf[1]);
 	free(r->scratch);
@@ -1330,6 +1337,77 @@ take_edge(struct lp_records *r, json_t *v)
 	r->rec.edge = e;
 }
 
+/* gcycle's findings */
+static int
+take_waiter(
+    struct lp_records *r, json_t *o, struct lp_rwaiter *w, struct lp_error *err)
+{
+	json_t *x;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	x = json_object_get(o, "goid");
+	w->has_goid = json_is_integer(x);
+	w->goid = w->has_goid ? json_integer_value(x) : 0;
+	x = json_object_get(o, "wait_ns");
+	w->has_wait = json_is_integer(x);
+	w->wait_ns = w->has_wait ? json_integer_value(x) : -1;
+	x = json_object_get(o, "count");
+	w->has_count = json_is_integer(x);
+	w->count = w->has_count ? json_integer_value(x) : 0;
+	w->leaked = json_is_true(json_object_get(o, "leaked"));
+	w->state = jcstr(o, "state", NULL);
+	w->reason = jcstr(o, "reason", NULL);
+	w->evidence = jcstr(o, "evidence", NULL);
+	if (json_is_array(x = json_object_get(o, "stack")) &&
+	    (rc = parse_stack(r, x, &w->stack, err)) < 0)
+		return rc;
+	return 0;
+}
+
+static int
+take_wait(struct lp_records *r, json_t *v, int cycle, struct lp_error *err)
+{
+	struct lp_rwait *w = &r->wait;
+	json_t *m = json_object_get(v, cycle ? "members" : "chain");
+	json_t *e = json_object_get(v, "edges"), *x;
+	size_t i, n = json_array_size(m), ne = json_array_size(e);
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->severity = jint(v, "severity", 0);
+	w->behind = jint(v, "behind", 0);
+	w->has_root = json_is_integer(json_object_get(v, "root"));
+	w->root = jint(v, "root", 0);
+	w->has_lists = json_is_array(m) && json_is_array(e);
+	w->why = jcstr(v, "why", NULL);
+	w->evidence = jcstr(v, "evidence", NULL);
+	w->cause = jcstr(v, "cause", NULL);
+	if (!cycle && (rc = take_waiter(r, v, &w->self, err)) < 0)
+		return rc;
+	if (lp_reserve(
+	        (void **)&r->waiters, &r->wcap, n + 1, sizeof(*r->waiters)) ||
+	    lp_reserve(
+	        (void **)&r->wedges, &r->wecap, ne + 1, sizeof(*r->wedges)))
+		return oom(err);
+	for (i = 0; i < n; i++)
+		if ((rc = take_waiter(
+		         r, json_array_get(m, i), &r->waiters[i], err)) < 0)
+			return rc;
+	json_array_foreach(e, i, x)
+	{
+		take_edge(r, x);
+		r->wedges[i] = r->edge;
+	}
+	w->members = r->waiters;
+	w->nmembers = n;
+	w->edges = r->wedges;
+	w->nedges = ne;
+	r->rec.edge = NULL;
+	r->rec.wait = w;
+	return 0;
+}
+
 /*
  * One NDJSON record into r->rec.  Returns 1 when it is handed out, 0 when
  * skipped, 2 when an implied profile or dump is handed out first (the
@@ -1422,6 +1500,9 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 	if (k == LP_REC_HEAPDIFF)
 		take_heapdiff(r, v);
 	if (k == LP_REC_CLUSTER && (rc = take_cluster(r, v, err)) < 0)
+		return rc;
+	if ((k == LP_REC_CYCLE || k == LP_REC_STUCK) &&
+	    (rc = take_wait(r, v, k == LP_REC_CYCLE, err)) < 0)
 		return rc;
 	if (k == LP_REC_DIFF || k == LP_REC_TREND)
 		take_change(r, v, k == LP_REC_TREND);

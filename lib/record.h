@@ -191,6 +191,34 @@ struct lp_rcluster {
 };
 
 /*
+ * A goroutine in gcycle's findings: a cycle's member, a stuck one, a link
+ * of its chain (which also says why it waits on the one before: reason,
+ * evidence, count).  Strings NULL when not given; stack NULL when none.
+ */
+struct lp_rwaiter {
+	int64_t goid, wait_ns, count;
+	int has_goid, has_wait, has_count, leaked;
+	const char *state, *reason, *evidence;
+	const struct lp_stack *stack;
+};
+
+/*
+ * gcycle's "cycle" and "stuck" records.  A cycle: its members and edges
+ * (has_lists: both were arrays).  Stuck: self is the goroutine, chain the
+ * goroutines it waits on in turn, root the one at the end.
+ */
+struct lp_rwait {
+	int64_t severity, behind, root;
+	int has_root, has_lists;
+	const char *why, *evidence, *cause;
+	struct lp_rwaiter self;
+	const struct lp_rwaiter *members; /* cycle: members; stuck: chain */
+	size_t nmembers;
+	const struct lp_redge *edges;
+	size_t nedges;
+};
+
+/*
  * An "edge" record: goroutine from waits on goroutine to (gcycle's, or
  * anyone's).  has_ends: both "from" and "to" are integers.  reason and
  * evidence: NULL when not given.  count: 0 when not given.
@@ -238,6 +266,7 @@ struct lp_record {
 	const struct lp_rheapdiff *heapdiff; /* HEAPDIFF */
 	const struct lp_rchange *change;     /* DIFF, TREND */
 	const struct lp_rcluster *cluster;   /* CLUSTER */
+	const struct lp_rwait *wait;         /* CYCLE, STUCK */
 	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it

@@ -488,8 +488,7 @@ take_record(
 			return 0;
 		if (!run->waits && !(run->waits = rd_waits_new()))
 			return oom(err);
-		return rd_waits_take(
-		    run->waits, rec->kind_name, rec->json, run->recno, err);
+		return rd_waits_take(run->waits, rec, run->recno, err);
 	default: return 0;
 	}
 }

@@ -78,25 +78,6 @@ rd_waits_free(struct rd_waits *w)
 	free(w);
 }
 
-static const char *
-jstr(json_t *o, const char *name)
-{
-	json_t *v = json_object_get(o, name);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int
-jint(json_t *o, const char *name, int64_t *v)
-{
-	json_t *j = json_object_get(o, name);
-
-	if (!json_is_integer(j))
-		return -1;
-	*v = json_integer_value(j);
-	return 0;
-}
-
 /* Replace *dst with a copy of s when s is set (and *dst is not, unless
  * force). */
 static int
@@ -135,47 +116,46 @@ goroutine(struct rd_waits *w, int64_t id)
 
 /* Where a stack blocks: its first frame outside the runtime. */
 static const char *
-blocking_fn(json_t *stack)
+blocking_fn(const struct lp_stack *stack)
 {
-	size_t i;
-	json_t *f;
 	const char *first = NULL;
+	size_t i;
 
-	json_array_foreach(stack, i, f)
-	{
-		const char *fn = jstr(f, "fn");
+	for (i = 0; stack && i < stack->n; i++) {
+		/* From JSON: the strings end in a NUL. */
+		const char *fn = stack->frames[i].fn.p;
 		struct lp_frame fr;
-		if (!fn)
+		if (!stack->frames[i].fn.n)
 			continue;
 		if (!first)
 			first = fn;
 		memset(&fr, 0, sizeof(fr));
-		fr.fn = lp_str_make(fn, strlen(fn));
+		fr.fn = stack->frames[i].fn;
 		if (!lp_frame_is_runtime(&fr))
 			return fn;
 	}
 	return first;
 }
 
-/* A goroutine as a cycle member, a stuck one, or a goroutine record. */
+/* A goroutine as a cycle member, a stuck one, or a link of its chain;
+ * 1 when it has no goid. */
 static int
-take_g(struct rd_waits *w, json_t *o, const char *idname, struct wg **out)
+take_g(struct rd_waits *w, const struct lp_rwaiter *o, struct wg **out)
 {
-	int64_t id;
 	struct wg *g;
-	json_t *stack = json_object_get(o, "stack");
 
-	if (jint(o, idname, &id) < 0)
+	if (!o->has_goid)
 		return 1;
-	if (!(g = goroutine(w, id)))
+	if (!(g = goroutine(w, o->goid)))
 		return -1;
 	g->known = 1;
-	if (keep(&g->state, jstr(o, "state"), 1) < 0)
+	if (keep(&g->state, o->state, 1) < 0)
 		return -1;
-	if (json_is_array(stack) && keep(&g->fn, blocking_fn(stack), 1) < 0)
+	if (o->stack && keep(&g->fn, blocking_fn(o->stack), 1) < 0)
 		return -1;
-	jint(o, "wait_ns", &g->wait_ns);
-	if (json_is_true(json_object_get(o, "leaked")))
+	if (o->has_wait)
+		g->wait_ns = o->wait_ns;
+	if (o->leaked)
 		g->leaked = 1;
 	if (g->state && strcmp(g->state, "exited") == 0)
 		g->exited = 1;
@@ -184,15 +164,12 @@ take_g(struct rd_waits *w, json_t *o, const char *idname, struct wg **out)
 }
 
 static int
-add_edge(struct rd_waits *w, json_t *o, int64_t from, int64_t to, int kind)
+add_edge(struct rd_waits *w, const char *reason, const char *evidence,
+    int64_t count, int64_t from, int64_t to, int kind)
 {
 	struct we *e;
 	size_t i;
-	const char *reason = jstr(o, "reason");
-	const char *evidence = jstr(o, "evidence");
-	int64_t count = 1;
 
-	jint(o, "count", &count);
 	if (!goroutine(w, from) || !goroutine(w, to))
 		return -1;
 	for (i = 0; i < w->nes; i++) {
@@ -222,6 +199,14 @@ add_edge(struct rd_waits *w, json_t *o, int64_t from, int64_t to, int kind)
 	return 0;
 }
 
+/* An edge as the record has it: its count, else 1. */
+static int
+add_redge(struct rd_waits *w, const struct lp_redge *e, int kind)
+{
+	return add_edge(w, e->reason, e->evidence, e->count ? e->count : 1,
+	    e->from, e->to, kind);
+}
+
 static int
 bad(struct lp_error *err, unsigned long line, const char *what)
 {
@@ -229,28 +214,25 @@ bad(struct lp_error *err, unsigned long line, const char *what)
 }
 
 int
-rd_waits_take(struct rd_waits *w, const char *kind, json_t *rec,
+rd_waits_take(struct rd_waits *w, const struct lp_record *rec,
     unsigned long line, struct lp_error *err)
 {
-	int64_t from, to;
+	const struct lp_rwait *k = rec->wait;
 	struct wg *g;
 	size_t i;
-	json_t *m;
 	int rc;
 
-	if (strcmp(kind, "edge") == 0) {
-		if (jint(rec, "from", &from) < 0 || jint(rec, "to", &to) < 0)
+	if (rec->kind == LP_REC_EDGE) {
+		if (!rec->edge->has_ends)
 			return bad(
 			    err, line, "an edge record needs from and to");
-		if (add_edge(w, rec, from, to, E_PLAIN) < 0)
+		if (add_redge(w, rec->edge, E_PLAIN) < 0)
 			goto oom;
 		return 0;
 	}
-	if (strcmp(kind, "cycle") == 0) {
-		json_t *members = json_object_get(rec, "members");
-		json_t *edges = json_object_get(rec, "edges");
+	if (rec->kind == LP_REC_CYCLE) {
 		struct wc *c;
-		if (!json_is_array(members) || !json_is_array(edges))
+		if (!k->has_lists)
 			return bad(err, line,
 			    "a cycle record needs members and edges arrays");
 		if (lp_reserve((void **)&w->cs, &w->ccap, w->ncs + 1,
@@ -258,59 +240,57 @@ rd_waits_take(struct rd_waits *w, const char *kind, json_t *rec,
 			goto oom;
 		c = &w->cs[w->ncs++];
 		memset(c, 0, sizeof(*c));
-		jint(rec, "severity", &c->severity);
-		jint(rec, "behind", &c->behind);
-		c->size = json_array_size(members);
-		if (keep(&c->why, jstr(rec, "why"), 1) < 0 ||
-		    keep(&c->evidence, jstr(rec, "evidence"), 1) < 0)
+		c->severity = k->severity;
+		c->behind = k->behind;
+		c->size = k->nmembers;
+		if (keep(&c->why, k->why, 1) < 0 ||
+		    keep(&c->evidence, k->evidence, 1) < 0)
 			goto oom;
-		json_array_foreach(members, i, m)
-		{
-			if ((rc = take_g(w, m, "goid", &g)) < 0)
+		for (i = 0; i < k->nmembers; i++) {
+			if ((rc = take_g(w, &k->members[i], &g)) < 0)
 				goto oom;
 			if (rc == 0 && !g->cycle)
 				g->cycle = (long)w->ncs;
 		}
-		json_array_foreach(edges, i, m)
-		{
-			if (jint(m, "from", &from) < 0 ||
-			    jint(m, "to", &to) < 0)
+		for (i = 0; i < k->nedges; i++) {
+			if (!k->edges[i].has_ends)
 				return bad(err, line,
 				    "a cycle's edge needs from and to");
-			if (add_edge(w, m, from, to, E_CYCLE) < 0)
+			if (add_redge(w, &k->edges[i], E_CYCLE) < 0)
 				goto oom;
 		}
 		return 0;
 	}
 	/* stuck */
 	{
-		json_t *chain = json_object_get(rec, "chain");
-		int64_t prev, root;
-		if ((rc = take_g(w, rec, "goid", &g)) < 0)
+		int64_t prev;
+		if ((rc = take_g(w, &k->self, &g)) < 0)
 			goto oom;
 		if (rc)
 			return bad(err, line, "a stuck record needs a goid");
 		g->stuck = 1;
 		w->nstuck++;
-		jint(rec, "severity", &g->severity);
-		if (keep(&g->cause, jstr(rec, "cause"), 1) < 0 ||
-		    keep(&g->why, jstr(rec, "why"), 1) < 0)
+		g->severity = k->severity;
+		if (keep(&g->cause, k->cause, 1) < 0 ||
+		    keep(&g->why, k->why, 1) < 0)
 			goto oom;
 		prev = g->id;
-		json_array_foreach(chain, i, m)
-		{
+		for (i = 0; i < k->nmembers; i++) {
+			const struct lp_rwaiter *m = &k->members[i];
 			struct wg *link;
-			if ((rc = take_g(w, m, "goid", &link)) < 0)
+			if ((rc = take_g(w, m, &link)) < 0)
 				goto oom;
 			if (rc)
 				return bad(err, line,
 				    "a stuck record's chain needs goids");
-			if (add_edge(w, m, prev, link->id, E_CHAIN) < 0)
+			if (add_edge(w, m->reason, m->evidence,
+			        m->has_count ? m->count : 1, prev, link->id,
+			        E_CHAIN) < 0)
 				goto oom;
 			prev = link->id;
 		}
-		if (jint(rec, "root", &root) == 0) {
-			struct wg *r = goroutine(w, root);
+		if (k->has_root) {
+			struct wg *r = goroutine(w, k->root);
 			if (!r)
 				goto oom;
 			r->root = 1;

@@ -11,7 +11,7 @@ struct rd_waits;
 struct rd_waits *rd_waits_new(void);
 void rd_waits_free(struct rd_waits *w);
 /* An edge, cycle or stuck record (rec borrowed).  Returns 0 or -LP_E*. */
-int rd_waits_take(struct rd_waits *w, const char *kind, json_t *rec,
+int rd_waits_take(struct rd_waits *w, const struct lp_record *rec,
     unsigned long line, struct lp_error *err);
 /* A goroutine record passed along with them: its state and stack. */
 int rd_waits_goroutine(struct rd_waits *w, const struct lp_goroutine *g,

@@ -782,3 +782,43 @@ TEST(clusters_are_typed)
 	CHECK_INT(lp_records_next(r, &rec, &err), 0);
 	lp_records_free(r);
 }
+
+TEST(cycles_and_stuck_goroutines_are_typed)
+{
+	struct lp_records *r = lp_records_new(
+	    LP_REC_WANT(LP_REC_CYCLE) | LP_REC_WANT(LP_REC_STUCK), 0);
+	const struct lp_record *rec;
+	const struct lp_rwait *w;
+	struct lp_error err;
+
+	write_file("w.ndjson",
+	    "{\"kind\":\"cycle\",\"severity\":2,\"why\":\"y\",\"members\":["
+	    "{\"goid\":6,\"state\":\"chan receive\",\"wait_ns\":9,\"stack\":["
+	    "{\"fn\":\"main.f\"}]},{\"state\":\"x\"}],\"edges\":[{\"from\":6,"
+	    "\"to\":7,\"reason\":\"chan receive\",\"count\":3}]}\n"
+	    "{\"kind\":\"stuck\",\"goid\":5,\"severity\":1,\"cause\":\"c\","
+	    "\"chain\":[{\"goid\":8,\"reason\":\"r\"}],\"root\":8}\n");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	w = rec->wait;
+	CHECK(w && w->has_lists && w->severity == 2);
+	CHECK_STR(w->why, "y");
+	CHECK_INT((int)w->nmembers, 2);
+	CHECK(w->members[0].has_goid && w->members[0].goid == 6);
+	CHECK(w->members[0].has_wait && w->members[0].wait_ns == 9);
+	CHECK(w->members[0].stack && w->members[0].stack->n == 1);
+	CHECK(!w->members[1].has_goid);
+	CHECK_INT((int)w->nedges, 1);
+	CHECK(w->edges[0].has_ends && w->edges[0].to == 7);
+	CHECK_INT((int)w->edges[0].count, 3);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	w = rec->wait;
+	CHECK(w->self.has_goid && w->self.goid == 5);
+	CHECK_STR(w->cause, "c");
+	CHECK(!w->has_lists); /* a stuck record has no edges */
+	CHECK_INT((int)w->nmembers, 1);
+	CHECK_STR(w->members[0].reason, "r");
+	CHECK(w->has_root && w->root == 8);
+	CHECK_INT(lp_records_next(r, &rec, &err), 0);
+	lp_records_free(r);
+}
