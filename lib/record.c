@@ -138,6 +138,7 @@ struct lp_records {
 	struct lp_rcount *counts;
 	size_t ccap;
 	struct lp_rwait wait;
+	struct lp_rclusters clusters;
 	struct lp_rwaiter *waiters;
 	size_t wcap;
 	struct lp_redge *wedges;
@@ -162,6 +163,7 @@ static const char *const kind_names[LP_REC_NKINDS] = {
 	[LP_REC_EDGE] = "edge",
 	[LP_REC_CYCLE] = "cycle",
 	[LP_REC_STUCK] = "stuck",
+	[LP_REC_STACKCLUSTER] = "stackcluster",
 };
 
 const char *
@@ -1256,7 +1258,22 @@ take_change(struct lp_records *r, json_t *v, int trend)
 	r->rec.change = c;
 }
 
-/* stackcluster's clusters */
+/* stackcluster's header and clusters */
+static void
+take_clusters(struct lp_records *r, json_t *v)
+{
+	struct lp_rclusters *h = &r->clusters;
+	json_t *in = json_object_get(v, "inputs");
+
+	memset(h, 0, sizeof(*h));
+	h->has_count = json_is_integer(json_object_get(v, "count"));
+	h->count = jint(v, "count", 0);
+	if (json_is_array(in) && json_array_size(in) > 0)
+		h->first_input =
+		    json_string_value(json_array_get(in, 0)); /* or NULL */
+	r->rec.clusters = h;
+}
+
 static int
 take_cluster(struct lp_records *r, json_t *v, struct lp_error *err)
 {
@@ -1501,6 +1518,8 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		take_heapdiff(r, v);
 	if (k == LP_REC_CLUSTER && (rc = take_cluster(r, v, err)) < 0)
 		return rc;
+	if (k == LP_REC_STACKCLUSTER)
+		take_clusters(r, v);
 	if ((k == LP_REC_CYCLE || k == LP_REC_STUCK) &&
 	    (rc = take_wait(r, v, k == LP_REC_CYCLE, err)) < 0)
 		return rc;

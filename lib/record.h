@@ -59,6 +59,7 @@ enum lp_rkind {
 	LP_REC_EDGE,    /* gcycle */
 	LP_REC_CYCLE,
 	LP_REC_STUCK,
+	LP_REC_STACKCLUSTER, /* stackcluster's header */
 	LP_REC_NKINDS
 };
 
@@ -218,6 +219,14 @@ struct lp_rwait {
 	size_t nedges;
 };
 
+/* stackcluster's header: how many it counted, the first of its inputs
+ * (NULL when none). */
+struct lp_rclusters {
+	int64_t count;
+	int has_count;
+	const char *first_input;
+};
+
 /*
  * An "edge" record: goroutine from waits on goroutine to (gcycle's, or
  * anyone's).  has_ends: both "from" and "to" are integers.  reason and
@@ -267,6 +276,7 @@ struct lp_record {
 	const struct lp_rchange *change;     /* DIFF, TREND */
 	const struct lp_rcluster *cluster;   /* CLUSTER */
 	const struct lp_rwait *wait;         /* CYCLE, STUCK */
+	const struct lp_rclusters *clusters; /* STACKCLUSTER */
 	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it

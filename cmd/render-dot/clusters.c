@@ -108,18 +108,13 @@ child(struct rd_clusters *c, size_t parent, const char *name)
 }
 
 int
-rd_clusters_header(struct rd_clusters *c, json_t *rec)
+rd_clusters_header(struct rd_clusters *c, const struct lp_rclusters *h)
 {
-	json_t *v = json_object_get(rec, "count");
-	json_t *in = json_object_get(rec, "inputs");
-
-	if (json_is_integer(v))
-		c->total = json_integer_value(v);
-	if (json_is_array(in) && json_array_size(in) > 0 &&
-	    json_is_string(json_array_get(in, 0)) && !c->inputs) {
-		const char *s = json_string_value(json_array_get(in, 0));
-		const char *base = strrchr(s, '/');
-		if (!(c->inputs = strdup(base ? base + 1 : s)))
+	if (h->has_count)
+		c->total = h->count;
+	if (h->first_input && !c->inputs) {
+		const char *base = strrchr(h->first_input, '/');
+		if (!(c->inputs = strdup(base ? base + 1 : h->first_input)))
 			return -1;
 	}
 	return 0;

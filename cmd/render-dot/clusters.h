@@ -12,7 +12,7 @@ struct rd_clusters *rd_clusters_new(void);
 void rd_clusters_free(struct rd_clusters *c);
 /* The stackcluster header (rec borrowed).  Returns 0, or -1 when out of
  * memory. */
-int rd_clusters_header(struct rd_clusters *c, json_t *rec);
+int rd_clusters_header(struct rd_clusters *c, const struct lp_rclusters *h);
 /* A cluster record (rec borrowed).  Returns 0 or -LP_E*. */
 int rd_clusters_take(struct rd_clusters *c, const struct lp_rcluster *k,
     const struct lp_stack *stack, unsigned long line,

@@ -467,16 +467,13 @@ take_record(
 	case LP_REC_DIFF:
 	case LP_REC_TREND: return take_change(run, rec, err);
 	case LP_REC_CLUSTER:
-	case LP_REC_OTHER:
-		if (rec->kind == LP_REC_OTHER &&
-		    strcmp(rec->kind_name, "stackcluster") != 0)
-			return 0;
+	case LP_REC_STACKCLUSTER:
 		if (!want(run, F_CLUSTERS))
 			return 0;
 		if (!run->clusters && !(run->clusters = rd_clusters_new()))
 			return oom(err);
-		if (rec->kind == LP_REC_OTHER)
-			return rd_clusters_header(run->clusters, rec->json) < 0
+		if (rec->kind == LP_REC_STACKCLUSTER)
+			return rd_clusters_header(run->clusters, rec->clusters) < 0
 			           ? oom(err)
 			           : 0;
 		return rd_clusters_take(
@@ -993,7 +990,7 @@ main(int argc, char **argv)
 	        LP_REC_WANT(LP_REC_HEAPDIFF) | LP_REC_WANT(LP_REC_DIFF) |
 	        LP_REC_WANT(LP_REC_TREND) | LP_REC_WANT(LP_REC_CLUSTER) |
 	        LP_REC_WANT(LP_REC_EDGE) | LP_REC_WANT(LP_REC_CYCLE) |
-	        LP_REC_WANT(LP_REC_STUCK) | LP_REC_WANT(LP_REC_OTHER),
+	        LP_REC_WANT(LP_REC_STUCK) | LP_REC_WANT(LP_REC_STACKCLUSTER),
 	    LP_RECORDS_NO_TRACES | LP_RECORDS_WHOLE_PROFILES |
 	        LP_RECORDS_FLAT_OWN);
 	if (!r) {

@@ -822,3 +822,24 @@ TEST(cycles_and_stuck_goroutines_are_typed)
 	CHECK_INT(lp_records_next(r, &rec, &err), 0);
 	lp_records_free(r);
 }
+
+TEST(the_stackcluster_header_is_typed)
+{
+	struct lp_records *r =
+	    lp_records_new(LP_REC_WANT(LP_REC_STACKCLUSTER), 0);
+	const struct lp_record *rec;
+	struct lp_error err;
+
+	write_file("h.ndjson", "{\"kind\":\"stackcluster\",\"count\":7,"
+	                       "\"inputs\":[\"a/b.txt\",\"c\"]}\n"
+	                       "{\"kind\":\"stackcluster\",\"inputs\":[1]}\n");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK_INT(rec->kind, LP_REC_STACKCLUSTER);
+	CHECK(rec->clusters->has_count && rec->clusters->count == 7);
+	CHECK_STR(rec->clusters->first_input, "a/b.txt");
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(!rec->clusters->has_count && !rec->clusters->first_input);
+	CHECK_INT(lp_records_next(r, &rec, &err), 0);
+	lp_records_free(r);
+}
