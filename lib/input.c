@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,8 +43,8 @@ struct lp_input {
 	/* A gzip stream outside an archive is inflated here, not by
 	 * libarchive, whose gzip filter (3.6) does not check the trailer:
 	 * zlib checks each member's CRC-32 and length. */
-	int gz;       /* inflating: libarchive sees the inflated bytes */
-	int gz_state; /* GZ_MEMBER, GZ_BETWEEN (after a member), GZ_END */
+	int gz;        /* inflating: libarchive sees the inflated bytes */
+	int gz_state;  /* GZ_MEMBER, GZ_BETWEEN (after a member), GZ_END */
 	int gz_failed; /* gz_msg says what broke, and where */
 	char gz_msg[160];
 	z_stream z;
@@ -103,9 +103,8 @@ gz_fill(struct lp_input *in)
  */
 /* Our own message, kept: libarchive may replace its own with "Unrecognized
  * archive format" when a read fails while it is still guessing. */
-static la_ssize_t
-gz_error(struct archive *a, struct lp_input *in, int e, const char *fmt, ...)
-    LP_PRINTF(4, 5);
+static la_ssize_t gz_error(struct archive *a, struct lp_input *in, int e,
+    const char *fmt, ...) LP_PRINTF(4, 5);
 static la_ssize_t
 gz_error(struct archive *a, struct lp_input *in, int e, const char *fmt, ...)
 {
@@ -175,7 +174,8 @@ gz_read(struct archive *a, struct lp_input *in, const void **out)
 		} else if (zr == Z_MEM_ERROR) {
 			return gz_error(a, in, ENOMEM, "out of memory");
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			const char *m = in->z.msg ? in->z.msg : "inflate failed";
+			const char *m =
+			    in->z.msg ? in->z.msg : "inflate failed";
 			if (strcmp(m, "incorrect data check") == 0)
 				m = "the CRC-32 in its trailer does not match "
 				    "the data";
@@ -457,8 +457,8 @@ ar_fail(struct lp_input *in, struct lp_error *err, const char *what)
 	if (!m)
 		m = "read error";
 	for (i = 0; m[i] && i + 1 < sizeof(flat); i++)
-		flat[i] = m[i] == '\n' || m[i] == '\r' || m[i] == '\t' ? ' '
-		                                                   : m[i];
+		flat[i] =
+		    m[i] == '\n' || m[i] == '\r' || m[i] == '\t' ? ' ' : m[i];
 	while (i > 0 && flat[i - 1] == ' ')
 		i--;
 	flat[i] = '\0';
@@ -514,8 +514,8 @@ start(struct lp_input *in, struct lp_error *err)
 	if (archive_read_open(in->ar, in, NULL, ar_read, NULL) == ARCHIVE_OK)
 		return 0;
 	if (in->gz && !in->gz_failed && in->gz_out == 0)
-		return lp_error_set(err, LP_EDATA,
-		    "gzip data decompresses to nothing");
+		return lp_error_set(
+		    err, LP_EDATA, "gzip data decompresses to nothing");
 	return ar_fail(in, err, "");
 }
 
@@ -649,8 +649,8 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 		}
 		if (rc == ARCHIVE_FATAL || rc == ARCHIVE_RETRY) {
 			in->done = 1;
-			return ar_fail(in, err,
-			    in->is_archive ? "corrupt archive: " : "");
+			return ar_fail(
+			    in, err, in->is_archive ? "corrupt archive: " : "");
 		}
 		if (archive_format(in->ar) == ARCHIVE_FORMAT_RAW) {
 			/* Not an archive: the whole (decompressed) stream. */

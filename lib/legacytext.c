@@ -44,7 +44,7 @@ struct ltx {
 	int in_rec, skip_rec;
 	int partial; /* cut by the end of the input */
 	int cut;     /* the line just read has no newline: input ends in it */
-	int deep; /* frames past LP_STACK_FRAMES_MAX were dropped */
+	int deep;    /* frames past LP_STACK_FRAMES_MAX were dropped */
 	size_t rec_line;
 	int64_t values[4];
 	int64_t blocksize; /* heap: the numeric "bytes" label */

@@ -42,10 +42,9 @@ struct lp_progress {
  * Start a meter on fd for prog's work on what (both borrowed, kept for
  * the meter's life).  Totals may be 0 (unknown).
  */
-void lp_progress_init(struct lp_progress *p, int fd, int mode,
-    const char *prog, const char *what);
-void lp_progress_total(
-    struct lp_progress *p, uint64_t units, uint64_t bytes);
+void lp_progress_init(struct lp_progress *p, int fd, int mode, const char *prog,
+    const char *what);
+void lp_progress_total(struct lp_progress *p, uint64_t units, uint64_t bytes);
 
 /* Count work done, and redraw when it is time. */
 void lp_progress_add(struct lp_progress *p, uint64_t units, uint64_t bytes);
@@ -59,7 +58,7 @@ void lp_progress_clear(struct lp_progress *p);
 void lp_progress_done(struct lp_progress *p);
 
 /* The line as it would be drawn now, into buf[0..n). */
-void lp_progress_format(const struct lp_progress *p, int64_t now, char *buf,
-    size_t n);
+void lp_progress_format(
+    const struct lp_progress *p, int64_t now, char *buf, size_t n);
 
 #endif

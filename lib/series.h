@@ -108,8 +108,7 @@ void lp_series_add_skipped(struct lp_series *s, size_t n);
  * header does not say.
  */
 int lp_series_partial_begin(struct lp_series *s, const char *src,
-    unsigned long line, size_t snapshots, size_t skipped,
-    struct lp_error *err);
+    unsigned long line, size_t snapshots, size_t skipped, struct lp_error *err);
 int lp_series_partial_end(struct lp_series *s, struct lp_error *err);
 
 /* Distinct keys, at most (each costs its text and a few words). */

@@ -1,7 +1,7 @@
 /* table.c - the view for people: --format, human units, terminal tables */
 #include <math.h>
-#include <stddef.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +55,8 @@ lp_term_probe(struct lp_term *t, int fd)
 		else
 			t->width = 80;
 	}
-	t->color = t->tty && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+	t->color =
+	    t->tty && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
 }
 
 /* Units: sign, then the value in the largest unit it reaches. */
@@ -506,8 +507,7 @@ put_row(struct lp_out *o, const struct lp_table *t, char *const *cells,
 }
 
 int
-lp_table_write(
-    struct lp_table *t, struct lp_out *o, const struct lp_term *term)
+lp_table_write(struct lp_table *t, struct lp_out *o, const struct lp_term *term)
 {
 	static const char *const style_on[] = {
 		[LP_ROW_PLAIN] = NULL,

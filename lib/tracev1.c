@@ -1982,8 +1982,12 @@ build_stacks(struct v1 *t, struct lp_error *err)
 				    "a stack frame (pc %#llx) names string "
 				    "%llu, which is never defined",
 				    (unsigned long long)fr->pc,
-				    (unsigned long long)(fr->fn && !umap_get(
-				        &t->strings, fr->fn) ? fr->fn : fr->file));
+				    (unsigned long long)(fr->fn &&
+				                                 !umap_get(
+				                                     &t->strings,
+				                                     fr->fn)
+				                             ? fr->fn
+				                             : fr->file));
 			f[k].fn = str_of(t, fr->fn);
 			f[k].file = str_of(t, fr->file);
 			f[k].line = fr->line;

@@ -66,8 +66,8 @@ struct lp_wgraph {
 };
 
 static const char *const evnames[LP_WEV_N] = { "trace unblock",
-	"trace peer unblock", "trace creation", "dump argument match",
-	"given", "dump leaked mark" };
+	"trace peer unblock", "trace creation", "dump argument match", "given",
+	"dump leaked mark" };
 
 const char *
 lp_wev_name(enum lp_wev e)
@@ -337,7 +337,8 @@ liveness(struct lp_wgraph *g)
 		if (x->flags & LP_WN_DEAD)
 			continue;
 		if (!is_waiting(x, nout) ||
-		    (nout == 0 && !(x->flags & (LP_WN_NOWAKER | LP_WN_LEAKED)))) {
+		    (nout == 0 &&
+		        !(x->flags & (LP_WN_NOWAKER | LP_WN_LEAKED)))) {
 			live[v] = 1;
 			queue[qt++] = (uint32_t)v;
 		}
@@ -463,8 +464,7 @@ edge_to(const struct lp_wgraph *g, uint32_t v, uint32_t w)
 	const struct edge *best = NULL;
 
 	for (size_t e = g->off[v]; e < g->off[v + 1]; e++)
-		if (g->edges[e].to == w &&
-		    (!best || g->edges[e].ev < best->ev))
+		if (g->edges[e].to == w && (!best || g->edges[e].ev < best->ev))
 			best = &g->edges[e];
 	return best;
 }
@@ -573,8 +573,8 @@ struct resv {
 static int
 resv_cmp(const void *a, const void *b)
 {
-	return res_cmp(&((const struct resv *)a)->r,
-	    &((const struct resv *)b)->r);
+	return res_cmp(
+	    &((const struct resv *)a)->r, &((const struct resv *)b)->r);
 }
 
 static int
@@ -663,7 +663,8 @@ renumber(struct lp_wgraph *g)
 		return -LP_ENOMEM;
 	qsort(g->nodes, n, sizeof *g->nodes, node_cmp);
 	for (size_t v = 0; v < n; v++) {
-		uint64_t *ix = lp_u64map_get(&g->index, (uint64_t)g->nodes[v].id);
+		uint64_t *ix =
+		    lp_u64map_get(&g->index, (uint64_t)g->nodes[v].id);
 		to[*ix] = (uint32_t)v;
 	}
 	for (size_t v = 0; v < n; v++)
@@ -684,9 +685,9 @@ lp_wgraph_analyse(struct lp_wgraph *g)
 	if (g->analysed)
 		return 0;
 	g->analysed = 1;
-	if ((rc = renumber(g)) < 0 || (rc = sort_edges(g)) < 0 || (rc = liveness(g)) < 0 ||
-	    (rc = components(g)) < 0 || (rc = chains(g)) < 0 ||
-	    (rc = results(g)) < 0)
+	if ((rc = renumber(g)) < 0 || (rc = sort_edges(g)) < 0 ||
+	    (rc = liveness(g)) < 0 || (rc = components(g)) < 0 ||
+	    (rc = chains(g)) < 0 || (rc = results(g)) < 0)
 		return rc;
 	return 0;
 }
@@ -753,7 +754,8 @@ why_stuck(const struct lp_wgraph *g, uint32_t v, struct buf *b)
 					if (k++ < 4)
 						bprintf(b, "%s %" PRId64,
 						    k > 1 ? "," : "",
-						    g->nodes[g->edges[e].to].id);
+						    g->nodes[g->edges[e].to]
+						        .id);
 				}
 			if (k > 4)
 				bprintf(b, " and %d more", k - 4);
@@ -835,8 +837,8 @@ lp_wgraph_why(const struct lp_wgraph *g, size_t i, char *p, size_t n)
 /* ---- records --------------------------------------------------------- */
 
 static void
-write_edge_members(struct lp_out *o, const struct lp_wgraph *g,
-    const struct edge *e)
+write_edge_members(
+    struct lp_out *o, const struct lp_wgraph *g, const struct edge *e)
 {
 	lp_out_lit(o, "\"from\":");
 	lp_out_int(o, g->nodes[e->from].id);
@@ -969,8 +971,7 @@ write_cycle(struct lp_out *o, const struct lp_wgraph *g, size_t i,
 }
 
 static void
-write_link(struct lp_out *o, const struct lp_wgraph *g, uint32_t v,
-    uint32_t w)
+write_link(struct lp_out *o, const struct lp_wgraph *g, uint32_t v, uint32_t w)
 {
 	const struct edge *e = edge_to(g, v, w);
 	const struct node *x = &g->nodes[w];

@@ -44,10 +44,10 @@ const char *lp_wev_name(enum lp_wev e);
 int lp_wev_parse(const char *s);
 
 /* struct lp_wnode.flags */
-#define LP_WN_BLOCKED  0x1u /* waits for another goroutine to act */
-#define LP_WN_DEAD     0x2u /* has exited */
-#define LP_WN_LEAKED   0x4u /* Go 1.26's detector marked it "(leaked)" */
-#define LP_WN_NOWAKER  0x8u /* blocked with no edge out: nothing wakes it */
+#define LP_WN_BLOCKED  0x1u  /* waits for another goroutine to act */
+#define LP_WN_DEAD     0x2u  /* has exited */
+#define LP_WN_LEAKED   0x4u  /* Go 1.26's detector marked it "(leaked)" */
+#define LP_WN_NOWAKER  0x8u  /* blocked with no edge out: nothing wakes it */
 #define LP_WN_EXTERNAL 0x10u /* the runtime (a timer, the network) woke it */
 
 /*
@@ -126,8 +126,7 @@ size_t lp_wgraph_nresults(const struct lp_wgraph *g);
 /* Result i (0 <= i < nresults); borrowed until lp_wgraph_free. */
 const struct lp_wresult *lp_wgraph_result(const struct lp_wgraph *g, size_t i);
 /* Its one-sentence "why" into buf (always terminated). */
-void lp_wgraph_why(
-    const struct lp_wgraph *g, size_t i, char *buf, size_t n);
+void lp_wgraph_why(const struct lp_wgraph *g, size_t i, char *buf, size_t n);
 
 /*
  * Write results as "cycle" and "stuck" records with the given src, cycles
@@ -160,10 +159,9 @@ int lp_wtrace_add(struct lp_wtrace *w, struct lp_tev_writer *wr,
  * site key (a hash of its frames; 0: no stack), and the leaf-first
  * function names for the blocking reason (fns may be NULL).
  */
-int lp_wtrace_transition(struct lp_wtrace *w, int64_t t, int64_t id,
-    int64_t by, unsigned from, unsigned to, const char *reason,
-    const char *stack, size_t stacklen, uint64_t site,
-    const char *const *fns, size_t nfns);
+int lp_wtrace_transition(struct lp_wtrace *w, int64_t t, int64_t id, int64_t by,
+    unsigned from, unsigned to, const char *reason, const char *stack,
+    size_t stacklen, uint64_t site, const char *const *fns, size_t nfns);
 
 int lp_wtrace_finish(struct lp_wtrace *w, struct lp_wgraph *g);
 

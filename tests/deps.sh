@@ -11,6 +11,7 @@ protobuf-c-compiler zlib1g-dev libcurl4-openssl-dev"
 # other: either will do.
 if dpkg-query -W -f='${Status}\n' libcurl4-gnutls-dev 2>/dev/null |
 	grep -q '^install ok installed$'; then
+	# shellcheck disable=SC2001 # POSIX sh: no ${var//a/b}
 	need=$(echo "$need" | sed 's/libcurl4-openssl-dev/libcurl4-gnutls-dev/')
 fi
 # The tests and tools around them: jq and python3 (golden and oracle

@@ -15,7 +15,7 @@
  */
 struct tnode {
 	char *name;
-	size_t parent; /* index + 1, 0 = a root */
+	size_t parent;      /* index + 1, 0 = a root */
 	size_t first, next; /* children, siblings: index + 1 */
 	size_t nchildren, nclusters;
 	int64_t count;
@@ -79,7 +79,8 @@ child(struct rd_clusters *c, size_t parent, const char *name)
 	if (!parent) {
 		/* Roots: scan them all (they are few). */
 		for (i = 0; i < c->nts; i++)
-			if (!c->ts[i].parent && strcmp(c->ts[i].name, name) == 0)
+			if (!c->ts[i].parent &&
+			    strcmp(c->ts[i].name, name) == 0)
 				return i + 1;
 	} else {
 		for (; i; i = c->ts[i - 1].next) {
@@ -88,8 +89,8 @@ child(struct rd_clusters *c, size_t parent, const char *name)
 			last = i;
 		}
 	}
-	if (lp_reserve((void **)&c->ts, &c->tcap, c->nts + 1,
-	        sizeof(*c->ts)) < 0)
+	if (lp_reserve((void **)&c->ts, &c->tcap, c->nts + 1, sizeof(*c->ts)) <
+	    0)
 		return 0;
 	t = &c->ts[c->nts];
 	memset(t, 0, sizeof(*t));
@@ -132,8 +133,8 @@ rd_clusters_take(struct rd_clusters *c, const struct lp_rcluster *k,
 	if (!k->has_count || !k->id)
 		return lp_error_set(err, LP_EDATA,
 		    "line %lu: a cluster record needs id and count", line);
-	if (lp_reserve((void **)&c->cs, &c->ccap, c->ncs + 1,
-	        sizeof(*c->cs)) < 0)
+	if (lp_reserve((void **)&c->cs, &c->ccap, c->ncs + 1, sizeof(*c->cs)) <
+	    0)
 		goto oom;
 	cl = &c->cs[c->ncs];
 	memset(cl, 0, sizeof(*cl));
@@ -187,8 +188,7 @@ rd_clusters_take(struct rd_clusters *c, const struct lp_rcluster *k,
 	for (i = stack ? stack->n : 0; i-- > 0;) {
 		/* Frames from JSON: their strings end in a NUL. */
 		const char *fn = stack->frames[i].fn.p;
-		if (!stack->frames[i].fn.n ||
-		    (prev && strcmp(prev, fn) == 0))
+		if (!stack->frames[i].fn.n || (prev && strcmp(prev, fn) == 0))
 			continue; /* no name; recursion collapsed */
 		if (!(at = child(c, at, fn)))
 			goto oom;
@@ -233,8 +233,8 @@ chain_end(const struct rd_clusters *c, size_t i, size_t *len)
 
 /* Emit the chain starting at tree node a, ending at b, as one box. */
 static void
-write_chain(struct rd_clusters *c, struct lp_out *o, size_t a, size_t b,
-    size_t len)
+write_chain(
+    struct rd_clusters *c, struct lp_out *o, size_t a, size_t b, size_t len)
 {
 	size_t i = a, shown = 0;
 	char buf[64];
@@ -245,8 +245,8 @@ write_chain(struct rd_clusters *c, struct lp_out *o, size_t a, size_t b,
 		const char *name = c->ts[i - 1].name;
 		if (shown < 3 || i == b) {
 			if (shown == 3 && len > 4) {
-				snprintf(buf, sizeof(buf), "\xe2\x80\xa6 %zu more\\n",
-				    len - 4);
+				snprintf(buf, sizeof(buf),
+				    "\xe2\x80\xa6 %zu more\\n", len - 4);
 				lp_out_raw(o, buf, strlen(buf));
 			}
 			rd_dot_esc_max(o, name, strlen(name), 60);
@@ -259,8 +259,8 @@ write_chain(struct rd_clusters *c, struct lp_out *o, size_t a, size_t b,
 	}
 	lp_out_lit(o, "\" tooltip=\"");
 	for (i = a;; i = c->ts[i - 1].first) {
-		rd_dot_esc_max(o, c->ts[i - 1].name, strlen(c->ts[i - 1].name),
-		    300);
+		rd_dot_esc_max(
+		    o, c->ts[i - 1].name, strlen(c->ts[i - 1].name), 300);
 		if (i == b)
 			break;
 		lp_out_lit(o, "\\n");
@@ -276,14 +276,14 @@ write_cluster(struct rd_clusters *c, struct lp_out *o, const struct cl *cl)
 	double share = c->max ? (double)cl->count / (double)c->max : 0;
 	int fs = 9 + (int)ceil(13 * sqrt(share));
 
-	rd_color(fg, c->total ? (double)cl->count / (double)c->total : share,
-	    0);
-	rd_color(bg, c->total ? (double)cl->count / (double)c->total : share,
-	    1);
+	rd_color(
+	    fg, c->total ? (double)cl->count / (double)c->total : share, 0);
+	rd_color(
+	    bg, c->total ? (double)cl->count / (double)c->total : share, 1);
 	cid(o, cl);
 	lp_out_lit(o, " [label=\"");
-	snprintf(buf, sizeof(buf), "#%ld: %lld", cl->rank,
-	    (long long)cl->count);
+	snprintf(
+	    buf, sizeof(buf), "#%ld: %lld", cl->rank, (long long)cl->count);
 	rd_dot_esc(o, buf, strlen(buf));
 	if (cl->pct >= 0) {
 		snprintf(buf, sizeof(buf), " (%.1f%%)", cl->pct);
@@ -299,8 +299,8 @@ write_cluster(struct rd_clusters *c, struct lp_out *o, const struct cl *cl)
 		lp_out_lit(o, "\\n");
 	}
 	if (cl->file) {
-		snprintf(buf, sizeof(buf), "%s:%lld", cl->file,
-		    (long long)cl->line);
+		snprintf(
+		    buf, sizeof(buf), "%s:%lld", cl->file, (long long)cl->line);
 		rd_dot_esc_max(o, buf, strlen(buf), 60);
 		lp_out_lit(o, "\\n");
 	}

@@ -15,8 +15,7 @@ void rd_clusters_free(struct rd_clusters *c);
 int rd_clusters_header(struct rd_clusters *c, const struct lp_rclusters *h);
 /* A cluster record (rec borrowed).  Returns 0 or -LP_E*. */
 int rd_clusters_take(struct rd_clusters *c, const struct lp_rcluster *k,
-    const struct lp_stack *stack, unsigned long line,
-    struct lp_error *err);
+    const struct lp_stack *stack, unsigned long line, struct lp_error *err);
 /* The tree as DOT, or each cluster's path folded with its count. */
 int rd_clusters_dot(struct rd_clusters *c, struct lp_out *o);
 int rd_clusters_folded(struct rd_clusters *c, struct lp_out *o);

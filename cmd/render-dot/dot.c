@@ -53,7 +53,7 @@ rd_dot_esc_max(struct lp_out *o, const char *p, size_t n, size_t max)
 	esc(o, p, n, max);
 }
 
-#define LINE_MAX_BYTES 32
+#define LINE_MAX_BYTES  32
 #define LABEL_MAX_LINES 8
 
 /* One label line of at most LINE_MAX_BYTES, cut on a character boundary. */
@@ -163,8 +163,8 @@ rd_fmt_value(char *buf, size_t size, int64_t v, const char *unit, int sign)
 	if (!unit)
 		unit = "";
 	if (strcmp(unit, "bytes") == 0) {
-		for (i = 0; i + 1 < sizeof(bytes) / sizeof(*bytes) &&
-		            fabs(x) >= 1024;
+		for (i = 0;
+		     i + 1 < sizeof(bytes) / sizeof(*bytes) && fabs(x) >= 1024;
 		     i++)
 			x /= 1024;
 		fmt_scaled(num, sizeof(num), x, bytes[i]);

@@ -102,8 +102,9 @@ stack_rehash(struct rd_graph *g, size_t cap)
 		return -1;
 	for (i = 0; i < g->nstacks; i++) {
 		struct rd_stack *s = &g->stacks[i];
-		size_t j = lp_hash(g->ids + s->off, s->n * sizeof(uint32_t), 0) &
-		           (cap - 1);
+		size_t j =
+		    lp_hash(g->ids + s->off, s->n * sizeof(uint32_t), 0) &
+		    (cap - 1);
 		s->next = t[j];
 		t[j] = (uint32_t)i + 1;
 	}
@@ -129,8 +130,8 @@ rd_graph_add(struct rd_graph *g, const uint32_t *ids, size_t n,
 	j = lp_hash(ids, n * sizeof(uint32_t), 0) & (g->stackidxcap - 1);
 	for (i = g->stackidx[j]; i; i = s->next) {
 		s = &g->stacks[i - 1];
-		if (s->n == n && memcmp(g->ids + s->off, ids,
-		                     n * sizeof(uint32_t)) == 0) {
+		if (s->n == n &&
+		    memcmp(g->ids + s->off, ids, n * sizeof(uint32_t)) == 0) {
 			for (k = 0; k < RD_NV; k++)
 				s->v[k] += v[k];
 			s->marked |= marked != 0;
@@ -403,20 +404,20 @@ cmp_edge_weight(const void *pa, const void *pb)
 	const struct rd_edge *b = &sort_graph->edges[*(const size_t *)pb];
 	int c;
 
-	if (a->w[RD_V] != b->w[RD_V] &&
-	    abs64(a->w[RD_V]) != abs64(b->w[RD_V]))
+	if (a->w[RD_V] != b->w[RD_V] && abs64(a->w[RD_V]) != abs64(b->w[RD_V]))
 		return abs64(a->w[RD_V]) > abs64(b->w[RD_V]) ? -1 : 1;
-	if ((c = cmp_names(&sort_graph->nodes[a->src],
-	         &sort_graph->nodes[b->src])))
+	if ((c = cmp_names(
+	         &sort_graph->nodes[a->src], &sort_graph->nodes[b->src])))
 		return c;
-	return cmp_names(&sort_graph->nodes[a->dst], &sort_graph->nodes[b->dst]);
+	return cmp_names(
+	    &sort_graph->nodes[a->dst], &sort_graph->nodes[b->dst]);
 }
 
 /* Can dst be reached from src without edge skip? (breadth first, up the
  * callers of dst) */
 static int
-reachable_without(struct rd_graph *g, size_t skip, unsigned char *seen,
-    uint32_t *queue)
+reachable_without(
+    struct rd_graph *g, size_t skip, unsigned char *seen, uint32_t *queue)
 {
 	uint32_t src = g->edges[skip].src, dst = g->edges[skip].dst;
 	size_t head = 0, tail = 0, i;
@@ -458,7 +459,8 @@ remove_redundant(struct rd_graph *g, const size_t *order, size_t norder)
 	for (i = 0; i < g->nedges; i++)
 		any |= !g->edges[i].dead && g->edges[i].residual;
 	if (!any)
-		goto out; /* nothing to remove: skip the O(nodes x edges) walk */
+		goto out; /* nothing to remove: skip the O(nodes x edges) walk
+		           */
 	if (!in || !seen || !queue) {
 		rc = -1;
 		goto out;
@@ -529,8 +531,7 @@ rd_graph_prune(struct rd_graph *g, struct rd_prune *p)
 		trim_edges(g, p->edge_cutoff);
 		for (i = p->nodecount; i < n; i++)
 			g->nodes[p->order[i]].kept = 0;
-		if (rd_graph_build(g) < 0 ||
-		    (m = order_nodes(g, p->order)) < 0)
+		if (rd_graph_build(g) < 0 || (m = order_nodes(g, p->order)) < 0)
 			return -1;
 		n = (size_t)m;
 	}

@@ -1,16 +1,16 @@
 /* render-dot - leakpipe records as a Graphviz graph, or as folded stacks */
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "render-dot.h"
 #include "clusters.h"
+#include "render-dot.h"
 #include "waits.h"
 
 static const char usage[] =
@@ -87,9 +87,9 @@ struct run {
 	char *first_src;
 	size_t units, skipped;
 	int64_t time_ns;
-	int64_t total;      /* of the drawn value, over every stack */
-	int64_t totals[2];  /* comparisons: base and new totals */
-	char *mode;         /* heapdiff's mode */
+	int64_t total;     /* of the drawn value, over every stack */
+	int64_t totals[2]; /* comparisons: base and new totals */
+	char *mode;        /* heapdiff's mode */
 	size_t suspects;
 	/* Scratch */
 	uint32_t *ids;
@@ -166,8 +166,7 @@ take_profile(void *ctx, const struct lp_profile *p, const char *src,
 
 	if (!want(run, F_SAMPLES))
 		return 0;
-	if (!run->value &&
-	    p->default_type < p->nsample_types &&
+	if (!run->value && p->default_type < p->nsample_types &&
 	    !(run->value = strndup(p->sample_types[p->default_type].type.p,
 	          p->sample_types[p->default_type].type.n)))
 		return oom(err);
@@ -187,8 +186,8 @@ take_profile(void *ctx, const struct lp_profile *p, const char *src,
 	/* Each location's frames as nodes, once. */
 	for (i = 0; i < p->nlocations; i++)
 		total += p->locations[i].nframes;
-	if (lp_reserve((void **)&run->locfirst, &run->loccap,
-	        p->nlocations + 1, sizeof(*run->locfirst)) < 0 ||
+	if (lp_reserve((void **)&run->locfirst, &run->loccap, p->nlocations + 1,
+	        sizeof(*run->locfirst)) < 0 ||
 	    lp_reserve((void **)&run->locids, &run->locidcap, total + 1,
 	        sizeof(*run->locids)) < 0)
 		return oom(err);
@@ -382,7 +381,7 @@ take_sample(struct run *run, const struct lp_record *rec, int goroutine,
 	if ((n = stack_ids(run, rec->stack, NULL, err)) < 0)
 		return (int)n;
 	return rd_graph_add(&run->g, run->ids, (size_t)n, v, 0) < 0 ? oom(err)
-	                                                           : 0;
+	                                                            : 0;
 }
 
 /* heapdiff's records */
@@ -404,15 +403,13 @@ take_heapdiff(
 	if (h->last.has_total)
 		run->totals[1] = h->last.total;
 	if (!run->first_src)
-		run->first_src =
-		    strdup(h->first.src ? h->first.src : rec->src);
+		run->first_src = strdup(h->first.src ? h->first.src : rec->src);
 	run->units++;
 	return 0;
 }
 
 static int
-take_change(
-    struct run *run, const struct lp_record *rec, struct lp_error *err)
+take_change(struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
 	const struct lp_rchange *c = rec->change;
 	int trend = rec->kind == LP_REC_TREND;
@@ -437,7 +434,10 @@ take_change(
 	run->total += v[RD_V] < 0 ? -v[RD_V] : v[RD_V];
 	run->suspects += c->suspect;
 	if ((n = stack_ids(run, rec->stack,
-	         c->fn ? c->fn : c->key ? c->key : "?", err)) < 0)
+	         c->fn    ? c->fn
+	         : c->key ? c->key
+	                  : "?",
+	         err)) < 0)
 		return (int)n;
 	if (c->suspect) {
 		/* The site stands out. */
@@ -452,8 +452,7 @@ take_change(
 }
 
 static int
-take_record(
-    struct run *run, const struct lp_record *rec, struct lp_error *err)
+take_record(struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
 	switch (rec->kind) {
 	case LP_REC_PROFILE: return take_profile_rec(run, rec, err);
@@ -473,7 +472,8 @@ take_record(
 		if (!run->clusters && !(run->clusters = rd_clusters_new()))
 			return oom(err);
 		if (rec->kind == LP_REC_STACKCLUSTER)
-			return rd_clusters_header(run->clusters, rec->clusters) < 0
+			return rd_clusters_header(
+			           run->clusters, rec->clusters) < 0
 			           ? oom(err)
 			           : 0;
 		return rd_clusters_take(
@@ -574,9 +574,8 @@ write_folded(struct run *run)
 
 	for (i = 0; i < g->nstacks; i++) {
 		const struct rd_stack *s = &g->stacks[i];
-		if (s->hidden ||
-		    (s->v[RD_V] == 0 && s->v[RD_BASE] == 0 &&
-		        s->v[RD_NEW] == 0))
+		if (s->hidden || (s->v[RD_V] == 0 && s->v[RD_BASE] == 0 &&
+		                     s->v[RD_NEW] == 0))
 			continue;
 		if (s->n == 0)
 			lp_out_lit(o, "[no stack]");
@@ -601,8 +600,7 @@ write_folded(struct run *run)
 
 /* The call graph */
 
-static void
-legend_line(struct lp_out *o, const char *fmt, ...) LP_PRINTF(2, 3);
+static void legend_line(struct lp_out *o, const char *fmt, ...) LP_PRINTF(2, 3);
 
 static void
 legend_line(struct lp_out *o, const char *fmt, ...)
@@ -647,8 +645,8 @@ write_legend(struct run *run, const struct rd_prune *p)
 	if (growth) {
 		rd_fmt_value(a, sizeof(a), run->totals[0], unit, 0);
 		rd_fmt_value(b, sizeof(b), run->totals[1], unit, 0);
-		rd_fmt_value(c, sizeof(c), run->totals[1] - run->totals[0],
-		    unit, 1);
+		rd_fmt_value(
+		    c, sizeof(c), run->totals[1] - run->totals[0], unit, 1);
 		legend_line(o, "Total: %s -> %s (%s)", a, b, c);
 		legend_line(o, "Red grew, blue shrank; labels show the change");
 		if (run->suspects)
@@ -663,8 +661,8 @@ write_legend(struct run *run, const struct rd_prune *p)
 	    growth ? "changed" : "total");
 	if (p->dropped_nodes) {
 		rd_fmt_value(a, sizeof(a), p->node_cutoff, unit, 0);
-		legend_line(o, "Dropped %zu node%s (cum < %s)", p->dropped_nodes,
-		    p->dropped_nodes == 1 ? "" : "s", a);
+		legend_line(o, "Dropped %zu node%s (cum < %s)",
+		    p->dropped_nodes, p->dropped_nodes == 1 ? "" : "s", a);
 	}
 	if (p->dropped_edges) {
 		rd_fmt_value(a, sizeof(a), p->edge_cutoff, unit, 0);
@@ -678,7 +676,8 @@ write_legend(struct run *run, const struct rd_prune *p)
 		legend_line(o, "Filtered by --focus/--ignore");
 	if (run->skipped)
 		legend_line(o, "%zu profile%s without %s skipped", run->skipped,
-		    run->skipped == 1 ? "" : "s", run->value ? run->value : "?");
+		    run->skipped == 1 ? "" : "s",
+		    run->value ? run->value : "?");
 	lp_out_lit(o, "\" tooltip=\"render-dot legend\"]\n}\n");
 }
 
@@ -693,8 +692,8 @@ tip_name(struct lp_out *o, const struct rd_node *n)
 }
 
 static void
-write_node(struct run *run, const struct rd_node *n, int64_t maxflat,
-    int64_t maxcum)
+write_node(
+    struct run *run, const struct rd_node *n, int64_t maxflat, int64_t maxcum)
 {
 	struct lp_out *o = &lp_cli.out;
 	const char *unit = run->unit ? run->unit : "";
@@ -835,9 +834,9 @@ write_edges(struct run *run, const size_t *rank, const size_t *order)
 			int64_t wt = 1 + (aw * 100 / run->total > 100
 			                         ? 100
 			                         : aw * 100 / run->total);
-			int64_t pw = 1 + (aw * 5 / run->total > 5
-			                         ? 5
-			                         : aw * 5 / run->total);
+			int64_t pw =
+			    1 +
+			    (aw * 5 / run->total > 5 ? 5 : aw * 5 / run->total);
 			if (growth && e->marked && pw < 3)
 				pw = 3;
 			lp_out_lit(o, " weight=");
@@ -910,8 +909,8 @@ fraction(const char *opt, const char *arg)
 	double v = strtod(arg, &end);
 
 	if (end == arg || *end || !(v >= 0) || v > 1)
-		lp_cli_usage("--%s: '%s' is not a fraction from 0 to 1", opt,
-		    arg);
+		lp_cli_usage(
+		    "--%s: '%s' is not a fraction from 0 to 1", opt, arg);
 	return v;
 }
 
@@ -967,11 +966,11 @@ main(int argc, char **argv)
 			run.has_ignore = 1;
 			break;
 		case OPT_NODECOUNT:
-			run.prune.nodecount = (size_t)lp_parse_uint(
-			    optarg, 0, 1000000, &errstr);
+			run.prune.nodecount =
+			    (size_t)lp_parse_uint(optarg, 0, 1000000, &errstr);
 			if (errstr)
-				lp_cli_usage("--nodecount: '%s' is %s", optarg,
-				    errstr);
+				lp_cli_usage(
+				    "--nodecount: '%s' is %s", optarg, errstr);
 			break;
 		case OPT_NODEFRACTION:
 			run.prune.nodefrac = fraction("nodefraction", optarg);
@@ -985,12 +984,13 @@ main(int argc, char **argv)
 			exit(LP_EXIT_USAGE);
 		}
 	}
-	r = lp_records_new(LP_REC_WANT(LP_REC_PROFILE) |
-	        LP_REC_WANT(LP_REC_SAMPLE) | LP_REC_WANT(LP_REC_GOROUTINE) |
-	        LP_REC_WANT(LP_REC_HEAPDIFF) | LP_REC_WANT(LP_REC_DIFF) |
-	        LP_REC_WANT(LP_REC_TREND) | LP_REC_WANT(LP_REC_CLUSTER) |
-	        LP_REC_WANT(LP_REC_EDGE) | LP_REC_WANT(LP_REC_CYCLE) |
-	        LP_REC_WANT(LP_REC_STUCK) | LP_REC_WANT(LP_REC_STACKCLUSTER),
+	r = lp_records_new(
+	    LP_REC_WANT(LP_REC_PROFILE) | LP_REC_WANT(LP_REC_SAMPLE) |
+	        LP_REC_WANT(LP_REC_GOROUTINE) | LP_REC_WANT(LP_REC_HEAPDIFF) |
+	        LP_REC_WANT(LP_REC_DIFF) | LP_REC_WANT(LP_REC_TREND) |
+	        LP_REC_WANT(LP_REC_CLUSTER) | LP_REC_WANT(LP_REC_EDGE) |
+	        LP_REC_WANT(LP_REC_CYCLE) | LP_REC_WANT(LP_REC_STUCK) |
+	        LP_REC_WANT(LP_REC_STACKCLUSTER),
 	    LP_RECORDS_NO_TRACES | LP_RECORDS_WHOLE_PROFILES |
 	        LP_RECORDS_FLAT_OWN);
 	if (!r) {

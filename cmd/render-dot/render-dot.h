@@ -15,7 +15,7 @@ enum { RD_V = 0, RD_BASE = 1, RD_NEW = 2, RD_NV = 3 };
 
 /* A stack element: a node index, with this bit when the frame was inlined
  * into the next (outer) one. */
-#define RD_INLINE 0x80000000u
+#define RD_INLINE  0x80000000u
 #define RD_NODE(x) ((x) & ~RD_INLINE)
 
 /* A function: one node of the call graph. */
@@ -41,8 +41,8 @@ struct rd_edge {
 
 /* A distinct stack (leaf first) and its summed values. */
 struct rd_stack {
-	size_t off;  /* into ids */
-	uint32_t n;  /* elements */
+	size_t off;    /* into ids */
+	uint32_t n;    /* elements */
 	uint32_t next; /* hash chain, index + 1 */
 	int64_t v[RD_NV];
 	unsigned marked : 1, hidden : 1;
@@ -82,15 +82,15 @@ int rd_graph_build(struct rd_graph *g);
 
 /* What the pruning keeps, pprof's way. */
 struct rd_prune {
-	size_t nodecount;  /* 0: no limit */
+	size_t nodecount; /* 0: no limit */
 	double nodefrac, edgefrac;
 	/* Results */
 	size_t *order; /* kept nodes, in drawing order (malloc'd) */
 	size_t norder;
-	size_t nodes_total;     /* nodes before any pruning */
-	size_t dropped_nodes;   /* under the node fraction */
-	size_t dropped_edges;   /* under the edge fraction */
-	size_t before_count;    /* nodes before the count limit */
+	size_t nodes_total;   /* nodes before any pruning */
+	size_t dropped_nodes; /* under the node fraction */
+	size_t dropped_edges; /* under the edge fraction */
+	size_t before_count;  /* nodes before the count limit */
 	int64_t node_cutoff, edge_cutoff;
 	int64_t shown; /* sum of the kept nodes' flat values */
 };
@@ -109,8 +109,8 @@ void rd_dot_esc_max(struct lp_out *o, const char *p, size_t n, size_t max);
 void rd_dot_fn_label(struct lp_out *o, const char *fn, size_t n);
 /* A value in its unit, human sized ("4.29MB", "12ms", "7"); sign: write
  * "+" before positive values. */
-void rd_fmt_value(char *buf, size_t size, int64_t v, const char *unit,
-    int sign);
+void rd_fmt_value(
+    char *buf, size_t size, int64_t v, const char *unit, int sign);
 void rd_fmt_pct(char *buf, size_t size, int64_t v, int64_t total);
 /* "#rrggbb" for score in [-1, 1]: grey at 0, red towards 1, blue towards
  * -1; light for fills (bg), dark for lines and text. */

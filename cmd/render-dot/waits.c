@@ -326,9 +326,8 @@ rd_waits_goroutine(
 			break;
 		}
 	}
-	if ((!g->state &&
-	        !(g->state = strndup(rg->state.p ? rg->state.p : "",
-	              rg->state.n))) ||
+	if ((!g->state && !(g->state = strndup(rg->state.p ? rg->state.p : "",
+	                        rg->state.n))) ||
 	    (!g->fn && at && !(g->fn = strndup(at->fn.p, at->fn.n))))
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	if (g->wait_ns < 0)

@@ -14,8 +14,8 @@ void rd_waits_free(struct rd_waits *w);
 int rd_waits_take(struct rd_waits *w, const struct lp_record *rec,
     unsigned long line, struct lp_error *err);
 /* A goroutine record passed along with them: its state and stack. */
-int rd_waits_goroutine(struct rd_waits *w, const struct lp_goroutine *g,
-    struct lp_error *err);
+int rd_waits_goroutine(
+    struct rd_waits *w, const struct lp_goroutine *g, struct lp_error *err);
 /* The graph as DOT, or the blocked goroutines' stacks folded. */
 int rd_waits_dot(struct rd_waits *w, struct lp_out *o);
 int rd_waits_folded(struct rd_waits *w, struct lp_out *o);

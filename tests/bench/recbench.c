@@ -30,8 +30,8 @@ main(int argc, char **argv)
 	}
 	for (k = 0; k < LP_REC_NKINDS; k++)
 		if (n[k])
-			printf("%s %lu\n", lp_rkind_name((enum lp_rkind)k),
-			    n[k]);
+			printf(
+			    "%s %lu\n", lp_rkind_name((enum lp_rkind)k), n[k]);
 	printf("frames %lu\nbad %lu\n", frames, bad);
 	lp_records_free(r);
 	return bad ? 65 : 0;

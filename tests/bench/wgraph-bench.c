@@ -105,8 +105,7 @@ main(int argc, char **argv)
 	}
 	printf("%ld goroutines, %zu edges: built in %.2f s, analysed in "
 	       "%.2f s; %zu cycles (%zu goroutines), %zu stuck\n",
-	    n, lp_wgraph_nedges(g), t1 - t0, t2 - t1, cycles, incycles,
-	    stuck);
+	    n, lp_wgraph_nedges(g), t1 - t0, t2 - t1, cycles, incycles, stuck);
 	lp_wgraph_free(g);
 	return 0;
 }

@@ -166,9 +166,10 @@ TEST(table_natural)
 	reset();
 	CHECK_INT(lp_table_rows(t), 2);
 	CHECK_INT(lp_table_write(t, &o, NULL), 0);
-	CHECK_STR(text(), "flat  flat%  verdict  function           site\n"
-	                  "23MB   125%  growing  main.(*cache).put  main.go:42\n"
-	                  "512B   0.4%           runtime.malg\n");
+	CHECK_STR(text(),
+	    "flat  flat%  verdict  function           site\n"
+	    "23MB   125%  growing  main.(*cache).put  main.go:42\n"
+	    "512B   0.4%           runtime.malg\n");
 	lp_table_free(t);
 }
 
@@ -197,14 +198,16 @@ TEST(table_long_text_gives_way_in_stages)
 {
 	struct lp_table *t = lp_table_new();
 	struct lp_term term = { 0, 0, 0 };
-	static const char fn[] = "github.com/acme/shop/internal/cart.(*Cart).Add";
-	static const char site[] = "github.com/acme/shop/internal/cart.load x.go:12";
+	static const char fn[] =
+	    "github.com/acme/shop/internal/cart.(*Cart).Add";
+	static const char site[] =
+	    "github.com/acme/shop/internal/cart.load x.go:12";
 
 	lp_table_column(t, "n", LP_COL_RIGHT);
 	lp_table_column(t, "up/down", LP_COL_OPTIONAL | LP_COL_RIGHT);
 	lp_table_column(t, "function", LP_COL_SHRINK | LP_COL_CUTLEFT);
-	lp_table_column(t, "site",
-	    LP_COL_SHRINK | LP_COL_CUTLEFT | LP_COL_OPTIONAL);
+	lp_table_column(
+	    t, "site", LP_COL_SHRINK | LP_COL_CUTLEFT | LP_COL_OPTIONAL);
 	lp_table_cell(t, "1");
 	lp_table_cell(t, "3/0");
 	lp_table_cell(t, fn);
@@ -214,16 +217,18 @@ TEST(table_long_text_gives_way_in_stages)
 	reset();
 	term.width = 80;
 	lp_table_write(t, &o, &term);
-	CHECK_STR(text(), "n  up/down  function                           site\n"
-	                  "1      3/0  …e/shop/internal/cart.(*Cart).Add  "
-	                  "…/shop/internal/cart.load x.go:12\n");
+	CHECK_STR(text(),
+	    "n  up/down  function                           site\n"
+	    "1      3/0  …e/shop/internal/cart.(*Cart).Add  "
+	    "…/shop/internal/cart.load x.go:12\n");
 	/* At 55 they cannot both keep 24: up/down goes first, then they
 	 * share what is left. */
 	reset();
 	term.width = 55;
 	lp_table_write(t, &o, &term);
-	CHECK_STR(text(), "n  function                   site\n"
-	                  "1  …nternal/cart.(*Cart).Add  …ternal/cart.load x.go:12\n");
+	CHECK_STR(text(),
+	    "n  function                   site\n"
+	    "1  …nternal/cart.(*Cart).Add  …ternal/cart.load x.go:12\n");
 	/* At 35 they go below 24, to 15 each, before the site is left out. */
 	reset();
 	term.width = 35;

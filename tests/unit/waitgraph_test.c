@@ -105,8 +105,8 @@ TEST(waitgraph_exited_and_never_woken)
 TEST(waitgraph_dump_nodes_without_edges_live)
 {
 	struct lp_wgraph *g = lp_wgraph_new();
-	struct lp_wnode n = { 5, LP_WN_BLOCKED, "chan receive", NULL, 0, -1,
-		-1, -1 };
+	struct lp_wnode n = { 5, LP_WN_BLOCKED, "chan receive", NULL, 0, -1, -1,
+		-1 };
 
 	/* Without LP_WN_NOWAKER a goroutine with no edge is not known to
 	 * wait in vain; with LP_WN_LEAKED it is, whatever its edges. */
@@ -125,8 +125,8 @@ TEST(waitgraph_self_loop_and_given_edges)
 {
 	struct lp_wgraph *g = lp_wgraph_new();
 
-	edge(g, 1, 1);  /* waits on itself */
-	edge(g, 2, 3);  /* 3 is named by edges only, with none out: runs */
+	edge(g, 1, 1); /* waits on itself */
+	edge(g, 2, 3); /* 3 is named by edges only, with none out: runs */
 	edge(g, 4, 5);
 	edge(g, 5, 4);
 	edge(g, 4, 5); /* merged */
@@ -147,8 +147,7 @@ TEST(waitgraph_components_match_reachability)
 		static unsigned char reach[N][N];
 		struct lp_wgraph *g = lp_wgraph_new();
 		int nedges = (int)(seed % (3 * N));
-		size_t cycles = 0, in_cycles = 0, want_cycles = 0,
-		       want_in = 0;
+		size_t cycles = 0, in_cycles = 0, want_cycles = 0, want_in = 0;
 		memset(reach, 0, sizeof reach);
 		for (int v = 0; v < N; v++)
 			blocked(g, v, 0);
@@ -246,44 +245,43 @@ TEST(waitgraph_trace_rules)
 	struct lp_wtrace *w = lp_wtrace_new();
 	struct lp_wgraph *g = lp_wgraph_new();
 	static const char *const recv[] = { "runtime.chanrecv1", "main.a" };
-	static const char *const wg[] = { "sync.(*WaitGroup).Wait",
-		"main.w" };
+	static const char *const wg[] = { "sync.(*WaitGroup).Wait", "main.w" };
 
 	/* 1 and 2 created by 0; they wake each other at site 7, then both
 	 * block there again. */
-	CHECK_INT(lp_wtrace_transition(w, 0, 1, 0, LP_G_NOTEXIST,
-	              LP_G_RUNNABLE, NULL, NULL, 0, 0, NULL, 0),
+	CHECK_INT(lp_wtrace_transition(w, 0, 1, 0, LP_G_NOTEXIST, LP_G_RUNNABLE,
+	              NULL, NULL, 0, 0, NULL, 0),
 	    0);
-	CHECK_INT(lp_wtrace_transition(w, 0, 2, 0, LP_G_NOTEXIST,
-	              LP_G_RUNNABLE, NULL, NULL, 0, 0, NULL, 0),
+	CHECK_INT(lp_wtrace_transition(w, 0, 2, 0, LP_G_NOTEXIST, LP_G_RUNNABLE,
+	              NULL, NULL, 0, 0, NULL, 0),
 	    0);
 	for (int i = 0; i < 3; i++) {
 		int64_t a = i % 2 ? 1 : 2, b = i % 2 ? 2 : 1;
-		CHECK_INT(lp_wtrace_transition(w, 10 * i + 1, a, a,
-		              LP_G_RUNNING, LP_G_WAITING, "chan receive",
-		              "[]", 2, 7, recv, 2),
+		CHECK_INT(
+		    lp_wtrace_transition(w, 10 * i + 1, a, a, LP_G_RUNNING,
+		        LP_G_WAITING, "chan receive", "[]", 2, 7, recv, 2),
 		    0);
-		CHECK_INT(lp_wtrace_transition(w, 10 * i + 2, a, b,
-		              LP_G_WAITING, LP_G_RUNNABLE, NULL, NULL, 0, 0,
-		              NULL, 0),
+		CHECK_INT(
+		    lp_wtrace_transition(w, 10 * i + 2, a, b, LP_G_WAITING,
+		        LP_G_RUNNABLE, NULL, NULL, 0, 0, NULL, 0),
 		    0);
 	}
-	CHECK_INT(lp_wtrace_transition(w, 40, 1, 1, LP_G_RUNNING,
-	              LP_G_WAITING, "chan receive", "[]", 2, 7, recv, 2),
+	CHECK_INT(lp_wtrace_transition(w, 40, 1, 1, LP_G_RUNNING, LP_G_WAITING,
+	              "chan receive", "[]", 2, 7, recv, 2),
 	    0);
-	CHECK_INT(lp_wtrace_transition(w, 41, 2, 2, LP_G_RUNNING,
-	              LP_G_WAITING, "chan receive", "[]", 2, 7, recv, 2),
+	CHECK_INT(lp_wtrace_transition(w, 41, 2, 2, LP_G_RUNNING, LP_G_WAITING,
+	              "chan receive", "[]", 2, 7, recv, 2),
 	    0);
 	/* 3 waits on a WaitGroup, never woken; it created 4, which
 	 * sleeps: 3 can still be woken. */
 	CHECK_INT(lp_wtrace_transition(w, 42, 4, 3, LP_G_NOTEXIST,
 	              LP_G_RUNNABLE, NULL, NULL, 0, 0, NULL, 0),
 	    0);
-	CHECK_INT(lp_wtrace_transition(w, 43, 3, 3, LP_G_RUNNING,
-	              LP_G_WAITING, "sync", "[]", 2, 9, wg, 2),
+	CHECK_INT(lp_wtrace_transition(w, 43, 3, 3, LP_G_RUNNING, LP_G_WAITING,
+	              "sync", "[]", 2, 9, wg, 2),
 	    0);
-	CHECK_INT(lp_wtrace_transition(w, 44, 4, 4, LP_G_RUNNING,
-	              LP_G_WAITING, "sleep", "[]", 2, 11, NULL, 0),
+	CHECK_INT(lp_wtrace_transition(w, 44, 4, 4, LP_G_RUNNING, LP_G_WAITING,
+	              "sleep", "[]", 2, 11, NULL, 0),
 	    0);
 	CHECK_INT(lp_wtrace_finish(w, g), 0);
 	CHECK_INT(lp_wgraph_analyse(g), 0);
