@@ -1771,11 +1771,89 @@ static const uint8_t g2state[] = { LP_G_UNDETERMINED, LP_G_RUNNABLE,
 static const uint8_t p2state[] = { LP_P_UNDETERMINED, LP_P_RUNNING, LP_P_IDLE,
 	LP_P_RUNNING, LP_P_IDLE };
 
+/* The kind of event fill makes of a queued wire event (its switch, in
+ * short), so that unwanted ones need not be made at all.  A table: the
+ * switch it was cost more than the check it serves. */
+static const uint8_t wire_kinds[256] = {
+	[EV_PROCSTART] = LP_TEV_STATE,
+	[EV_PROCSTOP] = LP_TEV_STATE,
+	[EV_PROCSTEAL] = LP_TEV_STATE,
+	[EV_PROCSTATUS] = LP_TEV_STATE,
+	[EV_GOCREATE] = LP_TEV_STATE,
+	[EV_GOCREATESYSCALL] = LP_TEV_STATE,
+	[EV_GOSTART] = LP_TEV_STATE,
+	[EV_GODESTROY] = LP_TEV_STATE,
+	[EV_GODESTROYSYSCALL] = LP_TEV_STATE,
+	[EV_GOSTOP] = LP_TEV_STATE,
+	[EV_GOBLOCK] = LP_TEV_STATE,
+	[EV_GOUNBLOCK] = LP_TEV_STATE,
+	[EV_GOSYSCALLBEGIN] = LP_TEV_STATE,
+	[EV_GOSYSCALLEND] = LP_TEV_STATE,
+	[EV_GOSYSCALLENDBLOCKED] = LP_TEV_STATE,
+	[EV_GOSTATUS] = LP_TEV_STATE,
+	[EV_GOSWITCH] = LP_TEV_STATE,
+	[EV_GOSWITCHDESTROY] = LP_TEV_STATE,
+	[EV_GOCREATEBLOCKED] = LP_TEV_STATE,
+	[EV_GOSTATUSSTACK] = LP_TEV_STATE,
+	[EV_SYNTH_SYNC] = LP_TEV_SYNC,
+	[EV_CPUSAMPLE] = LP_TEV_STACK_SAMPLE,
+	[EV_PROCSCHANGE] = LP_TEV_METRIC,
+	[EV_HEAPALLOC] = LP_TEV_METRIC,
+	[EV_HEAPGOAL] = LP_TEV_METRIC,
+	[EV_GOLABEL] = LP_TEV_LABEL,
+	[EV_STWBEGIN] = LP_TEV_RANGE_BEGIN,
+	[EV_GCBEGIN] = LP_TEV_RANGE_BEGIN,
+	[EV_GCSWEEPBEGIN] = LP_TEV_RANGE_BEGIN,
+	[EV_GCMARKASSISTBEGIN] = LP_TEV_RANGE_BEGIN,
+	[EV_GCACTIVE] = LP_TEV_RANGE_ACTIVE,
+	[EV_GCSWEEPACTIVE] = LP_TEV_RANGE_ACTIVE,
+	[EV_GCMARKASSISTACTIVE] = LP_TEV_RANGE_ACTIVE,
+	[EV_STWEND] = LP_TEV_RANGE_END,
+	[EV_GCEND] = LP_TEV_RANGE_END,
+	[EV_GCSWEEPEND] = LP_TEV_RANGE_END,
+	[EV_GCMARKASSISTEND] = LP_TEV_RANGE_END,
+	[EV_USERTASKBEGIN] = LP_TEV_TASK_BEGIN,
+	[EV_USERTASKEND] = LP_TEV_TASK_END,
+	[EV_USERREGIONBEGIN] = LP_TEV_REGION_BEGIN,
+	[EV_USERREGIONEND] = LP_TEV_REGION_END,
+	[EV_USERLOG] = LP_TEV_LOG,
+	[128] = LP_TEV_EXPERIMENTAL,
+	[129] = LP_TEV_EXPERIMENTAL,
+	[130] = LP_TEV_EXPERIMENTAL,
+	[131] = LP_TEV_EXPERIMENTAL,
+	[132] = LP_TEV_EXPERIMENTAL,
+	[133] = LP_TEV_EXPERIMENTAL,
+	[134] = LP_TEV_EXPERIMENTAL,
+	[135] = LP_TEV_EXPERIMENTAL,
+	[136] = LP_TEV_EXPERIMENTAL,
+};
+
+/* Time an unwanted event in order and give it Go's table checks, the
+ * most --events does with one (defined with resolve, below). */
+static int drop_event(struct v2 *t, struct qev *q, struct lp_error *err);
+
 /* Queue ev in context x and take it: Go's o.queue.push(Event{ctx: x,
  * base: *ev}) before its return true. */
 static inline int
 take(struct v2 *o, struct lp_error *err, const struct cursor *ev, struct ctx x)
 {
+	/* With nothing queued, an event --events does not want would come
+	 * out of the queue next, only to be dropped: it is dropped here, in
+	 * the same order, and the queue's round trip goes. */
+	int rc;
+
+	if (o->base.want && o->qlen == 0 &&
+	    !((o->base.want | 1u << LP_TEV_SYNC) >> wire_kinds[ev->typ] & 1)) {
+		struct qev q;
+		q.typ = ev->typ;
+		q.time = ev->time;
+		q.m = x.m;
+		q.p = x.p;
+		q.g = x.g;
+		memcpy(q.args, ev->args, sizeof q.args);
+		rc = drop_event(o, &q, err);
+		return rc < 0 ? rc : 1;
+	}
 	return queue_ev(o, ev, x) ? 1 : nomem(o, err);
 }
 
@@ -3005,6 +3083,23 @@ ids_dense(const struct gen *g, const struct qev *q)
 	return 1;
 }
 
+static int
+drop_event(struct v2 *t, struct qev *q, struct lp_error *err)
+{
+	struct lp_tstack *stk;
+	struct lp_str str[2];
+
+	if (q->time <= t->last_ts)
+		q->time = lp_tadd(t->last_ts, 1);
+	t->last_ts = q->time;
+	/* Only the events with ids (a third have none; CPU samples'
+	 * stacks are not checked). */
+	if (q->typ != EV_SYNTH_SYNC && q->typ != EV_CPUSAMPLE &&
+	    !ids_dense(t->gen, q))
+		return resolve(t, q, &stk, str, err);
+	return 0;
+}
+
 /* resolve, inline, when ids_dense says every id is in the arrays:
  * the usual case, without resolve's call and its map code. */
 static inline int
@@ -3027,63 +3122,6 @@ resolve_fast(struct v2 *t, const struct qev *q, struct lp_tstack **stack,
 	}
 	return 0;
 }
-
-/* The kind of event fill makes of a queued wire event (its switch, in
- * short), so that unwanted ones need not be made at all.  A table: the
- * switch it was cost more than the check it serves. */
-static const uint8_t wire_kinds[256] = {
-	[EV_PROCSTART] = LP_TEV_STATE,
-	[EV_PROCSTOP] = LP_TEV_STATE,
-	[EV_PROCSTEAL] = LP_TEV_STATE,
-	[EV_PROCSTATUS] = LP_TEV_STATE,
-	[EV_GOCREATE] = LP_TEV_STATE,
-	[EV_GOCREATESYSCALL] = LP_TEV_STATE,
-	[EV_GOSTART] = LP_TEV_STATE,
-	[EV_GODESTROY] = LP_TEV_STATE,
-	[EV_GODESTROYSYSCALL] = LP_TEV_STATE,
-	[EV_GOSTOP] = LP_TEV_STATE,
-	[EV_GOBLOCK] = LP_TEV_STATE,
-	[EV_GOUNBLOCK] = LP_TEV_STATE,
-	[EV_GOSYSCALLBEGIN] = LP_TEV_STATE,
-	[EV_GOSYSCALLEND] = LP_TEV_STATE,
-	[EV_GOSYSCALLENDBLOCKED] = LP_TEV_STATE,
-	[EV_GOSTATUS] = LP_TEV_STATE,
-	[EV_GOSWITCH] = LP_TEV_STATE,
-	[EV_GOSWITCHDESTROY] = LP_TEV_STATE,
-	[EV_GOCREATEBLOCKED] = LP_TEV_STATE,
-	[EV_GOSTATUSSTACK] = LP_TEV_STATE,
-	[EV_SYNTH_SYNC] = LP_TEV_SYNC,
-	[EV_CPUSAMPLE] = LP_TEV_STACK_SAMPLE,
-	[EV_PROCSCHANGE] = LP_TEV_METRIC,
-	[EV_HEAPALLOC] = LP_TEV_METRIC,
-	[EV_HEAPGOAL] = LP_TEV_METRIC,
-	[EV_GOLABEL] = LP_TEV_LABEL,
-	[EV_STWBEGIN] = LP_TEV_RANGE_BEGIN,
-	[EV_GCBEGIN] = LP_TEV_RANGE_BEGIN,
-	[EV_GCSWEEPBEGIN] = LP_TEV_RANGE_BEGIN,
-	[EV_GCMARKASSISTBEGIN] = LP_TEV_RANGE_BEGIN,
-	[EV_GCACTIVE] = LP_TEV_RANGE_ACTIVE,
-	[EV_GCSWEEPACTIVE] = LP_TEV_RANGE_ACTIVE,
-	[EV_GCMARKASSISTACTIVE] = LP_TEV_RANGE_ACTIVE,
-	[EV_STWEND] = LP_TEV_RANGE_END,
-	[EV_GCEND] = LP_TEV_RANGE_END,
-	[EV_GCSWEEPEND] = LP_TEV_RANGE_END,
-	[EV_GCMARKASSISTEND] = LP_TEV_RANGE_END,
-	[EV_USERTASKBEGIN] = LP_TEV_TASK_BEGIN,
-	[EV_USERTASKEND] = LP_TEV_TASK_END,
-	[EV_USERREGIONBEGIN] = LP_TEV_REGION_BEGIN,
-	[EV_USERREGIONEND] = LP_TEV_REGION_END,
-	[EV_USERLOG] = LP_TEV_LOG,
-	[128] = LP_TEV_EXPERIMENTAL,
-	[129] = LP_TEV_EXPERIMENTAL,
-	[130] = LP_TEV_EXPERIMENTAL,
-	[131] = LP_TEV_EXPERIMENTAL,
-	[132] = LP_TEV_EXPERIMENTAL,
-	[133] = LP_TEV_EXPERIMENTAL,
-	[134] = LP_TEV_EXPERIMENTAL,
-	[135] = LP_TEV_EXPERIMENTAL,
-	[136] = LP_TEV_EXPERIMENTAL,
-};
 
 static struct lp_tstack *
 stack_of(const struct gen *g, uint64_t id)
@@ -3379,22 +3417,14 @@ v2_next(struct lp_trace *base, const struct lp_tev **out, struct lp_error *err)
 			struct qev *q = &t->q[t->qhead];
 			t->qhead = (t->qhead + 1) & (t->qcap - 1);
 			t->qlen--;
-			if (q->time <= t->last_ts)
-				q->time = lp_tadd(t->last_ts, 1);
-			t->last_ts = q->time;
 			if (want && !(want >> wire_kinds[q->typ] & 1)) {
-				/* Not wanted: only Go's table checks, for
-				 * the events with ids (a third have none;
-				 * CPU samples' stacks are not checked). */
-				struct lp_tstack *stk;
-				struct lp_str str[2];
-				if (q->typ != EV_SYNTH_SYNC &&
-				    q->typ != EV_CPUSAMPLE &&
-				    !ids_dense(t->gen, q) &&
-				    (rc = resolve(t, q, &stk, str, err)) < 0)
+				if ((rc = drop_event(t, q, err)) < 0)
 					return rc;
 				continue;
 			}
+			if (q->time <= t->last_ts)
+				q->time = lp_tadd(t->last_ts, 1);
+			t->last_ts = q->time;
 			if ((rc = fill(t, q, &t->ev, err)) < 0)
 				return rc;
 			*out = &t->ev;
