@@ -135,36 +135,6 @@ lp_key_site(const struct lp_keyspec *ks, const struct lp_frame *f, size_t n)
 }
 
 void
-lp_key_signature(struct lp_out *o, const struct lp_frame *f, size_t n)
-{
-	size_t i, start = o->len;
-	int first = 1;
-
-	/* Joined raw, then written as one string; the buffer grows and the
-	 * joined text moves, so it is found again by offset. */
-	for (i = 0; i < n; i++) {
-		if (lp_frame_is_runtime(&f[i]))
-			continue;
-		if (!first)
-			lp_out_ch(o, ';');
-		first = 0;
-		lp_out_raw(o, f[i].fn.p, f[i].fn.n);
-	}
-	{
-		size_t len = o->len - start;
-		struct lp_out tmp;
-		if (lp_out_init(&tmp, -1, len + 16) < 0) {
-			o->len = start;
-			return;
-		}
-		lp_out_str(&tmp, o->buf + start, len);
-		o->len = start;
-		lp_out_raw(o, tmp.buf, tmp.len);
-		lp_out_release(&tmp);
-	}
-}
-
-void
 lp_key_write(struct lp_out *o, const struct lp_keyspec *ks,
     const struct lp_frame *f, size_t n)
 {
@@ -193,7 +163,7 @@ lp_key_write(struct lp_out *o, const struct lp_keyspec *ks,
 			lp_out_lit(o, "\"\"");
 		break;
 	case LP_KEY_SIGNATURE:
-	case LP_KEY_LABEL: lp_key_signature(o, f, n); break;
+	case LP_KEY_LABEL: lp_out_lit(o, "\"\""); break; /* the caller's */
 	}
 }
 

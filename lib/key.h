@@ -21,7 +21,8 @@ enum lp_key_by {
 	LP_KEY_LEAF,      /* the leaf function */
 	LP_KEY_USER,      /* the first function outside the runtime/stdlib */
 	LP_KEY_LABEL,     /* the value of one label */
-	LP_KEY_SIGNATURE, /* a record's "signature", else lp_key_signature */
+	LP_KEY_SIGNATURE, /* a record's "signature", else stackcluster's default
+	                   */
 };
 
 struct lp_keyspec {
@@ -88,14 +89,6 @@ void lp_key_frames_write(struct lp_out *o, const struct lp_keyspec *ks,
  */
 size_t lp_key_site(
     const struct lp_keyspec *ks, const struct lp_frame *f, size_t n);
-
-/*
- * The signature stackcluster groups by, for records that do not carry
- * one: the function names outside the runtime, leaf first, joined by
- * ";" (no files or lines, so edits and rebuilds keep it), written as a
- * JSON string.
- */
-void lp_key_signature(struct lp_out *o, const struct lp_frame *f, size_t n);
 
 /*
  * The whole key of f[0..n) under ks into o, as JSON text, for keys that do
