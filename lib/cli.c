@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "input.h"
+#include "record.h"
 
 struct lp_cli lp_cli;
 
@@ -309,4 +310,17 @@ lp_cli_stdin_hint(const char *path)
 	    "reading %s from the terminal (standard input); end with "
 	    "Ctrl-D, or give a FILE or URL (--help)",
 	    lp_cli.reads ? lp_cli.reads : "input");
+}
+
+int
+lp_cli_records_open(struct lp_records *r, const char *path)
+{
+	struct lp_error err = { 0, "" };
+
+	lp_cli_stdin_hint(path);
+	if (lp_records_open(r, path, &err) < 0) {
+		lp_cli_fail(path, &err);
+		return -1;
+	}
+	return 0;
 }

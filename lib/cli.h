@@ -155,6 +155,14 @@ void lp_cli_progress_files(struct lp_progress *p, char *const *paths, int n);
  */
 void lp_cli_stdin_hint(const char *path);
 
+/*
+ * Open path ("-" = stdin, said to a person on a terminal as above) for
+ * reading records with r: 0, or -1 when it cannot be, reported with
+ * lp_cli_fail.  What every analysis program does before lp_records_next.
+ */
+struct lp_records;
+int lp_cli_records_open(struct lp_records *r, const char *path);
+
 /* A diag hook that prints "PROG: SRC: msg" and marks the run as bad data. */
 #include "diag.h"
 void lp_cli_diag_init(struct lp_diag *d, const char *src);

@@ -354,11 +354,8 @@ read_path(struct input *in, const char *path)
 	const struct lp_record *rec;
 	int rc;
 
-	lp_cli_stdin_hint(path);
-	if (lp_records_open(in->r, path, &err) < 0) {
-		lp_cli_fail(path, &err);
+	if (lp_cli_records_open(in->r, path) < 0)
 		return;
-	}
 	while ((rc = lp_records_next(in->r, &rec, &err)) != 0) {
 		if (rc > 0) {
 			on_record(in, rec);

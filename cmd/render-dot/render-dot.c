@@ -497,11 +497,8 @@ read_path(struct run *run, struct lp_records *r, const char *path)
 	const struct lp_record *rec;
 	int rc;
 
-	lp_cli_stdin_hint(path);
-	if (lp_records_open(r, path, &err) < 0) {
-		lp_cli_fail(path, &err);
+	if (lp_cli_records_open(r, path) < 0)
 		return;
-	}
 	while ((rc = lp_records_next(r, &rec, &err)) != 0) {
 		if (rc < 0) {
 			lp_cli_fail(lp_records_unit(r), &err);

@@ -230,11 +230,8 @@ sc_read_path(struct sc_run *run, const char *path)
 	const struct lp_record *rec;
 	int rc;
 
-	lp_cli_stdin_hint(path);
-	if (lp_records_open(run->r, path, &err) < 0) {
-		lp_cli_fail(path, &err);
+	if (lp_cli_records_open(run->r, path) < 0)
 		return;
-	}
 	while ((rc = lp_records_next(run->r, &rec, &err)) != 0) {
 		if (rc > 0 && (rc = take(run, rec, &err)) == 0)
 			continue;
