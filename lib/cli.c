@@ -256,18 +256,33 @@ lp_cli_view(enum lp_view asked)
 	return lp_view_resolve(asked, 1);
 }
 
+LP_NORETURN static void
+out_of_memory(void)
+{
+	lp_cli_warn(NULL, "out of memory");
+	lp_cli.status = LP_EXIT_OSERR;
+	lp_cli_exit();
+}
+
 void
 lp_cli_table(struct lp_table *t)
 {
 	struct lp_term term;
 
 	lp_term_probe(&term, 1);
-	if (lp_table_write(t, &lp_cli.out, &term) < 0) {
-		lp_cli_warn(NULL, "out of memory");
-		lp_cli.status = LP_EXIT_OSERR;
-		lp_cli_exit();
-	}
+	if (lp_table_write(t, &lp_cli.out, &term) < 0)
+		out_of_memory();
 	lp_cli_check_output();
+}
+
+const struct lp_frame *
+lp_cli_frames(const struct lp_stack *s)
+{
+	const struct lp_frame *f = lp_stack_frames(s);
+
+	if (s && s->n && !f)
+		out_of_memory();
+	return f;
 }
 
 void

@@ -131,6 +131,11 @@ enum lp_view lp_cli_view(enum lp_view asked);
  */
 void lp_cli_table(struct lp_table *t);
 
+/* The frames of stack s (lp_stack_frames: a profile's are made when first
+ * asked for); out of memory is reported and exits 71. */
+#include "stack.h"
+const struct lp_frame *lp_cli_frames(const struct lp_stack *s);
+
 /*
  * A progress meter on stderr for long work on what ("snapshots"; NULL for
  * bytes alone), as --progress/--no-progress say (lib/progress.h).

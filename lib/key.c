@@ -221,9 +221,13 @@ void
 lp_key_record(struct lp_out *key, struct lp_out *fn,
     const struct lp_keyspec *ks, const struct lp_record *rec)
 {
-	const struct lp_frame *f = rec->stack ? rec->stack->frames : NULL;
+	const struct lp_frame *f = lp_stack_frames(rec->stack);
 	size_t n = rec->stack ? rec->stack->n : 0, site;
 
+	if (n && !f) {
+		key->err = -1;
+		return;
+	}
 	if (ks->by == LP_KEY_LABEL) {
 		struct lp_out lab;
 		if (lp_out_init(&lab, -1, 64) < 0) {

@@ -27,6 +27,7 @@
 #include "record.h"
 #include "series.h"
 #include "signature.h"
+#include "stack.h"
 #include "str.h"
 #include "table.h"
 #include "threadz.h"

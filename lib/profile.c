@@ -139,12 +139,6 @@ label_unit(const struct lp_label *l)
 	return l->key;
 }
 
-static int
-str_same(struct lp_str a, struct lp_str b)
-{
-	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
 static void
 write_num_label(struct lp_out *o, const struct lp_label *l)
 {
@@ -240,13 +234,13 @@ write_labels(struct lp_out *o, const struct lp_sample *s, int numeric,
 	if (n > 1)
 		qsort(refs, n, sizeof(*refs), by_key_then_place);
 	for (i = 0; i < n; i++)
-		if (i == 0 || !str_same(refs[i].l->key, refs[i - 1].l->key))
+		if (i == 0 || !lp_str_same(refs[i].l->key, refs[i - 1].l->key))
 			groups[ng++] = &refs[i];
 	if (ng > 1)
 		qsort(groups, ng, sizeof(*groups), by_place);
 	for (i = 0; i < ng; i++) {
 		const struct label_ref *g = groups[i], *e = g + 1;
-		while (e < refs + n && str_same(e->l->key, g->l->key))
+		while (e < refs + n && lp_str_same(e->l->key, g->l->key))
 			e++;
 		write_label_group(o, g, (size_t)(e - g), numeric, i == 0);
 	}

@@ -48,10 +48,9 @@ struct lp_records {
 	json_t *pending;
 	unsigned long pending_line;
 
-	/* Stacks: by content hash (chained through next), and by the
-	 * unit's stack ids. */
-	struct lp_u64map pool, ids;
-	struct lp_arena stacks;
+	/* Stacks: one per content, and by the unit's stack ids. */
+	struct lp_stackpool pool;
+	struct lp_u64map ids;
 	struct lp_frame *scratch; /* frames being parsed */
 	size_t scap;
 	struct lp_stack own; /* LP_RECORDS_FLAT_OWN: the record's stack */
@@ -83,9 +82,6 @@ struct lp_records {
 	unsigned long skipped; /* lines a text decoder stepped over */
 	struct lp_profile decoded;
 	int has_decoded;
-	struct lp_u64map locseqs; /* hash of a sample's locations -> sample */
-	struct lp_stack **sstack; /* per sample of decoded: its stack */
-	size_t sscap;
 	struct lp_godump *godump; /* a dump, a goroutine at a time */
 	struct lp_diag godump_diag;
 	const struct lp_goroutine *first_g; /* read to name the dump */
@@ -197,7 +193,7 @@ lp_records_new(unsigned long want, unsigned flags)
 		free(r);
 		return NULL;
 	}
-	lp_arena_init(&r->stacks, 0);
+	lp_stackpool_init(&r->pool, (flags & LP_RECORDS_KEEP_STACKS) != 0);
 	lp_arena_init(&r->qmem, 0);
 	if (lp_out_init(&r->null_out, -1, 64) < 0 ||
 	    lp_out_init(&r->rendered, -1, 4096) < 0) {
@@ -216,7 +212,6 @@ end_evidence(struct lp_records *r)
 	if (r->has_decoded)
 		lp_profile_release(&r->decoded);
 	r->has_decoded = 0;
-	lp_u64map_clear(&r->locseqs);
 	lp_godump_free(r->godump);
 	r->godump = NULL;
 	lp_u64map_clear(&r->dtexts);
@@ -255,10 +250,7 @@ new_unit(struct lp_records *r)
 {
 	close_profile(r);
 	lp_u64map_clear(&r->ids);
-	if (!(r->flags & LP_RECORDS_KEEP_STACKS)) {
-		lp_u64map_clear(&r->pool);
-		lp_arena_release(&r->stacks);
-	}
+	lp_stackpool_end_unit(&r->pool);
 	json_decref(r->pending);
 	r->pending = NULL;
 	r->nostack = 0;
@@ -276,13 +268,11 @@ lp_records_free(struct lp_records *r)
 	json_decref(r->json);
 	json_decref(r->pending);
 	lp_reader_free(r->rd);
-	lp_u64map_free(&r->pool);
+	lp_stackpool_free(&r->pool);
 	lp_u64map_free(&r->ids);
-	lp_u64map_free(&r->locseqs);
 	lp_u64map_free(&r->tstacks);
 	lp_u64map_free(&r->dtexts);
 	free(r->dtext);
-	lp_arena_release(&r->stacks);
 	lp_out_release(&r->null_out);
 	lp_out_release(&r->rendered);
 	free(r->q);
@@ -298,7 +288,6 @@ lp_records_free(struct lp_records *r)
 	free(r->types);
 	free(r->values);
 	free(r->labels);
-	free(r->sstack);
 	free(r->nostack_unit);
 	if (r->held)
 		json_decref(r->held_v);
@@ -365,169 +354,10 @@ lp_records_open(struct lp_records *r, const char *path, struct lp_error *err)
 
 /* Stacks */
 
-/*
- * Stack hashes: one running state over every member of every frame, mixed
- * a word at a time and finished once (lp_hash finishes per call, which is
- * most of the cost of a stack of short strings).
- */
-#define MIX_K 0x9e3779b97f4a7c15ull
-
-static uint64_t
-mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * MIX_K;
-	return h ^ (h >> 32);
-}
-
-static uint64_t
-mix_str(uint64_t h, struct lp_str s)
-{
-	const char *p = s.p;
-	size_t n = s.n;
-	uint64_t w = 0;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = mix(h, w);
-	}
-	w = 0;
-	if (n)
-		memcpy(&w, p, n);
-	return mix(h, w ^ ((uint64_t)s.n << 56));
-}
-
-/*
- * A long text's hash: four lanes, so that the multiplies overlap.  The
- * lanes shift by different counts, which keeps the compiler from making
- * SSE2 vectors of them (it has no 64-bit multiply, and its stand-in took
- * longer than the scalar lanes).
- */
-static uint64_t
-text_hash(const char *p, size_t n)
-{
-	uint64_t a = 0x243f6a8885a308d3ull, b = 0x13198a2e03707344ull;
-	uint64_t c = 0xa4093822299f31d0ull, d = 0x082efa98ec4e6c89ull;
-	uint64_t w[4];
-
-	for (; n >= 32; p += 32, n -= 32) {
-		memcpy(w, p, 32);
-		a = (a ^ w[0]) * MIX_K;
-		a ^= a >> 29;
-		b = (b ^ w[1]) * MIX_K;
-		b ^= b >> 31;
-		c = (c ^ w[2]) * MIX_K;
-		c ^= c >> 27;
-		d = (d ^ w[3]) * MIX_K;
-		d ^= d >> 33;
-	}
-	return mix_str(mix(mix(a, b), mix(c, d)), lp_str_make(p, n));
-}
-
-static uint64_t
-frames_hash(const struct lp_frame *f, size_t n)
-{
-	uint64_t h = mix(0x243f6a8885a308d3ull, n);
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h = mix_str(h, f[i].fn);
-		h = mix_str(h, f[i].file);
-		if (f[i].flags & LP_FRAME_HAS_ARGS)
-			h = mix_str(h, f[i].args);
-		h = mix(h, (uint64_t)f[i].line ^ ((uint64_t)f[i].flags << 48));
-		if (f[i].flags & LP_FRAME_HAS_ADDR)
-			h = mix(h, f[i].addr);
-		if (f[i].flags & LP_FRAME_HAS_OFFSET)
-			h = mix(h, f[i].offset);
-	}
-	/* splitmix64's finish */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	return h ^ (h >> 31);
-}
-
-static int
-str_same(struct lp_str a, struct lp_str b)
-{
-	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
-static int
-frame_same(const struct lp_frame *a, const struct lp_frame *b)
-{
-	return a->line == b->line && a->flags == b->flags &&
-	       (!(a->flags & LP_FRAME_HAS_ADDR) || a->addr == b->addr) &&
-	       (!(a->flags & LP_FRAME_HAS_OFFSET) || a->offset == b->offset) &&
-	       str_same(a->fn, b->fn) && str_same(a->file, b->file) &&
-	       (!(a->flags & LP_FRAME_HAS_ARGS) || str_same(a->args, b->args));
-}
-
-static int
-copy_str(struct lp_arena *a, struct lp_str *s)
-{
-	char *p;
-
-	if (!s->n) {
-		*s = lp_str_make("", 0);
-		return 0;
-	}
-	if (!(p = lp_arena_strdup(a, s->p, s->n)))
-		return -1;
-	s->p = p;
-	return 0;
-}
-
-/*
- * The one stack object of frames f[0..n) (borrowed; copied when new).
- * Their strings are copied too, unless keep says they live as long as
- * the stack will (evidence decoded whole, stacks dropped with the unit).
- */
-static struct lp_stack *
-stack_in(struct lp_records *r, const struct lp_frame *f, size_t n, int keep)
-{
-	uint64_t h = frames_hash(f, n), *slot = lp_u64map_get(&r->pool, h);
-	struct lp_stack *s,
-	    *head = slot ? (struct lp_stack *)(uintptr_t)*slot : NULL;
-	struct lp_frame *c;
-	size_t i;
-
-	for (s = head; s; s = s->next) {
-		if (s->n != n)
-			continue;
-		for (i = 0; i < n && frame_same(&s->frames[i], &f[i]); i++)
-			;
-		if (i == n)
-			return s;
-	}
-	if (!(s = lp_arena_calloc(&r->stacks, 1, sizeof(*s))) ||
-	    !(c = lp_arena_alloc(&r->stacks, (n + 1) * sizeof(*c))))
-		return NULL;
-	if (r->flags & LP_RECORDS_KEEP_STACKS)
-		keep = 0;
-	for (i = 0; i < n; i++) {
-		c[i] = f[i];
-		if (keep)
-			continue;
-		if (copy_str(&r->stacks, &c[i].fn) ||
-		    copy_str(&r->stacks, &c[i].file) ||
-		    copy_str(&r->stacks, &c[i].args))
-			return NULL;
-	}
-	s->frames = c;
-	s->n = n;
-	s->hash = h;
-	s->next = head;
-	if (lp_u64map_put(&r->pool, h, (uint64_t)(uintptr_t)s) < 0)
-		return NULL;
-	return s;
-}
-
 static struct lp_stack *
 stack_of(struct lp_records *r, const struct lp_frame *f, size_t n)
 {
-	return stack_in(r, f, n, 0);
+	return lp_stackpool_frames(&r->pool, f, n, 0);
 }
 
 static int
@@ -621,10 +451,7 @@ parse_frames(struct lp_records *r, json_t *a, const struct lp_stack **out,
 		         r, json_array_get(a, i), &(*buf)[i], err)) < 0)
 			return rc;
 	if (own) {
-		memset(&r->own, 0, sizeof(r->own));
-		r->own.frames = *buf;
-		r->own.n = n;
-		r->own.own = 1;
+		lp_stack_own(&r->own, *buf, n);
 		*out = &r->own;
 		return 0;
 	}
@@ -760,7 +587,7 @@ take_profile(struct lp_records *r, json_t *v, struct lp_error *err)
 			return bad(r, err, "a sample type has no type name");
 		r->types[i].type = jstr(ty);
 		r->types[i].unit = jstr(json_object_get(t, "unit"));
-		if (!has_d || str_same(d, r->types[i].type))
+		if (!has_d || lp_str_same(d, r->types[i].type))
 			r->prof.default_type = i; /* pprof: the last */
 	}
 	tn = json_object_get(v, "time_ns");
@@ -921,8 +748,17 @@ take_dump(struct lp_records *r, json_t *v, const char *src, int implied,
 	return 0;
 }
 
-static void
-take_goroutine(struct lp_records *r, json_t *v)
+/* g's frames, its stack's (made if need be); -1 when out of memory. */
+static int
+set_g_frames(struct lp_goroutine *g, const struct lp_stack *s)
+{
+	g->frames = lp_stack_frames(s);
+	g->nframes = s ? s->n : 0;
+	return s && s->n && !g->frames ? -1 : 0;
+}
+
+static int
+take_goroutine(struct lp_records *r, json_t *v, struct lp_error *err)
 {
 	struct lp_goroutine *g = &r->g;
 	json_t *x, *cb;
@@ -961,13 +797,12 @@ take_goroutine(struct lp_records *r, json_t *v)
 			g->creator_id = (uint64_t)json_integer_value(x);
 		}
 	}
-	if (r->rec.stack) {
-		g->frames = r->rec.stack->frames;
-		g->nframes = r->rec.stack->n;
-	}
+	if (set_g_frames(g, r->rec.stack) < 0)
+		return oom(err);
 	g->line = r->rec.line;
 	r->rec.goroutine = g;
 	r->rec.dump = &r->dump;
+	return 0;
 }
 
 static int64_t
@@ -1105,22 +940,21 @@ res_name_of(unsigned i)
 static struct lp_tstack *
 as_tstack(struct lp_records *r, int which, const struct lp_stack *s)
 {
+	const struct lp_frame *sf = lp_stack_frames(s);
 	struct lp_tframe *f;
 	size_t i;
 
-	if (!s)
+	if (!s || (s->n && !sf))
 		return NULL;
 	if (lp_reserve((void **)&r->tsf[which], &r->tsfcap[which], s->n + 1,
 	        sizeof(*r->tsf[which])))
 		return NULL;
 	f = r->tsf[which];
 	for (i = 0; i < s->n; i++) {
-		f[i].fn = s->frames[i].fn;
-		f[i].file = s->frames[i].file;
-		f[i].line = (uint64_t)s->frames[i].line;
-		f[i].pc = s->frames[i].flags & LP_FRAME_HAS_ADDR
-		              ? s->frames[i].addr
-		              : 0;
+		f[i].fn = sf[i].fn;
+		f[i].file = sf[i].file;
+		f[i].line = (uint64_t)sf[i].line;
+		f[i].pc = sf[i].flags & LP_FRAME_HAS_ADDR ? sf[i].addr : 0;
 	}
 	memset(&r->tst[which], 0, sizeof(r->tst[which]));
 	r->tst[which].n = (uint32_t)s->n;
@@ -1503,7 +1337,8 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		r->rec.has_signature = 1;
 	}
 	if (k == LP_REC_GOROUTINE) {
-		take_goroutine(r, v);
+		if ((rc = take_goroutine(r, v, err)) < 0)
+			return rc;
 		if (json_object_get(v, "alive") &&
 		    (rc = take_life(r, v, err)) < 0)
 			return rc;
@@ -1529,43 +1364,6 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 }
 
 /* Evidence */
-
-/* The stack of sample i of the decoded profile. */
-static const struct lp_stack *
-sample_stack(struct lp_records *r, const struct lp_sample *sm)
-{
-	const struct lp_profile *p = &r->decoded;
-	uint64_t h = lp_hash(sm->locs, sm->nlocs * sizeof(*sm->locs), 7), *slot;
-	const struct lp_stack *s;
-	size_t i, n = 0;
-
-	slot = lp_u64map_get(&r->locseqs, h);
-	if (slot) {
-		const struct lp_sample *o = &p->samples[*slot];
-		if (o->nlocs == sm->nlocs &&
-		    (!sm->nlocs || memcmp(o->locs, sm->locs,
-		                       sm->nlocs * sizeof(*sm->locs)) == 0))
-			return r->sstack[*slot];
-	}
-	for (i = 0; i < sm->nlocs; i++)
-		n += p->locations[sm->locs[i]].nframes;
-	if (lp_reserve(
-	        (void **)&r->scratch, &r->scap, n + 1, sizeof(*r->scratch)))
-		return NULL;
-	for (i = 0, n = 0; i < sm->nlocs; i++) {
-		const struct lp_location *l = &p->locations[sm->locs[i]];
-		memcpy(r->scratch + n, l->frames,
-		    l->nframes * sizeof(*r->scratch));
-		n += l->nframes;
-	}
-	if (!(s = stack_in(r, r->scratch, n, 1)))
-		return NULL;
-	i = (size_t)(sm - p->samples);
-	r->sstack[i] = (struct lp_stack *)(uintptr_t)s;
-	if (!slot && lp_u64map_put(&r->locseqs, h, i) < 0)
-		return NULL;
-	return s;
-}
 
 /* Traces */
 
@@ -1687,7 +1485,8 @@ begin_trace(struct lp_records *r, const struct lp_unit *u, struct lp_input *in,
 	return 0;
 }
 
-/* The next queued summary into r->rec: 1, or 0 when none is left. */
+/* The next queued summary into r->rec: 1, 0 when none is left, or
+ * -LP_ENOMEM. */
 static int
 next_queued(struct lp_records *r, struct lp_error *err)
 {
@@ -1725,15 +1524,12 @@ next_queued(struct lp_records *r, struct lp_error *err)
 		r->g.creator_id = (uint64_t)r->life.creator;
 	}
 	rec->stack = r->life.stack;
-	if (rec->stack) {
-		r->g.frames = rec->stack->frames;
-		r->g.nframes = rec->stack->n;
-	}
+	if (set_g_frames(&r->g, rec->stack) < 0)
+		return oom(err);
 	rec->kind = LP_REC_GOROUTINE;
 	rec->goroutine = &r->g;
 	rec->life = &r->life;
 	rec->t = r->life.created_ns;
-	(void)err;
 	return 1;
 }
 
@@ -1746,8 +1542,8 @@ next_trace(struct lp_records *r, struct lp_error *err)
 	int rc;
 
 	for (;;) {
-		if (next_queued(r, err))
-			return 1;
+		if ((rc = next_queued(r, err)) != 0)
+			return rc;
 		if (r->trace_done) {
 			if (r->trace_err.code) {
 				*err = r->trace_err;
@@ -1862,8 +1658,7 @@ begin_evidence(struct lp_records *r, struct lp_error *err)
 		r->has_decoded = 1;
 		if ((rc = lp_decode_profile(&u, &r->decoded, &d, err)) < 0)
 			return rc;
-		if (lp_reserve((void **)&r->sstack, &r->sscap,
-		        r->decoded.nsamples + 1, sizeof(*r->sstack)))
+		if (lp_stackpool_profile(&r->pool, &r->decoded) < 0)
 			return oom(err);
 		r->skipped = r->diag_fn ? 0 : d.count;
 		r->ev = EV_PROFILE;
@@ -1924,14 +1719,14 @@ goroutine_stack(struct lp_records *r, const struct lp_goroutine *g)
 	struct dtext *d;
 
 	if (!g->text.n)
-		return stack_in(r, g->frames, g->nframes, 1);
-	h = text_hash(g->text.p, g->text.n);
+		return lp_stackpool_frames(&r->pool, g->frames, g->nframes, 1);
+	h = lp_text_hash(g->text.p, g->text.n);
 	if ((slot = lp_u64map_get(&r->dtexts, h))) {
 		d = &r->dtext[*slot];
-		if (str_same(d->text, g->text))
+		if (lp_str_same(d->text, g->text))
 			return d->stack;
 	}
-	if (!(s = stack_in(r, g->frames, g->nframes, 1)))
+	if (!(s = lp_stackpool_frames(&r->pool, g->frames, g->nframes, 1)))
 		return NULL;
 	if (!slot) {
 		if (lp_reserve((void **)&r->dtext, &r->dtcap, r->ndtext + 1,
@@ -1968,7 +1763,8 @@ next_goroutine(struct lp_records *r, struct lp_error *err)
 	rec->line = ++r->ev_next + 1;
 	rec->stack = s;
 	r->g = *g;
-	r->g.frames = s->frames;
+	if (set_g_frames(&r->g, s) < 0)
+		return oom(err);
 	rec->kind = LP_REC_GOROUTINE;
 	rec->dump = &r->dump;
 	rec->goroutine = &r->g;
@@ -2017,7 +1813,7 @@ next_evidence(struct lp_records *r, struct lp_error *err)
 		sm = &p->samples[r->ev_next++];
 		rec->kind = LP_REC_SAMPLE;
 		rec->profile = &r->prof;
-		if (!(rec->stack = sample_stack(r, sm)))
+		if (!(rec->stack = lp_stackpool_sample(&r->pool, sm)))
 			return oom(err);
 		memset(&r->sample, 0, sizeof(r->sample));
 		r->sample.profile = &r->prof;

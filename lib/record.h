@@ -11,6 +11,7 @@
 #include "frame.h"
 #include "godump.h"
 #include "profile.h"
+#include "stack.h"
 #include "str.h"
 #include "trace.h"
 #include "traceview.h"
@@ -38,7 +39,8 @@
  * locations or a dump's goroutine, so programs compare stacks by pointer.
  * A stack lives until the unit ends (lp_records_unit_no changes) or, with
  * LP_RECORDS_KEEP_STACKS, as long as the reader: then equal stacks of
- * different units are one object too.
+ * different units are one object too.  lib/stack.h says how to read
+ * one's frames (a profile's are made only when asked for).
  */
 
 enum lp_rkind {
@@ -84,22 +86,6 @@ enum lp_rkind {
  * a stream of distinct stacks (a profile's samples).  Interned stacks,
  * and evidence's, are shared still. */
 #define LP_RECORDS_FLAT_OWN 0x40u
-
-/*
- * A stack, leaf first.  The frames and their strings belong to the
- * reader.  aux is the program's: zero when the stack is made, free to
- * cache what the program derives from the stack (a key id, say).
- */
-struct lp_stack {
-	const struct lp_frame *frames;
-	size_t n;
-	uint64_t hash; /* of the frames' members */
-	uint64_t aux;
-	struct lp_stack *next; /* the reader's */
-	/* The record's own (LP_RECORDS_FLAT_OWN): valid until the next
-	 * record, one object per record, aux not kept. */
-	int own;
-};
 
 /*
  * A profile: from a "profile" record, decoded evidence, or implied (a

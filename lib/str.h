@@ -31,6 +31,12 @@ lp_str_eq(struct lp_str a, const char *lit)
 }
 
 static inline int
+lp_str_same(struct lp_str a, struct lp_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static inline int
 lp_str_has_prefix(struct lp_str a, const char *lit)
 {
 	size_t n = strlen(lit);

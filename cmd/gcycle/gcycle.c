@@ -269,11 +269,12 @@ on_transition(struct input *in, const struct lp_record *rec)
 		                    : rec->stack;
 	in->text.len = 0;
 	if (s) {
+		const struct lp_frame *f = lp_cli_frames(s);
 		for (size_t i = 0; i < s->n && nfns < 64; i++)
-			if (s->frames[i].fn.n) /* NUL-terminated, from JSON */
-				fns[nfns++] = s->frames[i].fn.p;
+			if (f[i].fn.n) /* NUL-terminated, from JSON */
+				fns[nfns++] = f[i].fn.p;
 		lp_out_ch(&in->text, '[');
-		lp_frames_write(&in->text, s->frames, s->n, LP_EMIT_ADDR);
+		lp_frames_write(&in->text, f, s->n, LP_EMIT_ADDR);
 		lp_out_ch(&in->text, ']');
 		if (in->text.err)
 			oom();
@@ -307,9 +308,8 @@ on_goroutine(struct input *in, const struct lp_record *rec)
 	if (!gr->d && !(gr->d = lp_wdump_new()))
 		oom();
 	if (lp_wdump_add(gr->d, g->id, g->state.p, g->state.n,
-	        (g->flags & LP_G_LEAKED) != 0, g->wait_ns,
-	        rec->stack ? rec->stack->frames : NULL,
-	        rec->stack ? rec->stack->n : 0) < 0)
+	        (g->flags & LP_G_LEAKED) != 0, g->wait_ns, g->frames,
+	        g->nframes) < 0)
 		oom();
 }
 

@@ -125,6 +125,7 @@ int
 rd_clusters_take(struct rd_clusters *c, const struct lp_rcluster *k,
     const struct lp_stack *stack, unsigned long line, struct lp_error *err)
 {
+	const struct lp_frame *f = lp_cli_frames(stack);
 	const char *prev = NULL;
 	struct cl *cl;
 	size_t at = 0, i;
@@ -187,8 +188,8 @@ rd_clusters_take(struct rd_clusters *c, const struct lp_rcluster *k,
 	}
 	for (i = stack ? stack->n : 0; i-- > 0;) {
 		/* Frames from JSON: their strings end in a NUL. */
-		const char *fn = stack->frames[i].fn.p;
-		if (!stack->frames[i].fn.n || (prev && strcmp(prev, fn) == 0))
+		const char *fn = f[i].fn.p;
+		if (!f[i].fn.n || (prev && strcmp(prev, fn) == 0))
 			continue; /* no name; recursion collapsed */
 		if (!(at = child(c, at, fn)))
 			goto oom;

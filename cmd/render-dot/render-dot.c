@@ -292,14 +292,14 @@ stack_ids(struct run *run, const struct lp_stack *st, const char *fn,
 	        sizeof(*run->ids)) < 0)
 		return oom(err);
 	if (s->own) /* the record's alone: nothing to keep */
-		return frame_ids(run, s->frames, s->n, run->ids) < 0
+		return frame_ids(run, lp_cli_frames(s), s->n, run->ids) < 0
 		           ? oom(err)
 		           : (long)s->n;
 	if (s->aux >> 40 != run->gen || !(s->aux & 0xffffffffffu)) {
 		off = run->nsids;
 		if (lp_reserve((void **)&run->sids, &run->sidcap,
 		        off + s->n + 1, sizeof(*run->sids)) < 0 ||
-		    frame_ids(run, s->frames, s->n, run->sids + off) < 0)
+		    frame_ids(run, lp_cli_frames(s), s->n, run->sids + off) < 0)
 			return oom(err);
 		run->nsids = off + s->n;
 		s->aux = (run->gen << 40) | (uint64_t)(off + 1);

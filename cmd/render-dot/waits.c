@@ -118,19 +118,20 @@ goroutine(struct rd_waits *w, int64_t id)
 static const char *
 blocking_fn(const struct lp_stack *stack)
 {
+	const struct lp_frame *f = lp_cli_frames(stack);
 	const char *first = NULL;
 	size_t i;
 
 	for (i = 0; stack && i < stack->n; i++) {
 		/* From JSON: the strings end in a NUL. */
-		const char *fn = stack->frames[i].fn.p;
+		const char *fn = f[i].fn.p;
 		struct lp_frame fr;
-		if (!stack->frames[i].fn.n)
+		if (!f[i].fn.n)
 			continue;
 		if (!first)
 			first = fn;
 		memset(&fr, 0, sizeof(fr));
-		fr.fn = stack->frames[i].fn;
+		fr.fn = f[i].fn;
 		if (!lp_frame_is_runtime(&fr))
 			return fn;
 	}

@@ -190,7 +190,7 @@ take(struct sc_run *run, const struct lp_record *rec, struct lp_error *err)
 	if (rec->life && !rec->life->alive && !run->ended)
 		return 0;
 	memset(&it, 0, sizeof(it));
-	it.frames = rec->stack->frames;
+	it.frames = lp_cli_frames(rec->stack);
 	it.nframes = rec->stack->n;
 	it.wait_ns = -1;
 	it.weight = 1;

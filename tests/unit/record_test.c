@@ -90,7 +90,7 @@ read_all(unsigned long want, unsigned flags, const struct lp_stack **stacks,
 			lp_out_lit(&o, " [");
 			for (i = 0; i < rec->stack->n; i++) {
 				const struct lp_frame *f =
-				    &rec->stack->frames[i];
+				    &lp_stack_frames(rec->stack)[i];
 				if (i)
 					lp_out_ch(&o, ' ');
 				lp_out_raw(&o, f->fn.p, f->fn.n);
