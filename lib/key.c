@@ -102,63 +102,75 @@ write_frame(
 }
 
 void
-lp_key_frames_write(struct lp_out *o, const struct lp_keyspec *ks,
-    const struct lp_frame *f, size_t n)
+lp_key_frames_write(
+    struct lp_out *o, const struct lp_keyspec *ks, const struct lp_stack *s)
 {
-	size_t i;
+	struct lp_stack_walk w;
+	const struct lp_frame *f;
 	int first = 1;
 
-	for (i = 0; i < n; i++) {
-		if (!lp_key_keeps(ks, &f[i]))
+	lp_stack_walk(&w, s);
+	while ((f = lp_stack_next(&w)) != NULL) {
+		if (!lp_key_keeps(ks, f))
 			continue;
 		if (!first)
 			lp_out_ch(o, ',');
 		first = 0;
-		write_frame(o, ks, &f[i]);
+		write_frame(o, ks, f);
 	}
 }
 
-size_t
-lp_key_site(const struct lp_keyspec *ks, const struct lp_frame *f, size_t n)
+const struct lp_frame *
+lp_key_site(const struct lp_keyspec *ks, const struct lp_stack *s)
 {
-	size_t i, leaf = n;
+	struct lp_stack_walk w;
+	const struct lp_frame *f, *leaf = NULL;
 
-	for (i = 0; i < n; i++) {
-		if (!lp_key_keeps(ks, &f[i]))
+	lp_stack_walk(&w, s);
+	while ((f = lp_stack_next(&w)) != NULL) {
+		if (!lp_key_keeps(ks, f))
 			continue;
-		if (leaf == n)
-			leaf = i;
-		if (!lp_frame_is_stdlib(&f[i]))
-			return i;
+		if (!leaf)
+			leaf = f;
+		if (!lp_frame_is_stdlib(f))
+			return f;
 	}
 	return leaf;
 }
 
-void
-lp_key_write(struct lp_out *o, const struct lp_keyspec *ks,
-    const struct lp_frame *f, size_t n)
+/* The first frame the key keeps, or NULL. */
+static const struct lp_frame *
+key_leaf(const struct lp_keyspec *ks, const struct lp_stack *s)
 {
-	size_t i;
+	struct lp_stack_walk w;
+	const struct lp_frame *f;
+
+	lp_stack_walk(&w, s);
+	while ((f = lp_stack_next(&w)) != NULL)
+		if (lp_key_keeps(ks, f))
+			return f;
+	return NULL;
+}
+
+void
+lp_key_write(
+    struct lp_out *o, const struct lp_keyspec *ks, const struct lp_stack *s)
+{
+	const struct lp_frame *f;
 
 	switch (ks->by) {
 	case LP_KEY_STACK:
 	case LP_KEY_FUNCS:
 		lp_out_ch(o, '[');
-		lp_key_frames_write(o, ks, f, n);
+		lp_key_frames_write(o, ks, s);
 		lp_out_ch(o, ']');
 		break;
 	case LP_KEY_LEAF:
-		for (i = 0; i < n && !lp_key_keeps(ks, &f[i]); i++)
-			;
-		if (i < n)
-			lp_out_lstr(o, f[i].fn);
-		else
-			lp_out_lit(o, "\"\"");
-		break;
 	case LP_KEY_USER:
-		i = lp_key_site(ks, f, n);
-		if (i < n)
-			lp_out_lstr(o, f[i].fn);
+		f = ks->by == LP_KEY_LEAF ? key_leaf(ks, s)
+		                          : lp_key_site(ks, s);
+		if (f)
+			lp_out_lstr(o, f->fn);
 		else
 			lp_out_lit(o, "\"\"");
 		break;
@@ -193,16 +205,17 @@ lp_key_label(struct lp_out *o, const struct lp_rsample *sm, const char *name)
  * site's function.
  */
 static void
-cluster_signature(struct lp_out *key, struct lp_out *fn,
-    const struct lp_record *rec, const struct lp_frame *f, size_t n)
+cluster_signature(
+    struct lp_out *key, struct lp_out *fn, const struct lp_record *rec)
 {
 	const struct lp_goroutine *g = rec->goroutine;
+	const struct lp_frame *f = lp_stack_frames(rec->stack);
+	size_t n = rec->stack ? rec->stack->n : 0, site;
 	struct lp_sigspec spec;
 	struct lp_out text;
-	size_t site;
 
 	lp_sigspec_init(&spec);
-	if (lp_out_init(&text, -1, 256) < 0) {
+	if ((n && !f) || lp_out_init(&text, -1, 256) < 0) {
 		key->err = -1;
 		return;
 	}
@@ -221,13 +234,9 @@ void
 lp_key_record(struct lp_out *key, struct lp_out *fn,
     const struct lp_keyspec *ks, const struct lp_record *rec)
 {
-	const struct lp_frame *f = lp_stack_frames(rec->stack);
-	size_t n = rec->stack ? rec->stack->n : 0, site;
+	const struct lp_frame *site;
+	size_t at;
 
-	if (n && !f) {
-		key->err = -1;
-		return;
-	}
 	if (ks->by == LP_KEY_LABEL) {
 		struct lp_out lab;
 		if (lp_out_init(&lab, -1, 64) < 0) {
@@ -245,16 +254,15 @@ lp_key_record(struct lp_out *key, struct lp_out *fn,
 		if (rec->has_signature)
 			lp_out_lstr(key, rec->signature);
 		else
-			cluster_signature(key, fn, rec, f, n);
+			cluster_signature(key, fn, rec);
 		return;
 	}
-	site = key->len;
-	lp_key_write(key, ks, f, n);
+	at = key->len;
+	lp_key_write(key, ks, rec->stack);
 	if (ks->by == LP_KEY_LEAF || ks->by == LP_KEY_USER) {
-		lp_out_raw(fn, key->buf + site, key->len - site);
+		lp_out_raw(fn, key->buf + at, key->len - at);
 		return;
 	}
-	site = lp_key_site(ks, f, n);
-	if (site < n)
-		lp_out_lstr(fn, f[site].fn);
+	if ((site = lp_key_site(ks, rec->stack)) != NULL)
+		lp_out_lstr(fn, site->fn);
 }

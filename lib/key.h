@@ -72,31 +72,32 @@ lp_key_keeps(const struct lp_keyspec *ks, const struct lp_frame *f)
 }
 
 /*
- * The frames f[0..n) as they appear in a key of ks (LP_KEY_STACK or
+ * The frames of s as they appear in a key of ks (LP_KEY_STACK or
  * LP_KEY_FUNCS), comma-joined without brackets: a stack's key is '['
  * and the pieces of its frames joined by ',' and ']', so a writer may
  * render each location once and assemble stacks from the pieces.
  * Writes nothing for frames the key leaves out.
  */
-void lp_key_frames_write(struct lp_out *o, const struct lp_keyspec *ks,
-    const struct lp_frame *f, size_t n);
+void lp_key_frames_write(
+    struct lp_out *o, const struct lp_keyspec *ks, const struct lp_stack *s);
 
 /*
  * The frame that names a stack: the first one outside the runtime and
  * standard library, or the leaf when every frame is theirs (frames the
- * key leaves out are skipped).  Returns its index, or n when there is
- * none.
+ * key leaves out are skipped).  Returns it, or NULL when there is none
+ * (s may be NULL).
  */
-size_t lp_key_site(
-    const struct lp_keyspec *ks, const struct lp_frame *f, size_t n);
+const struct lp_frame *lp_key_site(
+    const struct lp_keyspec *ks, const struct lp_stack *s);
 
 /*
- * The whole key of f[0..n) under ks into o, as JSON text, for keys that do
- * not come from a label or a record's signature field (the caller writes
- * those as strings).
+ * The whole key of stack s (NULL: none) under ks into o, as JSON text,
+ * for keys that do not come from a label or a record's signature field
+ * (the caller writes those as strings).  The frames are walked, not made
+ * into one array (lib/stack.h).
  */
-void lp_key_write(struct lp_out *o, const struct lp_keyspec *ks,
-    const struct lp_frame *f, size_t n);
+void lp_key_write(
+    struct lp_out *o, const struct lp_keyspec *ks, const struct lp_stack *s);
 
 /*
  * The values of label name on sample sm, comma-joined (numbers in

@@ -1333,11 +1333,7 @@ lp_series_merge_key(
 	if (lp_out_init(&key, -1, 4096) < 0 || lp_out_init(&fn, -1, 256) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	if (lp_key_is_stack(&s->opts.keys)) {
-		const struct lp_frame *f = lp_stack_frames(rec->stack);
-		if (rec->stack->n && !f)
-			key.err = -1;
-		else
-			lp_key_write(&key, &s->opts.keys, f, rec->stack->n);
+		lp_key_write(&key, &s->opts.keys, rec->stack);
 	} else {
 		json_t *jk = json_object_get(rec->json, "key");
 		lp_out_str(&key, json_string_value(jk), json_string_length(jk));

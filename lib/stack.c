@@ -162,12 +162,39 @@ lp_stack_run(const struct lp_stack *s, size_t i, size_t *n)
 	return l->frames;
 }
 
+void
+lp_stack_copy(const struct lp_stack *s, struct lp_frame *f)
+{
+	size_t i, k, m;
+
+	for (i = 0, k = 0; i < lp_stack_runs(s); i++) {
+		const struct lp_frame *run = lp_stack_run(s, i, &m);
+		memcpy(f + k, run, m * sizeof(*f));
+		k += m;
+	}
+}
+
+const struct lp_frame *
+lp_stack_frames_in(const struct lp_stack *s, struct lp_frame **buf, size_t *cap)
+{
+	size_t m;
+
+	if (!s || s->flat || !s->n)
+		return s ? s->flat : NULL;
+	if (s->nlocs == 1)
+		return lp_stack_run(s, 0, &m);
+	if (lp_reserve((void **)buf, cap, s->n, sizeof(**buf)))
+		return NULL;
+	lp_stack_copy(s, *buf);
+	return *buf;
+}
+
 const struct lp_frame *
 lp_stack_frames(const struct lp_stack *s)
 {
 	struct lp_stack *w = (struct lp_stack *)(uintptr_t)s;
 	struct lp_frame *f;
-	size_t i, k, m;
+	size_t m;
 
 	if (!s || s->flat || !s->n)
 		return s ? s->flat : NULL;
@@ -177,11 +204,7 @@ lp_stack_frames(const struct lp_stack *s)
 		return w->flat = lp_stack_run(s, 0, &m);
 	if (!(f = lp_arena_alloc(&s->pool->mem, s->n * sizeof(*f))))
 		return NULL;
-	for (i = 0, k = 0; i < s->nlocs; i++) {
-		const struct lp_frame *run = lp_stack_run(s, i, &m);
-		memcpy(f + k, run, m * sizeof(*f));
-		k += m;
-	}
+	lp_stack_copy(s, f);
 	return w->flat = f;
 }
 
@@ -194,27 +217,12 @@ lp_stack_own(struct lp_stack *s, const struct lp_frame *f, size_t n)
 	s->own = 1;
 }
 
-/* Do stack s and frames f[0..n) hold the same frames? */
-static int
-same_frames(const struct lp_stack *s, const struct lp_frame *f, size_t n)
-{
-	size_t i, j, k = 0, m, runs = lp_stack_runs(s);
-
-	if (s->n != n)
-		return 0;
-	for (i = 0; i < runs; i++) {
-		const struct lp_frame *run = lp_stack_run(s, i, &m);
-		for (j = 0; j < m; j++)
-			if (!frame_same(&run[j], &f[k++]))
-				return 0;
-	}
-	return 1;
-}
-
 /* Do two stacks hold the same frames, whatever their forms? */
 static int
 same_stacks(const struct lp_stack *a, const struct lp_stack *b)
 {
+	struct lp_stack_walk wa, wb;
+	const struct lp_frame *fa;
 	size_t i;
 
 	if (a->n != b->n)
@@ -228,25 +236,14 @@ same_stacks(const struct lp_stack *a, const struct lp_stack *b)
 		if (i == a->nlocs)
 			return 1;
 	}
-	if (!a->locs)
-		return same_frames(b, a->flat, a->n);
-	if (!b->locs)
-		return same_frames(a, b->flat, b->n);
-	/* Two location stacks whose runs differ may still hold the same
-	 * frames (a location with none): compare frame by frame. */
-	{
-		size_t ia = 0, ja = 0, ib = 0, jb = 0, na = 0, nb = 0;
-		const struct lp_frame *ra = NULL, *rb = NULL;
-		for (i = 0; i < a->n; i++) {
-			while (ja == na)
-				ra = lp_stack_run(a, ia++, &na), ja = 0;
-			while (jb == nb)
-				rb = lp_stack_run(b, ib++, &nb), jb = 0;
-			if (!frame_same(&ra[ja++], &rb[jb++]))
-				return 0;
-		}
-		return 1;
-	}
+	/* Other forms, or runs that differ where the frames may not (a
+	 * location with none): frame by frame. */
+	lp_stack_walk(&wa, a);
+	lp_stack_walk(&wb, b);
+	while ((fa = lp_stack_next(&wa)) != NULL)
+		if (!frame_same(fa, lp_stack_next(&wb)))
+			return 0;
+	return 1;
 }
 
 void
@@ -339,10 +336,11 @@ lp_stackpool_frames(
     struct lp_stackpool *p, const struct lp_frame *f, size_t n, int borrow)
 {
 	uint64_t h = stack_hash(fold(0, f, n, NULL), n), *slot;
-	struct lp_stack *s;
+	struct lp_stack probe, *s;
 
+	lp_stack_own(&probe, f, n);
 	for (s = chain(p, h, &slot); s; s = s->next)
-		if (same_frames(s, f, n))
+		if (same_stacks(s, &probe))
 			return s;
 	if (!(s = lp_arena_calloc(&p->mem, 1, sizeof(*s))) ||
 	    !(s->flat = copy_frames(p, f, n, borrow && !p->keep)))

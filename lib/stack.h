@@ -57,6 +57,53 @@ size_t lp_stack_runs(const struct lp_stack *s);
 const struct lp_frame *lp_stack_run(
     const struct lp_stack *s, size_t i, size_t *n);
 
+/*
+ * The frames one at a time, leaf first, without making them one array:
+ *
+ *	struct lp_stack_walk w;
+ *	lp_stack_walk(&w, s);
+ *	while ((f = lp_stack_next(&w)) != NULL) ...
+ *
+ * s may be NULL (no frames).
+ */
+struct lp_stack_walk {
+	const struct lp_stack *s;
+	const struct lp_frame *run;
+	size_t next_run, i, n;
+};
+
+static inline void
+lp_stack_walk(struct lp_stack_walk *w, const struct lp_stack *s)
+{
+	w->s = s;
+	w->run = NULL;
+	w->next_run = w->i = w->n = 0;
+}
+
+static inline const struct lp_frame *
+lp_stack_next(struct lp_stack_walk *w)
+{
+	while (w->i == w->n) {
+		if (w->next_run == lp_stack_runs(w->s))
+			return NULL;
+		w->run = lp_stack_run(w->s, w->next_run++, &w->n);
+		w->i = 0;
+	}
+	return &w->run[w->i++];
+}
+
+/* The frames copied into f (room for s->n of them). */
+void lp_stack_copy(const struct lp_stack *s, struct lp_frame *f);
+
+/*
+ * The frames as one array for a program that reads them once and keeps
+ * nothing: the stack's own when it has them as one, else copied into
+ * *buf (grown as need be; the caller frees it), so that the pool keeps
+ * no copy.  NULL when out of memory (or s has no frames).
+ */
+const struct lp_frame *lp_stack_frames_in(
+    const struct lp_stack *s, struct lp_frame **buf, size_t *cap);
+
 /* A stack with frames f[0..n) of its own (not in a pool): one record's. */
 void lp_stack_own(struct lp_stack *s, const struct lp_frame *f, size_t n);
 

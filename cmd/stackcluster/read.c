@@ -66,6 +66,7 @@ sc_read_release(struct sc_run *run)
 	free(run->srcs);
 	free(run->vidx);
 	free(run->memo);
+	free(run->frames);
 	lp_arena_release(&run->memo_mem);
 	lp_records_free(run->r);
 }
@@ -137,6 +138,7 @@ cluster_of(struct sc_run *run, const struct lp_stack *st,
     const struct lp_cluster_item *it, struct lp_error *err)
 {
 	struct lp_stack *s = (struct lp_stack *)(uintptr_t)st;
+	struct lp_cluster_item full = *it;
 	struct sc_memo *m;
 	size_t i;
 	long ki;
@@ -144,7 +146,13 @@ cluster_of(struct sc_run *run, const struct lp_stack *st,
 	for (i = (size_t)s->aux; i; i = run->memo[i - 1].next)
 		if (memo_fits(run, &run->memo[i - 1], it))
 			return run->memo[i - 1].ki;
-	if ((ki = lp_clusterer_find(run->c, it, err)) < 0)
+	/* Only a new stack needs its frames, and only for this call: a
+	 * profile's are copied, not kept (lib/stack.h). */
+	full.frames = lp_stack_frames_in(st, &run->frames, &run->fcap);
+	full.nframes = st->n;
+	if (st->n && !full.frames)
+		return lp_error_set(err, LP_ENOMEM, "out of memory");
+	if ((ki = lp_clusterer_find(run->c, &full, err)) < 0)
 		return ki;
 	if (lp_reserve((void **)&run->memo, &run->memocap, run->nmemo + 1,
 	        sizeof(*run->memo)) < 0)
@@ -190,8 +198,6 @@ take(struct sc_run *run, const struct lp_record *rec, struct lp_error *err)
 	if (rec->life && !rec->life->alive && !run->ended)
 		return 0;
 	memset(&it, 0, sizeof(it));
-	it.frames = lp_cli_frames(rec->stack);
-	it.nframes = rec->stack->n;
 	it.wait_ns = -1;
 	it.weight = 1;
 	if (g) {

@@ -22,6 +22,8 @@ struct sc_run {
 	struct sc_memo *memo;
 	size_t nmemo, memocap;
 	struct lp_arena memo_mem;
+	struct lp_frame *frames; /* a new stack's, for the clusterer */
+	size_t fcap;
 	int key_state, key_creator; /* what the signature has besides */
 };
 
