@@ -205,15 +205,22 @@ lp_records_new(unsigned long want, unsigned flags)
 	return r;
 }
 
-/* Drop what belongs to the evidence unit being read. */
+/* The decoded profile or dump: its unit's stacks borrow from it, so it
+ * goes with them, when the unit ends, not when its records do. */
 static void
-end_evidence(struct lp_records *r)
+drop_decoded(struct lp_records *r)
 {
 	if (r->has_decoded)
 		lp_profile_release(&r->decoded);
 	r->has_decoded = 0;
 	lp_godump_free(r->godump);
 	r->godump = NULL;
+}
+
+/* Drop what belongs to the evidence unit being read. */
+static void
+end_evidence(struct lp_records *r)
+{
 	lp_u64map_clear(&r->dtexts);
 	r->ndtext = 0;
 	r->first_g = NULL;
@@ -249,6 +256,7 @@ static void
 new_unit(struct lp_records *r)
 {
 	close_profile(r);
+	drop_decoded(r);
 	lp_u64map_clear(&r->ids);
 	lp_stackpool_end_unit(&r->pool);
 	json_decref(r->pending);
@@ -264,6 +272,7 @@ lp_records_free(struct lp_records *r)
 	if (!r)
 		return;
 	end_evidence(r);
+	drop_decoded(r);
 	close_profile(r);
 	json_decref(r->json);
 	json_decref(r->pending);
