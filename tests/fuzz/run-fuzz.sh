@@ -5,7 +5,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-command -v clang >/dev/null || { echo "make fuzz needs clang (make deps installs it)" >&2; exit 1; }
+command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang; make deps does not install it)" >&2; exit 1; }
 BUILD=${BUILD:-build}
 out=$BUILD/fuzz
 mkdir -p "$out"

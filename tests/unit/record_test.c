@@ -843,3 +843,58 @@ TEST(the_stackcluster_header_is_typed)
 	CHECK_INT(lp_records_next(r, &rec, &err), 0);
 	lp_records_free(r);
 }
+
+/*
+ * With stacks kept, a profile's stacks (held as its locations) and the
+ * same stacks read back from its NDJSON (flat frames) are one object
+ * each: the two forms hash and compare alike.
+ */
+TEST(kept_stacks_are_one_object_in_either_form)
+{
+	const char *top = getenv("TOP");
+	const struct lp_stack *s[2][64];
+	struct lp_records *r =
+	    lp_records_new(LP_REC_WANT_ALL, LP_RECORDS_KEEP_STACKS);
+	const struct lp_emit_opts opts = { LP_EMIT_ADDR, NULL, 0, NULL };
+	const struct lp_record *rec;
+	struct lp_profile p;
+	struct lp_error err;
+	struct lp_out o;
+	char pb[512];
+	unsigned char *data = malloc(1 << 20);
+	size_t n[2] = { 0, 0 }, len, i;
+	FILE *f;
+	int k, rc, distinct = 0;
+
+	snprintf(pb, sizeof(pb), "%s/tests/fuzz/corpus/fuzz_pprof/mutex.pb",
+	    top ? top : ".");
+	CHECK((f = fopen(pb, "rb")) != NULL);
+	if (!f)
+		return;
+	len = fread(data, 1, 1 << 20, f);
+	fclose(f);
+	lp_profile_init(&p, 0);
+	CHECK_INT(lp_pprof_decode(data, len, &p, &err), 0);
+	lp_out_init(&o, -1, 4096);
+	lp_profile_write(&o, &p, "x", &opts, NULL);
+	lp_out_ch(&o, '\0');
+	write_file("mutex.ndjson", o.buf);
+	for (k = 0; k < 2; k++) {
+		CHECK_INT(lp_records_open(r, k ? path : pb, &err), 0);
+		while ((rc = lp_records_next(r, &rec, &err)) > 0)
+			if (rec->kind == LP_REC_SAMPLE && n[k] < 64)
+				s[k][n[k]++] = rec->stack;
+		CHECK_INT(rc, 0);
+	}
+	CHECK_INT(n[0], p.nsamples);
+	CHECK_INT(n[1], n[0]);
+	for (i = 0; i < n[0] && i < n[1]; i++) {
+		CHECK(s[0][i] == s[1][i]);
+		distinct += i == 0 || s[0][i] != s[0][i - 1];
+	}
+	CHECK(distinct > 1);
+	lp_out_release(&o);
+	lp_profile_release(&p);
+	lp_records_free(r);
+	free(data);
+}
