@@ -54,24 +54,40 @@ grow(struct lp_u64map *m)
 	return 0;
 }
 
+uint64_t *
+lp_u64map_slot(struct lp_u64map *m, uint64_t key)
+{
+	size_t i = 0;
+
+	if (m->cap) {
+		for (i = slot(key, m->cap); m->used[i];
+		     i = (i + 1) & (m->cap - 1))
+			if (m->keys[i] == key)
+				return &m->vals[i];
+	}
+	/* Absent, and i is where it goes, unless the map must grow. */
+	if ((m->n + 1) * 4 > m->cap * 3) {
+		if (grow(m) < 0)
+			return NULL;
+		for (i = slot(key, m->cap); m->used[i];
+		     i = (i + 1) & (m->cap - 1))
+			;
+	}
+	m->used[i] = 1;
+	m->keys[i] = key;
+	m->vals[i] = 0;
+	m->n++;
+	return &m->vals[i];
+}
+
 int
 lp_u64map_put(struct lp_u64map *m, uint64_t key, uint64_t val)
 {
-	uint64_t *v = lp_u64map_get(m, key);
-	size_t i;
+	uint64_t *v = lp_u64map_slot(m, key);
 
-	if (v) {
-		*v = val;
-		return 0;
-	}
-	if ((m->n + 1) * 4 > m->cap * 3 && grow(m) < 0)
+	if (!v)
 		return -1;
-	for (i = slot(key, m->cap); m->used[i]; i = (i + 1) & (m->cap - 1))
-		;
-	m->used[i] = 1;
-	m->keys[i] = key;
-	m->vals[i] = val;
-	m->n++;
+	*v = val;
 	return 0;
 }
 

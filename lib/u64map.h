@@ -23,6 +23,13 @@ struct lp_u64map {
 uint64_t *lp_u64map_get(const struct lp_u64map *m, uint64_t key);
 /* Insert or overwrite; returns 0, or -1 when out of memory. */
 int lp_u64map_put(struct lp_u64map *m, uint64_t key, uint64_t val);
+/*
+ * The value slot of key, added holding 0 when absent (so a caller that
+ * keeps index + 1 tells a new key by the 0); NULL when out of memory.
+ * One probe where a get and a put take two.  The pointer is borrowed,
+ * good until the next change to the map.
+ */
+uint64_t *lp_u64map_slot(struct lp_u64map *m, uint64_t key);
 /* Remove key if present. */
 void lp_u64map_del(struct lp_u64map *m, uint64_t key);
 /* Empty the map, keeping its memory. */
