@@ -31,6 +31,7 @@
 
 #include "limits.h"
 #include "traceimpl.h"
+#include "u64map.h"
 
 /* Legacy event types, as the runtime numbers them. */
 enum {
@@ -177,90 +178,67 @@ struct ev1 {
 	uint8_t blocked; /* GoSysCall: the goroutine's next event blocks */
 };
 
-/* An open-addressing map from uint64 to two words; no deletion. */
-struct uval {
-	uint64_t a, b;
-};
-struct uslot {
-	uint64_t k;
-	struct uval v;
-	uint64_t used;
-};
-struct umap {
-	struct uslot *s;
-	size_t cap, n;
-};
-
-static size_t
-uhash(uint64_t k, size_t cap)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return (size_t)k & (cap - 1);
-}
-
-static struct uval *
-umap_get(const struct umap *m, uint64_t k)
-{
-	size_t i;
-
-	if (!m->cap)
-		return NULL;
-	for (i = uhash(k, m->cap); m->s[i].used; i = (i + 1) & (m->cap - 1))
-		if (m->s[i].k == k)
-			return &m->s[i].v;
-	return NULL;
-}
-
-/* The value for k, zeroed when new; NULL when memory runs out. */
-static struct uval *
-umap_put(struct umap *m, uint64_t k)
-{
-	size_t i;
-
-	if ((m->n + 1) * 4 > m->cap * 3) {
-		size_t ncap = m->cap ? m->cap * 2 : 64, j;
-		struct uslot *ns = calloc(ncap, sizeof(*ns));
-
-		if (!ns)
-			return NULL;
-		for (j = 0; j < m->cap; j++) {
-			if (!m->s[j].used)
-				continue;
-			for (i = uhash(m->s[j].k, ncap); ns[i].used;
-			     i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = m->s[j];
-		}
-		free(m->s);
-		m->s = ns;
-		m->cap = ncap;
-	}
-	for (i = uhash(k, m->cap); m->s[i].used; i = (i + 1) & (m->cap - 1))
-		if (m->s[i].k == k)
-			return &m->s[i].v;
-	m->s[i].used = 1;
-	m->s[i].k = k;
-	m->s[i].v.a = m->s[i].v.b = 0;
-	m->n++;
-	return &m->s[i].v;
-}
-
-static void
-umap_free(struct umap *m)
-{
-	free(m->s);
-	m->s = NULL;
-	m->cap = m->n = 0;
-}
-
 /* A growable array of fixed-size items (lp_reserve), the grown array
  * returned, or NULL when memory runs out. */
 static void *
 grow(void *p, size_t *cap, size_t need, size_t size)
 {
 	return lp_reserve(&p, cap, need, size) < 0 ? NULL : p;
+}
+
+/*
+ * Two words for an id, where one will not do (a goroutine's sequence
+ * number and state, a P's flags and goroutine, a string's offset and
+ * length, a task's parent and name): the shared map gives the id its
+ * index into an array of pairs.  No removal.
+ */
+struct uval {
+	uint64_t a, b;
+};
+struct pairs {
+	struct lp_u64map ix; /* id -> index into v + 1 */
+	struct uval *v;
+	size_t n, cap;
+};
+
+static struct uval *
+pairs_get(const struct pairs *m, uint64_t k)
+{
+	const uint64_t *ix = lp_u64map_get(&m->ix, k);
+
+	return ix ? &m->v[*ix - 1] : NULL;
+}
+
+/* The pair for k, zeroed when new; NULL when memory runs out. */
+static struct uval *
+pairs_put(struct pairs *m, uint64_t k)
+{
+	struct uval *v;
+	uint64_t *ix;
+
+	/* Room first, so that no id is ever in the map without its pair. */
+	if (m->n == m->cap) {
+		v = grow(m->v, &m->cap, m->n + 1, sizeof(*m->v));
+		if (!v)
+			return NULL;
+		m->v = v;
+	}
+	ix = lp_u64map_slot(&m->ix, k);
+	if (!ix)
+		return NULL;
+	if (!*ix) {
+		m->v[m->n].a = m->v[m->n].b = 0;
+		*ix = ++m->n;
+	}
+	return &m->v[*ix - 1];
+}
+
+static void
+pairs_free(struct pairs *m)
+{
+	lp_u64map_free(&m->ix);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
 }
 
 struct frame1 {
@@ -283,6 +261,7 @@ struct proc1 {
 	int32_t pid;
 	uint32_t batch; /* next batch to load, or UINT32_MAX */
 	uint64_t lastg; /* the goroutine running when its last batch ended */
+	uint32_t last;  /* step 1: its last batch so far */
 	struct ev1 *buf;
 	size_t cap, head, len;
 	int done;
@@ -310,11 +289,11 @@ struct v1 {
 	uint64_t vals[LONG_EVENT_MAX + 8]; /* one event's values */
 	size_t nvals;
 
-	struct umap strings; /* id -> a: offset, b: length */
-	struct umap pcs;     /* pc -> a: index into frames */
-	struct umap stacks;  /* id -> a: index into stk */
-	struct umap timers;  /* timer goroutines */
-	struct umap pcstk;   /* 1.5: start pc -> a: a one-frame stack */
+	struct pairs strings;    /* id -> a: offset, b: length */
+	struct lp_u64map pcs;    /* pc -> index into frames + 1 */
+	struct lp_u64map stacks; /* id -> index into stk; UINT64_MAX: empty */
+	struct lp_u64map timers; /* timer goroutines */
+	struct lp_u64map pcstk;  /* 1.5: start pc -> a one-frame stack */
 	struct frame1 *frames;
 	size_t nframes, capframes;
 	uint32_t *stkframes;
@@ -327,7 +306,7 @@ struct v1 {
 	size_t nbatches, capbatches;
 	struct proc1 *procs;
 	size_t nprocs, capprocs;
-	struct umap procidx; /* pid -> a: index into procs, b: last batch */
+	struct lp_u64map procidx; /* pid -> index into procs */
 	struct ev1 *cpu;
 	size_t ncpu, capcpu;
 	size_t ntimed;
@@ -340,13 +319,12 @@ struct v1 {
 	int started, finished, preinit;
 	uint64_t syncs;
 	int64_t lastts;
-	struct umap created; /* goroutines created before the first
-	                      * Gomaxprocs: a = 1 while pending */
-	struct umap seenprocs;
-	struct umap procms; /* P -> a: thread, b: 1 while set */
-	struct umap tasks;  /* id -> a: parent, b: name string id; the
-	                     * value's presence in tasklive */
-	struct umap tasklive;
+	struct lp_u64map created; /* goroutines created before the first
+	                           * Gomaxprocs: 1 while pending */
+	struct lp_u64map seenprocs;
+	struct lp_u64map procms;   /* P -> its thread, while it has one */
+	struct pairs tasks;        /* id -> a: parent, b: name string id */
+	struct lp_u64map tasklive; /* id -> 1 while the task is live */
 	struct lp_str stw;
 	struct lp_tev *q;
 	size_t qcap, qlen, qhead;
@@ -616,7 +594,6 @@ add_stack(struct v1 *t, size_t pos, struct lp_error *err)
 	uint64_t size;
 	size_t per = t->ver < 7 ? 1 : 4, i;
 	uint32_t id;
-	struct uval *sv;
 
 	if (t->nvals < 2)
 		return bad(err, pos, "stack has too few values");
@@ -629,9 +606,8 @@ add_stack(struct v1 *t, size_t pos, struct lp_error *err)
 	if (id == 0)
 		return 0;
 	if (size == 0) { /* defined, and empty */
-		if (!(sv = umap_put(&t->stacks, id)))
+		if (lp_u64map_put(&t->stacks, id, UINT64_MAX) < 0)
 			return nomem(err);
-		sv->a = UINT64_MAX;
 		return 0;
 	}
 	t->stkframes = grow(t->stkframes, &t->capstkframes,
@@ -641,11 +617,11 @@ add_stack(struct v1 *t, size_t pos, struct lp_error *err)
 		return nomem(err);
 	for (i = 0; i < size; i++) {
 		const uint64_t *f = &t->vals[2 + per * i];
-		struct uval *pv = umap_put(&t->pcs, f[0]);
+		uint64_t *pv = lp_u64map_slot(&t->pcs, f[0]);
 
 		if (!pv)
 			return nomem(err);
-		if (!pv->b) { /* the first frame seen for a pc wins */
+		if (!*pv) { /* the first frame seen for a pc wins */
 			t->frames = grow(t->frames, &t->capframes,
 			    t->nframes + 1, sizeof(*t->frames));
 			if (!t->frames)
@@ -654,26 +630,24 @@ add_stack(struct v1 *t, size_t pos, struct lp_error *err)
 			t->frames[t->nframes].fn = per == 4 ? f[1] : 0;
 			t->frames[t->nframes].file = per == 4 ? f[2] : 0;
 			t->frames[t->nframes].line = per == 4 ? f[3] : 0;
-			pv->a = t->nframes++;
-			pv->b = 1;
+			*pv = ++t->nframes;
 		}
-		t->stkframes[t->nstkframes + i] = (uint32_t)pv->a;
+		t->stkframes[t->nstkframes + i] = (uint32_t)(*pv - 1);
 	}
 	t->stk[t->nstk].first = t->nstkframes;
 	t->stk[t->nstk].n = (uint32_t)size;
 	t->stk[t->nstk].out = NULL;
 	t->nstkframes += size;
-	sv = umap_put(&t->stacks, id);
-	if (!sv)
+	if (lp_u64map_put(&t->stacks, id, t->nstk) < 0)
 		return nomem(err);
-	sv->a = t->nstk++;
+	t->nstk++;
 	return 0;
 }
 
 static struct lp_str
 str_of(const struct v1 *t, uint64_t id)
 {
-	const struct uval *v = id ? umap_get(&t->strings, id) : NULL;
+	const struct uval *v = id ? pairs_get(&t->strings, id) : NULL;
 
 	if (!v)
 		return lp_str_make("", 0);
@@ -708,9 +682,9 @@ scan(struct v1 *t, struct lp_error *err)
 				return bad(err, at, "string has length 0");
 			if (t->vals[2] > STRING_MAX)
 				return bad(err, at, "string too long");
-			if (umap_get(&t->strings, id))
+			if (pairs_get(&t->strings, id))
 				return bad(err, at, "string has duplicate id");
-			v = umap_put(&t->strings, id);
+			v = pairs_put(&t->strings, id);
 			if (!v)
 				return nomem(err);
 			v->a = t->vals[1];
@@ -731,7 +705,7 @@ scan(struct v1 *t, struct lp_error *err)
 		if (typ == EV_BATCH) {
 			uint64_t pid = t->vals[0];
 			int32_t p32;
-			struct uval *pv;
+			uint64_t *pv;
 
 			if (pid != UINT64_MAX && pid > INT32_MAX)
 				return bad(err, at, "processor id too large");
@@ -744,23 +718,23 @@ scan(struct v1 *t, struct lp_error *err)
 			t->batches[cur].off = at;
 			t->batches[cur].next = UINT32_MAX;
 			t->batches[cur].nev = 0;
-			pv = umap_get(&t->procidx, (uint64_t)(int64_t)p32);
+			pv = lp_u64map_get(&t->procidx, (uint64_t)(int64_t)p32);
 			if (pv) {
-				t->batches[pv->b].next = cur;
-			} else {
-				pv = umap_put(
-				    &t->procidx, (uint64_t)(int64_t)p32);
-				t->procs = grow(t->procs, &t->capprocs,
-				    t->nprocs + 1, sizeof(*t->procs));
-				if (!pv || !t->procs)
-					return nomem(err);
-				memset(&t->procs[t->nprocs], 0,
-				    sizeof(t->procs[0]));
-				t->procs[t->nprocs].pid = p32;
-				t->procs[t->nprocs].batch = cur;
-				pv->a = t->nprocs++;
+				t->batches[t->procs[*pv].last].next = cur;
+				t->procs[*pv].last = cur;
+				continue;
 			}
-			pv->b = cur;
+			t->procs = grow(t->procs, &t->capprocs, t->nprocs + 1,
+			    sizeof(*t->procs));
+			if (!t->procs ||
+			    lp_u64map_put(&t->procidx, (uint64_t)(int64_t)p32,
+			        t->nprocs) < 0)
+				return nomem(err);
+			memset(&t->procs[t->nprocs], 0, sizeof(t->procs[0]));
+			t->procs[t->nprocs].pid = p32;
+			t->procs[t->nprocs].batch = cur;
+			t->procs[t->nprocs].last = cur;
+			t->nprocs++;
 			continue;
 		}
 		if (cur == UINT32_MAX)
@@ -774,7 +748,7 @@ scan(struct v1 *t, struct lp_error *err)
 				    "(frequency not positive)");
 			break;
 		case EV_TIMER_GOROUTINE:
-			if (!umap_put(&t->timers, t->vals[0]))
+			if (lp_u64map_put(&t->timers, t->vals[0], 1) < 0)
 				return nomem(err);
 			break;
 		case EV_STACK:
@@ -982,10 +956,10 @@ transition(const struct ev1 *e, struct gst *init, struct gst *next)
 	return G_UNORDERED;
 }
 
+/* A goroutine not yet seen is dead at 0, as a new zeroed pair says. */
 static struct gst
-gstate(const struct umap *gs, uint64_t g)
+gstate(const struct uval *v)
 {
-	const struct uval *v = umap_get(gs, g);
 	struct gst s = { 0, G_DEAD };
 
 	if (v) {
@@ -996,11 +970,10 @@ gstate(const struct umap *gs, uint64_t g)
 }
 
 static int
-ready(uint64_t g, struct gst cur, struct gst init)
+fits(struct gst cur, struct gst init)
 {
-	return g == G_UNORDERED ||
-	       ((init.seq == SEQ_ANY || init.seq == cur.seq) &&
-	           init.status == cur.status);
+	return (init.seq == SEQ_ANY || init.seq == cur.seq) &&
+	       init.status == cur.status;
 }
 
 /* The frontier: a binary min-heap on time stamps, sifting exactly as
@@ -1082,7 +1055,7 @@ order_frontier(struct v1 *t, struct lp_error *err)
 	size_t nproc = t->nprocs + 1, navail, nfront = 0, i;
 	uint32_t *avail = NULL;
 	struct front *heap = NULL;
-	struct umap gs = { 0 };
+	struct pairs gs = { 0 };
 	int r = 0;
 	struct proc1 *prof;
 
@@ -1136,7 +1109,10 @@ order_frontier(struct v1 *t, struct lp_error *err)
 			}
 			e = &pr->buf[pr->head];
 			g = transition(e, &init, &next);
-			if (!ready(g, gstate(&gs, g), init))
+			/* An unordered event is always ready, and its
+			 * goroutine is never in gs. */
+			if (g != G_UNORDERED &&
+			    !fits(gstate(pairs_get(&gs, g)), init))
 				continue;
 			heap[nfront].ev = *e;
 			heap[nfront].proc = avail[i];
@@ -1177,8 +1153,13 @@ order_frontier(struct v1 *t, struct lp_error *err)
 		}
 		t->ev[t->nev++] = f.ev;
 		if (g != G_UNORDERED) {
-			cur = gstate(&gs, g);
-			if (!ready(g, cur, init)) {
+			gv = pairs_put(&gs, g);
+			if (!gv) {
+				r = nomem(err);
+				goto out;
+			}
+			cur = gstate(gv);
+			if (!fits(cur, init)) {
 				r = bad(err, f.ev.off,
 				    "impossible goroutine state transition");
 				goto out;
@@ -1187,11 +1168,6 @@ order_frontier(struct v1 *t, struct lp_error *err)
 				next.seq = cur.seq;
 			else if (next.seq == SEQ_INC)
 				next.seq = cur.seq + 1;
-			gv = umap_put(&gs, g);
-			if (!gv) {
-				r = nomem(err);
-				goto out;
-			}
 			gv->a = next.seq;
 			gv->b = next.status;
 		}
@@ -1200,7 +1176,7 @@ order_frontier(struct v1 *t, struct lp_error *err)
 out:
 	free(avail);
 	free(heap);
-	umap_free(&gs);
+	pairs_free(&gs);
 	return r;
 }
 
@@ -1238,36 +1214,34 @@ cmp_moved(const void *a, const void *b)
 static int
 fix_sysexits(struct v1 *t, struct lp_error *err)
 {
-	struct umap last = { 0 };
+	struct lp_u64map last = { 0 }; /* g -> time of its syscall */
 	struct moved1 *moved = NULL;
 	size_t *kpos = NULL, nm = 0, capm = 0, nk = 0, i;
 	int r = 0;
 
 	for (i = 0; i < t->nev; i++) {
 		struct ev1 *e = &t->ev[i];
-		struct uval *v;
+		const uint64_t *v;
 		int64_t ts;
 
 		switch (e->type) {
 		case EV_GO_SYSBLOCK:
 		case EV_GO_INSYSCALL:
-			v = umap_put(&last, e->g);
-			if (!v) {
+			if (lp_u64map_put(&last, e->g, (uint64_t)e->ts) < 0) {
 				r = nomem(err);
 				goto out;
 			}
-			v->a = (uint64_t)e->ts;
 			break;
 		case EV_GO_SYSEXIT:
 			ts = (int64_t)e->args[2];
 			if (ts == 0)
 				break;
-			v = umap_get(&last, e->g);
-			if (!v || v->a == 0) {
+			v = lp_u64map_get(&last, e->g);
+			if (!v || *v == 0) {
 				r = bad(err, e->off, "stray syscall exit");
 				goto out;
 			}
-			if (ts < (int64_t)v->a) {
+			if (ts < (int64_t)*v) {
 				r = bad(err, e->off,
 				    "time stamps out of order "
 				    "(syscall exit)");
@@ -1331,7 +1305,7 @@ fix_sysexits(struct v1 *t, struct lp_error *err)
 out:
 	free(moved);
 	free(kpos);
-	umap_free(&last);
+	lp_u64map_free(&last);
 	return r;
 }
 
@@ -1366,7 +1340,7 @@ order_1005(struct v1 *t, struct lp_error *err)
 
 		/* The running goroutine carries over between a P's
 		 * batches, as in the frontier merge. */
-		struct uval *pv;
+		const uint64_t *pv;
 		int32_t p;
 		size_t bp = b->off + 1;
 		uint64_t pid = 0;
@@ -1374,17 +1348,17 @@ order_1005(struct v1 *t, struct lp_error *err)
 		if (lp_uvarint(t->data, t->len, &bp, &pid) != 1)
 			return bad(err, b->off, "bad batch");
 		p = pid == UINT64_MAX ? -1 : (int32_t)pid;
-		pv = umap_get(&t->procidx, (uint64_t)(int64_t)p);
+		pv = lp_u64map_get(&t->procidx, (uint64_t)(int64_t)p);
 		if (!pv)
 			return bad(err, b->off, "bad batch");
-		g = t->procs[pv->a].lastg;
+		g = t->procs[*pv].lastg;
 		if (t->nev + b->nev > t->ntimed)
 			return bad(err, b->off, "more events than counted");
 		r = decode_batch(
 		    t, b->off, &g, t->ev + t->nev, b->nev, &got, err);
 		if (r)
 			return r;
-		t->procs[pv->a].lastg = g;
+		t->procs[*pv].lastg = g;
 		t->nev += got;
 	}
 	for (i = 0; i < t->nev; i++) {
@@ -1426,7 +1400,7 @@ to_ns(struct v1 *t)
 
 		e->ts = go_f2i(
 		    (double)(int64_t)((uint64_t)e->ts - (uint64_t)min) * f);
-		if (e->type == EV_GO_UNBLOCK && umap_get(&t->timers, e->g))
+		if (e->type == EV_GO_UNBLOCK && lp_u64map_get(&t->timers, e->g))
 			e->p = P_TIMER;
 		if (e->type == EV_GO_SYSEXIT)
 			e->p = P_SYSCALL;
@@ -1445,7 +1419,7 @@ remove_futile(struct v1 *t, struct lp_error *err)
 	 * + 1) << 1, b = first event of the run + 1 (0: none).  The run
 	 * is chained through link[]; its events are marked blocked = 2
 	 * when it proves futile. */
-	struct umap gs = { 0 };
+	struct pairs gs = { 0 };
 	uint32_t *link = NULL;
 	size_t i, w = 0;
 	struct uval *v;
@@ -1461,7 +1435,7 @@ remove_futile(struct v1 *t, struct lp_error *err)
 		link[i] = UINT32_MAX;
 		switch (e->type) {
 		case EV_GO_UNBLOCK:
-			v = umap_put(&gs, e->args[0]);
+			v = pairs_put(&gs, e->args[0]);
 			if (!v)
 				goto oom;
 			v->a = (v->a & 1) | (uint64_t)(i + 1) << 1;
@@ -1470,7 +1444,7 @@ remove_futile(struct v1 *t, struct lp_error *err)
 		case EV_GO_START:
 		case EV_GO_PREEMPT:
 		case EV_FUTILE_WAKEUP:
-			v = umap_put(&gs, e->g);
+			v = pairs_put(&gs, e->g);
 			if (!v)
 				goto oom;
 			if (v->b)
@@ -1486,7 +1460,7 @@ remove_futile(struct v1 *t, struct lp_error *err)
 		case EV_GO_BLOCK_SELECT:
 		case EV_GO_BLOCK_SYNC:
 		case EV_GO_BLOCK_COND:
-			v = umap_get(&gs, e->g);
+			v = pairs_get(&gs, e->g);
 			if (!v)
 				break;
 			if (v->a & 1) {
@@ -1507,21 +1481,21 @@ remove_futile(struct v1 *t, struct lp_error *err)
 			t->ev[w++] = t->ev[i];
 	t->nev = w;
 	free(link);
-	umap_free(&gs);
+	pairs_free(&gs);
 	return 0;
 oom:
 	free(link);
-	umap_free(&gs);
+	pairs_free(&gs);
 	return nomem(err);
 }
 
 /* ---- step 3: consistency, as Go's reader checks it ---- */
 
 struct check {
-	struct umap gs;    /* a: state | last event type << 8 |
-	                    * assist << 16; b: open regions + 1 */
-	struct umap ps;    /* a: running | sweep << 1 | stw << 2; b: g */
-	struct umap tasks; /* b: 1 while active */
+	struct pairs gs;        /* a: state | last event type << 8 |
+	                         * assist << 16; b: open regions + 1 */
+	struct pairs ps;        /* a: running | sweep << 1 | stw << 2; b: g */
+	struct lp_u64map tasks; /* 1 while active */
 	struct region1 *regions;
 	size_t nregions, capregions;
 	uint32_t freeregion;
@@ -1581,29 +1555,30 @@ check_events(struct v1 *t, struct lp_error *err)
 	struct check c;
 	int gc = 0, stw = 0, r = 0;
 	struct uval *g, *p, *g1;
+	uint64_t *tk;
 	size_t i;
 
 	memset(&c, 0, sizeof(c));
-	g = umap_put(&c.gs, 0);
+	g = pairs_put(&c.gs, 0);
 	if (!g)
 		return nomem(err);
 	g->a = G_RUNNING;
 
-#define PUTG(x)                           \
-	do {                              \
-		g = umap_put(&c.gs, (x)); \
-		if (!g) {                 \
-			r = nomem(err);   \
-			goto out;         \
-		}                         \
+#define PUTG(x)                            \
+	do {                               \
+		g = pairs_put(&c.gs, (x)); \
+		if (!g) {                  \
+			r = nomem(err);    \
+			goto out;          \
+		}                          \
 	} while (0)
-#define PUTP()                                                \
-	do {                                                  \
-		p = umap_put(&c.ps, (uint64_t)(int64_t)e->p); \
-		if (!p) {                                     \
-			r = nomem(err);                       \
-			goto out;                             \
-		}                                             \
+#define PUTP()                                                 \
+	do {                                                   \
+		p = pairs_put(&c.ps, (uint64_t)(int64_t)e->p); \
+		if (!p) {                                      \
+			r = nomem(err);                        \
+			goto out;                              \
+		}                                              \
 	} while (0)
 
 	for (i = 0; i < t->nev; i++) {
@@ -1729,12 +1704,12 @@ check_events(struct v1 *t, struct lp_error *err)
 			gs_set(g, G_WAITING, e->type);
 			break;
 		case EV_GO_CREATE:
-			g = umap_get(&c.gs, e->g);
-			p = umap_get(&c.ps, (uint64_t)(int64_t)e->p);
+			g = pairs_get(&c.gs, e->g);
+			p = pairs_get(&c.ps, (uint64_t)(int64_t)e->p);
 			r = check_running(p, g, e, 1, err);
 			if (r)
 				goto out;
-			if (umap_get(&c.gs, e->args[0])) {
+			if (pairs_get(&c.gs, e->args[0])) {
 				r = ckerr(err, e, "g %llu already exists",
 				    (unsigned long long)e->args[0]);
 				goto out;
@@ -1763,8 +1738,8 @@ check_events(struct v1 *t, struct lp_error *err)
 			break;
 		case EV_GO_END:
 		case EV_GO_STOP:
-			g = umap_get(&c.gs, e->g);
-			p = umap_get(&c.ps, (uint64_t)(int64_t)e->p);
+			g = pairs_get(&c.gs, e->g);
+			p = pairs_get(&c.ps, (uint64_t)(int64_t)e->p);
 			r = check_running(p, g, e, 0, err);
 			if (r)
 				goto out;
@@ -1783,8 +1758,8 @@ check_events(struct v1 *t, struct lp_error *err)
 			break;
 		case EV_GO_SCHED:
 		case EV_GO_PREEMPT:
-			g = umap_get(&c.gs, e->g);
-			p = umap_get(&c.ps, (uint64_t)(int64_t)e->p);
+			g = pairs_get(&c.gs, e->g);
+			p = pairs_get(&c.ps, (uint64_t)(int64_t)e->p);
 			r = check_running(p, g, e, 0, err);
 			if (r)
 				goto out;
@@ -1792,8 +1767,8 @@ check_events(struct v1 *t, struct lp_error *err)
 			p->b = 0;
 			break;
 		case EV_GO_UNBLOCK:
-			g = umap_get(&c.gs, e->g);
-			p = umap_get(&c.ps, (uint64_t)(int64_t)e->p);
+			g = pairs_get(&c.gs, e->g);
+			p = pairs_get(&c.ps, (uint64_t)(int64_t)e->p);
 			if (!g || GS_STATE(g->a) != G_RUNNING) {
 				r = ckerr(err, e,
 				    "g %llu is not running while unpark",
@@ -1806,7 +1781,7 @@ check_events(struct v1 *t, struct lp_error *err)
 				    (unsigned long long)e->g);
 				goto out;
 			}
-			g1 = umap_get(&c.gs, e->args[0]);
+			g1 = pairs_get(&c.gs, e->args[0]);
 			if (!g1 || GS_STATE(g1->a) != G_WAITING) {
 				r = ckerr(err, e,
 				    "g %llu is not waiting before unpark",
@@ -1818,16 +1793,16 @@ check_events(struct v1 *t, struct lp_error *err)
 			gs_set(g1, G_RUNNABLE, EV_GO_UNBLOCK);
 			break;
 		case EV_GO_SYSCALL:
-			g = umap_get(&c.gs, e->g);
-			p = umap_get(&c.ps, (uint64_t)(int64_t)e->p);
+			g = pairs_get(&c.gs, e->g);
+			p = pairs_get(&c.ps, (uint64_t)(int64_t)e->p);
 			r = check_running(p, g, e, 0, err);
 			if (r)
 				goto out;
 			gs_set(g, GS_STATE(g->a), EV_GO_SYSCALL);
 			break;
 		case EV_GO_SYSBLOCK:
-			g = umap_get(&c.gs, e->g);
-			p = umap_get(&c.ps, (uint64_t)(int64_t)e->p);
+			g = pairs_get(&c.gs, e->g);
+			p = pairs_get(&c.ps, (uint64_t)(int64_t)e->p);
 			r = check_running(p, g, e, 0, err);
 			if (r)
 				goto out;
@@ -1845,22 +1820,22 @@ check_events(struct v1 *t, struct lp_error *err)
 			gs_set(g, G_RUNNABLE, EV_GO_SYSEXIT);
 			break;
 		case EV_TASK_CREATE:
-			p = umap_put(&c.tasks, e->args[0]);
-			if (!p) {
+			tk = lp_u64map_slot(&c.tasks, e->args[0]);
+			if (!tk) {
 				r = nomem(err);
 				goto out;
 			}
-			if (p->b) {
+			if (*tk) {
 				r = ckerr(err, e, "task id %llu conflicts",
 				    (unsigned long long)e->args[0]);
 				goto out;
 			}
-			p->b = 1;
+			*tk = 1;
 			break;
 		case EV_TASK_END:
-			p = umap_get(&c.tasks, e->args[0]);
-			if (p)
-				p->b = 0;
+			tk = lp_u64map_get(&c.tasks, e->args[0]);
+			if (tk)
+				*tk = 0;
 			break;
 		case EV_REGION:
 			if (e->args[1] == 0) {
@@ -1886,7 +1861,7 @@ check_events(struct v1 *t, struct lp_error *err)
 				c.regions[k].next = (uint32_t)g->b;
 				g->b = k + 1;
 			} else if (e->args[1] == 1) {
-				g = umap_get(&c.gs, e->g);
+				g = pairs_get(&c.gs, e->g);
 				if (g && g->b) {
 					uint32_t k = (uint32_t)(g->b - 1);
 
@@ -1911,8 +1886,8 @@ check_events(struct v1 *t, struct lp_error *err)
 			break;
 		default:
 			if (is_block(e->type)) {
-				g = umap_get(&c.gs, e->g);
-				p = umap_get(&c.ps, (uint64_t)(int64_t)e->p);
+				g = pairs_get(&c.gs, e->g);
+				p = pairs_get(&c.ps, (uint64_t)(int64_t)e->p);
 				r = check_running(p, g, e, 0, err);
 				if (r)
 					goto out;
@@ -1924,9 +1899,9 @@ check_events(struct v1 *t, struct lp_error *err)
 #undef PUTG
 #undef PUTP
 out:
-	umap_free(&c.gs);
-	umap_free(&c.ps);
-	umap_free(&c.tasks);
+	pairs_free(&c.gs);
+	pairs_free(&c.ps);
+	lp_u64map_free(&c.tasks);
 	free(c.regions);
 	return r;
 }
@@ -1936,26 +1911,23 @@ out:
 static int
 mark_blocking_syscalls(struct v1 *t, struct lp_error *err)
 {
-	struct umap next = { 0 };
+	struct lp_u64map next = { 0 }; /* g -> type of its next event */
 	size_t i = t->nev;
 
 	while (i-- > 0) {
 		struct ev1 *e = &t->ev[i];
-		struct uval *v;
+		/* A goroutine new to the map holds 0, which is no event's
+		 * type: its syscall did not block. */
+		uint64_t *v = lp_u64map_slot(&next, e->g);
 
-		e->blocked = 0;
-		if (e->type == EV_GO_SYSCALL) {
-			v = umap_get(&next, e->g);
-			e->blocked = v && v->a == EV_GO_SYSBLOCK;
-		}
-		v = umap_put(&next, e->g);
 		if (!v) {
-			umap_free(&next);
+			lp_u64map_free(&next);
 			return nomem(err);
 		}
-		v->a = e->type;
+		e->blocked = e->type == EV_GO_SYSCALL && *v == EV_GO_SYSBLOCK;
+		*v = e->type;
 	}
-	umap_free(&next);
+	lp_u64map_free(&next);
 	return 0;
 }
 
@@ -1976,14 +1948,14 @@ build_stacks(struct v1 *t, struct lp_error *err)
 			    &t->frames[t->stkframes[s->first + k]];
 
 			f[k].pc = fr->pc;
-			if ((fr->fn && !umap_get(&t->strings, fr->fn)) ||
-			    (fr->file && !umap_get(&t->strings, fr->file)))
+			if ((fr->fn && !pairs_get(&t->strings, fr->fn)) ||
+			    (fr->file && !pairs_get(&t->strings, fr->file)))
 				return lp_error_set(err, LP_EDATA,
 				    "a stack frame (pc %#llx) names string "
 				    "%llu, which is never defined",
 				    (unsigned long long)fr->pc,
 				    (unsigned long long)(fr->fn &&
-				                                 !umap_get(
+				                                 !pairs_get(
 				                                     &t->strings,
 				                                     fr->fn)
 				                             ? fr->fn
@@ -2005,21 +1977,21 @@ build_stacks(struct v1 *t, struct lp_error *err)
 static struct lp_tstack *
 stack_of(struct v1 *t, uint64_t id)
 {
-	const struct uval *v;
+	const uint64_t *v;
 
 	if (id == 0)
 		return NULL;
-	v = id > UINT32_MAX ? NULL : umap_get(&t->stacks, id);
+	v = id > UINT32_MAX ? NULL : lp_u64map_get(&t->stacks, id);
 	if (!v && !t->undef_stk)
 		t->undef_stk = id;
-	return v && v->a != UINT64_MAX ? t->stk[v->a].out : NULL;
+	return v && *v != UINT64_MAX ? t->stk[*v].out : NULL;
 }
 
 /* An event's string argument; 0 is the empty string. */
 static struct lp_str
 name_of(struct v1 *t, uint64_t id)
 {
-	if (id && !umap_get(&t->strings, id) && !t->undef_str)
+	if (id && !pairs_get(&t->strings, id) && !t->undef_str)
 		t->undef_str = id;
 	return str_of(t, id);
 }
@@ -2044,9 +2016,9 @@ qpush(struct v1 *t)
 static int64_t
 proc_m(const struct v1 *t, int32_t p, int64_t none)
 {
-	const struct uval *v = umap_get(&t->procms, (uint64_t)(int64_t)p);
+	const uint64_t *v = lp_u64map_get(&t->procms, (uint64_t)(int64_t)p);
 
-	return v && v->b ? (int64_t)v->a : none;
+	return v ? (int64_t)*v : none;
 }
 
 static void
@@ -2080,8 +2052,8 @@ flush_created(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 	if (!ids)
 		return nomem(err);
 	for (i = 0; i < t->created.cap; i++)
-		if (t->created.s[i].used && t->created.s[i].v.a)
-			ids[n++] = t->created.s[i].k;
+		if (t->created.used[i] && t->created.vals[i])
+			ids[n++] = t->created.keys[i];
 	qsort(ids, n, sizeof(*ids), cmp_u64);
 	for (i = 0; i < n; i++) {
 		struct lp_tev *o = qpush(t);
@@ -2095,17 +2067,17 @@ flush_created(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 		    LP_G_RUNNABLE);
 	}
 	free(ids);
-	umap_free(&t->created);
+	lp_u64map_free(&t->created);
 	return 0;
 }
 
 static void
 created_drop(struct v1 *t, uint64_t g)
 {
-	struct uval *v = umap_get(&t->created, g);
+	uint64_t *v = lp_u64map_get(&t->created, g);
 
 	if (v)
-		v->a = 0;
+		*v = 0;
 }
 
 static const char *
@@ -2130,22 +2102,21 @@ block_reason(int ty)
 static struct lp_tstack *
 pc_stack(struct v1 *t, uint64_t pc)
 {
-	struct uval *v = umap_get(&t->pcstk, pc);
+	const uint64_t *v = lp_u64map_get(&t->pcstk, pc);
 	struct lp_tstack *s;
 	struct lp_tframe *f;
 
 	if (v)
-		return (struct lp_tstack *)(uintptr_t)v->a;
+		return (struct lp_tstack *)(uintptr_t)*v;
 	s = lp_arena_calloc(&t->arena, 1, sizeof(*s));
 	f = lp_arena_calloc(&t->arena, 1, sizeof(*f));
-	v = umap_put(&t->pcstk, pc);
-	if (!s || !f || !v)
+	if (!s || !f ||
+	    lp_u64map_put(&t->pcstk, pc, (uint64_t)(uintptr_t)s) < 0)
 		return NULL;
 	f->pc = pc;
 	f->fn = f->file = lp_str_make("", 0);
 	s->n = 1;
 	s->frames = f;
-	v->a = (uint64_t)(uintptr_t)s;
 	return s;
 }
 
@@ -2155,6 +2126,7 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 {
 	struct lp_tev *o;
 	struct uval *v;
+	uint64_t *live;
 	const char *reason;
 	int ty = e->type;
 
@@ -2168,10 +2140,8 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 		break;
 	case EV_GO_CREATE:
 		if (t->preinit) {
-			v = umap_put(&t->created, e->args[0]);
-			if (!v)
+			if (lp_u64map_put(&t->created, e->args[0], 1) < 0)
 				return nomem(err);
-			v->a = 1;
 			return 0;
 		}
 		break;
@@ -2220,11 +2190,9 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 	o->p = e->p;
 	o->g = e->g == 0 ? LP_NO_ID : (int64_t)e->g;
 	if (ty == EV_PROC_START) {
-		v = umap_put(&t->procms, (uint64_t)(int64_t)e->p);
-		if (!v)
+		if (lp_u64map_put(
+		        &t->procms, (uint64_t)(int64_t)e->p, e->args[0]) < 0)
 			return nomem(err);
-		v->a = e->args[0];
-		v->b = 1;
 	}
 	if (e->p != -1 && ty != EV_CPU_SAMPLE)
 		o->m = proc_m(t, e->p, LP_NO_ID);
@@ -2249,21 +2217,19 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 		break;
 	case EV_PROC_START:
 	case EV_PROC_STOP: {
-		int seen =
-		    umap_get(&t->seenprocs, (uint64_t)(int64_t)e->p) != NULL;
+		uint64_t *seen =
+		    lp_u64map_slot(&t->seenprocs, (uint64_t)(int64_t)e->p);
 		int start = ty == EV_PROC_START;
 
-		if (!seen && !umap_put(&t->seenprocs, (uint64_t)(int64_t)e->p))
+		if (!seen)
 			return nomem(err);
 		state(o, LP_RES_PROC, e->p,
-		    seen ? (start ? LP_P_IDLE : LP_P_RUNNING)
-		         : LP_P_UNDETERMINED,
+		    *seen ? (start ? LP_P_IDLE : LP_P_RUNNING)
+		          : LP_P_UNDETERMINED,
 		    start ? LP_P_RUNNING : LP_P_IDLE);
-		if (!start) {
-			v = umap_get(&t->procms, (uint64_t)(int64_t)e->p);
-			if (v)
-				v->b = 0;
-		}
+		*seen = 1;
+		if (!start) /* the P has no thread until it starts again */
+			lp_u64map_del(&t->procms, (uint64_t)(int64_t)e->p);
 		break;
 	}
 	case EV_GC_START:
@@ -2366,24 +2332,21 @@ convert(struct v1 *t, const struct ev1 *e, struct lp_error *err)
 		o->task = e->args[0];
 		o->parent = e->args[1] ? e->args[1] : LP_NO_TASK;
 		o->name = name_of(t, e->args[2]);
-		v = umap_put(&t->tasks, e->args[0]);
-		if (!v)
+		v = pairs_put(&t->tasks, e->args[0]);
+		if (!v || lp_u64map_put(&t->tasklive, e->args[0], 1) < 0)
 			return nomem(err);
 		v->a = e->args[1];
 		v->b = e->args[2];
-		v = umap_put(&t->tasklive, e->args[0]);
-		if (!v)
-			return nomem(err);
-		v->a = 1;
 		break;
 	case EV_TASK_END:
 		o->kind = LP_TEV_TASK_END;
 		o->task = e->args[0];
-		v = umap_get(&t->tasklive, e->args[0]);
-		if (v && v->a) {
-			const struct uval *tv = umap_get(&t->tasks, e->args[0]);
+		live = lp_u64map_get(&t->tasklive, e->args[0]);
+		if (live && *live) {
+			const struct uval *tv =
+			    pairs_get(&t->tasks, e->args[0]);
 
-			v->a = 0;
+			*live = 0;
 			o->parent = tv->a;
 			o->name = name_of(t, tv->b);
 		} else {
@@ -2513,17 +2476,17 @@ v1_free(struct lp_trace *tr)
 		return;
 	free(t->owned);
 	lp_arena_release(&t->arena);
-	umap_free(&t->strings);
-	umap_free(&t->pcs);
-	umap_free(&t->stacks);
-	umap_free(&t->timers);
-	umap_free(&t->pcstk);
-	umap_free(&t->procidx);
-	umap_free(&t->created);
-	umap_free(&t->seenprocs);
-	umap_free(&t->procms);
-	umap_free(&t->tasks);
-	umap_free(&t->tasklive);
+	pairs_free(&t->strings);
+	lp_u64map_free(&t->pcs);
+	lp_u64map_free(&t->stacks);
+	lp_u64map_free(&t->timers);
+	lp_u64map_free(&t->pcstk);
+	lp_u64map_free(&t->procidx);
+	lp_u64map_free(&t->created);
+	lp_u64map_free(&t->seenprocs);
+	lp_u64map_free(&t->procms);
+	pairs_free(&t->tasks);
+	lp_u64map_free(&t->tasklive);
 	free(t->frames);
 	free(t->stkframes);
 	free(t->stk);
