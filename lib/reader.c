@@ -1,19 +1,15 @@
-/* reader.c - one record reader for every analysis program */
-#include <inttypes.h>
-#include <stdio.h>
+/* reader.c - the NDJSON lines and evidence units under lib/record.c */
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
 #include "detect.h"
 #include "input.h"
 #include "limits.h"
 #include "reader.h"
 
-enum mode { M_NONE, M_NDJSON, M_RENDERED, M_UNIT };
+enum mode { M_NONE, M_NDJSON, M_UNIT };
 
 struct lp_reader {
-	unsigned flags;
 	struct lp_input *in;
 	enum mode mode;
 	char *src;
@@ -23,16 +19,9 @@ struct lp_reader {
 	int eof;
 	unsigned long lineno;
 	int skipping;          /* dropping the rest of an over-long line */
-	unsigned long nostack; /* records whose stack_id is undefined */
 	unsigned long notjson; /* lines that are no JSON object */
-	/* Evidence: its records, rendered by the shared writers. */
-	struct lp_out rendered;
-	unsigned long skipped;           /* lines a text decoder stepped over */
-	json_t *stacks;                  /* "id" -> frames, for this unit */
-	lp_reader_profile_fn profile_fn; /* takes decoded profiles, or NULL */
-	void *profile_ctx;
 	unsigned long unit_no; /* units begun */
-	struct lp_unit unit;   /* LP_READ_UNITS: the evidence unit */
+	struct lp_unit unit;   /* the evidence unit handed over */
 
 	/* Told of each unit begun, or NULL. */
 	lp_reader_unit_fn unit_fn;
@@ -42,18 +31,8 @@ struct lp_reader {
 struct lp_reader *
 lp_reader_new(unsigned flags)
 {
-	struct lp_reader *r = calloc(1, sizeof(*r));
-
-	if (!r)
-		return NULL;
-	r->flags = flags;
-	r->stacks = json_object();
-	if (!r->stacks || lp_out_init(&r->rendered, -1, 4096) < 0) {
-		json_decref(r->stacks);
-		free(r);
-		return NULL;
-	}
-	return r;
+	(void)flags; /* one way of reading left; see reader.h */
+	return calloc(1, sizeof(struct lp_reader));
 }
 
 void
@@ -62,19 +41,9 @@ lp_reader_free(struct lp_reader *r)
 	if (!r)
 		return;
 	lp_input_free(r->in);
-	lp_out_release(&r->rendered);
-	json_decref(r->stacks);
 	free(r->buf);
 	free(r->src);
 	free(r);
-}
-
-void
-lp_reader_set_profile_fn(
-    struct lp_reader *r, lp_reader_profile_fn fn, void *ctx)
-{
-	r->profile_fn = fn;
-	r->profile_ctx = ctx;
 }
 
 unsigned long
@@ -122,8 +91,6 @@ static int
 next_unit(struct lp_reader *r, struct lp_error *err)
 {
 	struct lp_unit u;
-	struct lp_diag d = { NULL, NULL, 0 };
-	struct lp_emit_opts opts = { 0, NULL, 0, NULL };
 	enum lp_format fmt;
 	int rc = lp_input_begin(r->in, &u, err);
 
@@ -133,17 +100,16 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 		return rc;
 	if (!r->src)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
-	json_object_clear(r->stacks);
 	r->unit_no++;
 	if (r->unit_fn && r->unit_fn(r->unit_ctx, r->src) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
-	r->nostack = 0;
 	r->notjson = 0;
 	r->lineno = 0;
 	r->skipping = 0;
 	/* An empty pipe is an empty NDJSON stream ("empty in, empty out",
 	 * leakpipe(7)): a filter upstream matched nothing.  An empty file
-	 * is still a broken snapshot, and an error below. */
+	 * is still a broken snapshot: handed over, for the decoder to
+	 * reject. */
 	fmt = lp_detect(u.data, u.len);
 	if (fmt == LP_FMT_NDJSON ||
 	    (fmt == LP_FMT_EMPTY && strcmp(r->src, "-") == 0)) {
@@ -167,43 +133,10 @@ next_unit(struct lp_reader *r, struct lp_error *err)
 		r->mode = M_NDJSON;
 		return 1;
 	}
-	if (r->flags & LP_READ_UNITS) {
-		r->unit = u;
-		r->unit.src = r->src;
-		r->mode = M_UNIT;
-		return 1;
-	}
-	if (r->profile_fn && lp_decode_is_profile(u.data, u.len)) {
-		struct lp_profile prof;
-		if ((rc = lp_input_slurp(r->in, &u, err)) < 0)
-			return rc;
-		lp_profile_init(&prof, 0);
-		rc = lp_decode_profile(&u, &prof, &d, err);
-		if (rc == 0)
-			rc = r->profile_fn(r->profile_ctx, &prof, r->src, err);
-		lp_profile_release(&prof);
-		if (rc < 0)
-			return rc;
-		/* Nothing to read back: the unit ends at once. */
-		r->rendered.len = 0;
-		r->skipped = d.count;
-		r->pos = 0;
-		r->mode = M_RENDERED;
-		return 1;
-	}
-	/* Evidence: decode it in process.  The records go through the same
-	 * writers as pprof2ndjson's and are parsed back one at a time, so
-	 * both roads give the same records by construction. */
-	if ((rc = lp_input_slurp(r->in, &u, err)) < 0)
-		return rc;
-	r->rendered.len = 0;
-	r->rendered.err = 0;
-	rc = lp_decode_unit(&r->rendered, &u, &opts, NULL, &d, err);
-	if (rc < 0)
-		return rc;
-	r->skipped = d.count;
-	r->pos = 0;
-	r->mode = M_RENDERED;
+	/* Evidence: the caller decodes it (record.c, into typed records). */
+	r->unit = u;
+	r->unit.src = r->src;
+	r->mode = M_UNIT;
 	return 1;
 }
 
@@ -245,24 +178,15 @@ static int
 next_line(
     struct lp_reader *r, const char **line, size_t *n, struct lp_error *err)
 {
-	const char *base, *nl;
-	size_t avail, *pos;
+	const char *nl;
 	int rc;
 
 	for (;;) {
-		if (r->mode == M_RENDERED) {
-			base = r->rendered.buf;
-			avail = r->rendered.len;
-			pos = &r->pos;
-		} else {
-			base = r->buf;
-			avail = r->len;
-			pos = &r->pos;
-		}
-		nl = *pos < avail ? memchr(base + *pos, '\n', avail - *pos)
-		                  : NULL;
+		nl = r->pos < r->len
+		         ? memchr(r->buf + r->pos, '\n', r->len - r->pos)
+		         : NULL;
 		if (r->skipping) {
-			*pos = nl ? (size_t)(nl - base) + 1 : avail;
+			r->pos = nl ? (size_t)(nl - r->buf) + 1 : r->len;
 			r->skipping = !nl;
 			if (!nl && r->eof)
 				return 0;
@@ -270,12 +194,12 @@ next_line(
 				return rc;
 			continue;
 		}
-		if (nl || r->mode == M_RENDERED || r->eof) {
-			if (*pos == avail)
+		if (nl || r->eof) {
+			if (r->pos == r->len)
 				return 0;
-			*line = base + *pos;
-			*n = nl ? (size_t)(nl - *line) : avail - *pos;
-			*pos += *n + (nl != NULL);
+			*line = r->buf + r->pos;
+			*n = nl ? (size_t)(nl - *line) : r->len - r->pos;
+			r->pos += *n + (nl != NULL);
 			r->lineno++;
 			if (*n > LP_LINE_MAX)
 				return lp_error_set(err, LP_ELIMIT,
@@ -296,35 +220,6 @@ next_line(
 	}
 }
 
-/* Resolve "stack_id" into "stack"; returns 0 or an error. */
-static int
-resolve(struct lp_reader *r, json_t *rec, struct lp_error *err)
-{
-	json_t *sid = json_object_get(rec, "stack_id"), *frames;
-	char key[32];
-
-	if (!sid)
-		return 0;
-	if (!json_is_integer(sid))
-		return lp_error_set(err, LP_EDATA,
-		    "line %lu: stack_id is not an integer", r->lineno);
-	snprintf(
-	    key, sizeof(key), "%" JSON_INTEGER_FORMAT, json_integer_value(sid));
-	frames = json_object_get(r->stacks, key);
-	if (!frames) {
-		/* One lost stack record takes every sample that uses it:
-		 * the first few are told, the rest counted at the end. */
-		if (++r->nostack > LP_REPEAT_MAX)
-			return 1;
-		return lp_error_set(err, LP_EDATA,
-		    "line %lu: stack_id %s has no stack record before it",
-		    r->lineno, key);
-	}
-	json_object_set(rec, "stack", frames);
-	json_object_del(rec, "stack_id");
-	return 0;
-}
-
 int
 lp_reader_next(
     struct lp_reader *r, json_t **rec, const char **src, struct lp_error *err)
@@ -332,7 +227,7 @@ lp_reader_next(
 	const char *line;
 	size_t n;
 	json_error_t jerr;
-	json_t *v, *kind;
+	json_t *v;
 	int rc;
 
 	*rec = NULL;
@@ -354,31 +249,16 @@ lp_reader_next(
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
-			unsigned long skipped = r->skipped;
-			unsigned long nostack = r->nostack;
 			unsigned long notjson = r->notjson;
-			int was = r->mode;
-			/* The counts of what was told only a few times are
-			 * told one a call; the unit ends after them. */
-			if (notjson > LP_REPEAT_MAX) {
-				r->notjson = 0;
+
+			/* The lines told only a few times are counted in one
+			 * line; the unit ends after it. */
+			r->notjson = 0;
+			if (notjson > LP_REPEAT_MAX)
 				return lp_error_set(err, LP_EDATA,
 				    "%lu more lines that are not JSON records",
 				    notjson - LP_REPEAT_MAX);
-			}
 			r->mode = M_NONE;
-			r->skipped = 0;
-			r->nostack = 0;
-			if (nostack > LP_REPEAT_MAX)
-				return lp_error_set(err, LP_EDATA,
-				    "%lu more records whose stack_id has no "
-				    "stack record before it",
-				    nostack - LP_REPEAT_MAX);
-			if (was == M_RENDERED && skipped)
-				return lp_error_set(err, LP_EDATA,
-				    "%lu lines not understood (pprof2ndjson "
-				    "names them)",
-				    skipped);
 			continue;
 		}
 		if (n && line[n - 1] == '\r')
@@ -405,35 +285,6 @@ lp_reader_next(
 			return lp_error_set(err, LP_EDATA,
 			    "line %lu: %s (column %d)", r->lineno, jerr.text,
 			    jerr.column);
-		}
-		kind = json_object_get(v, "kind");
-		if (json_is_string(kind) &&
-		    strcmp(json_string_value(kind), "stack") == 0) {
-			json_t *id = json_object_get(v, "id");
-			json_t *frames = json_object_get(v, "frames");
-			char key[32];
-			if (!json_is_integer(id) || !json_is_array(frames)) {
-				json_decref(v);
-				return lp_error_set(err, LP_EDATA,
-				    "line %lu: a stack record needs an "
-				    "integer id and a frames array",
-				    r->lineno);
-			}
-			snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(id));
-			if (!(r->flags & LP_READ_STACK_IDS))
-				json_object_set(r->stacks, key, frames);
-			if (!(r->flags &
-			        (LP_READ_STACKS | LP_READ_STACK_IDS))) {
-				json_decref(v);
-				continue;
-			}
-		} else if (!(r->flags & LP_READ_STACK_IDS) &&
-		           (rc = resolve(r, v, err)) != 0) {
-			json_decref(v);
-			if (rc > 0)
-				continue; /* counted, told at the end */
-			return rc;
 		}
 		*rec = v;
 		return 1;
