@@ -135,6 +135,11 @@ struct lp_records {
 	size_t ccap;
 	struct lp_rwait wait;
 	struct lp_rclusters clusters;
+	struct lp_rpartial partial;
+	struct lp_rkey key;
+	struct lp_rcolumn column;
+	int64_t *colids, *colvals;
+	size_t colcap[2];
 	struct lp_rwaiter *waiters;
 	size_t wcap;
 	struct lp_redge *wedges;
@@ -290,6 +295,8 @@ lp_records_free(struct lp_records *r)
 	free(r->counts);
 	free(r->waiters);
 	free(r->wedges);
+	free(r->colids);
+	free(r->colvals);
 	free(r->tsf[0]);
 	free(r->tsf[1]);
 	free(r->scratch);
@@ -1102,6 +1109,90 @@ take_change(struct lp_records *r, json_t *v, int trend)
 }
 
 /* stackcluster's header and clusters */
+/* heapdiff --partial's header, keys and columns */
+
+static void
+take_partial(struct lp_records *r, json_t *v)
+{
+	struct lp_rpartial *p = &r->partial;
+	json_t *x;
+
+	memset(p, 0, sizeof(*p));
+	p->value = jcstr(v, "value", NULL);
+	p->unit = jcstr(v, "unit", NULL);
+	p->key_by = jcstr(v, "key_by", NULL);
+	p->drop_runtime = json_is_true(json_object_get(v, "drop_runtime"));
+	if (json_is_integer(x = json_object_get(v, "snapshots"))) {
+		p->has_snapshots = 1;
+		p->snapshots = json_integer_value(x);
+	}
+	if (json_is_integer(x = json_object_get(v, "skipped"))) {
+		p->has_skipped = 1;
+		p->skipped = json_integer_value(x);
+	}
+	r->rec.partial = p;
+}
+
+static void
+take_key(struct lp_records *r, json_t *v)
+{
+	struct lp_rkey *k = &r->key;
+	json_t *id = json_object_get(v, "id"), *x;
+
+	memset(k, 0, sizeof(*k));
+	if (json_is_integer(id) && json_integer_value(id) >= 0) {
+		k->has_id = 1;
+		k->id = json_integer_value(id);
+	}
+	if (json_is_string(x = json_object_get(v, "key"))) {
+		k->key = json_string_value(x);
+		k->keylen = json_string_length(x);
+	}
+	if (json_is_string(x = json_object_get(v, "fn"))) {
+		k->fn = json_string_value(x);
+		k->fnlen = json_string_length(x);
+	}
+	r->rec.key = k;
+}
+
+static int
+take_column(struct lp_records *r, json_t *v, struct lp_error *err)
+{
+	struct lp_rcolumn *c = &r->column;
+	json_t *ids = json_object_get(v, "ids");
+	json_t *vals = json_object_get(v, "values");
+	json_t *tn = json_object_get(v, "time_ns");
+	size_t i, n;
+
+	memset(c, 0, sizeof(*c));
+	c->has_time = tn != NULL;
+	c->time_ok = !tn || json_is_integer(tn);
+	c->time_ns = json_is_integer(tn) ? json_integer_value(tn) : 0;
+	r->rec.column = c;
+	if (!json_is_array(ids) || !json_is_array(vals) ||
+	    json_array_size(ids) != json_array_size(vals))
+		return 0;
+	n = json_array_size(ids);
+	if (lp_reserve((void **)&r->colids, &r->colcap[0], n + 1,
+	        sizeof(*r->colids)) ||
+	    lp_reserve((void **)&r->colvals, &r->colcap[1], n + 1,
+	        sizeof(*r->colvals)))
+		return oom(err);
+	for (i = 0; i < n; i++) {
+		json_t *id = json_array_get(ids, i),
+		       *x = json_array_get(vals, i);
+		int ok = json_is_integer(id) && json_is_integer(x) &&
+		         json_integer_value(id) >= 0;
+		r->colids[i] = ok ? json_integer_value(id) : -1;
+		r->colvals[i] = ok ? json_integer_value(x) : 0;
+	}
+	c->ids = r->colids;
+	c->values = r->colvals;
+	c->n = n;
+	c->has_arrays = 1;
+	return 0;
+}
+
 static void
 take_clusters(struct lp_records *r, json_t *v)
 {
@@ -1369,6 +1460,12 @@ take_json(struct lp_records *r, json_t *v, struct lp_error *err)
 		return rc;
 	if (k == LP_REC_DIFF || k == LP_REC_TREND)
 		take_change(r, v, k == LP_REC_TREND);
+	if (k == LP_REC_PARTIAL)
+		take_partial(r, v);
+	if (k == LP_REC_KEY)
+		take_key(r, v);
+	if (k == LP_REC_COLUMN && (rc = take_column(r, v, err)) < 0)
+		return rc;
 	return 1;
 }
 

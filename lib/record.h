@@ -141,6 +141,36 @@ struct lp_rheapdiff {
 };
 
 /*
+ * heapdiff --partial's records, read back by --merge.  "partial": how its
+ * snapshots were keyed and compared (strings NULL when not given;
+ * drop_runtime: given as true).  "key": a key's id and text ("key", a
+ * string; stack keys are the record's stack) and its site's function
+ * (NULL when not strings; has_id: a non-negative integer id).  "column":
+ * one snapshot's values by key id (has_arrays: "ids" and "values" are
+ * arrays of one length; ids[i] is -1 where the id or its value is no
+ * integer; time_ok: "time_ns", when given, is an integer).
+ */
+struct lp_rpartial {
+	const char *value, *unit, *key_by;
+	int drop_runtime;
+	int64_t snapshots, skipped;
+	int has_snapshots, has_skipped;
+};
+struct lp_rkey {
+	int64_t id;
+	int has_id;
+	const char *key, *fn;
+	size_t keylen, fnlen;
+};
+struct lp_rcolumn {
+	const int64_t *ids, *values;
+	size_t n;
+	int has_arrays;
+	int64_t time_ns;
+	int has_time, time_ok;
+};
+
+/*
  * One key's change ("diff" of a pair, "trend" of a series): before and
  * after are a diff's base and new, a trend's first and last (has_both:
  * both are integers).  Strings NULL when not given; suspect: a trend
@@ -263,6 +293,9 @@ struct lp_record {
 	const struct lp_rcluster *cluster;   /* CLUSTER */
 	const struct lp_rwait *wait;         /* CYCLE, STUCK */
 	const struct lp_rclusters *clusters; /* STACKCLUSTER */
+	const struct lp_rpartial *partial;   /* PARTIAL */
+	const struct lp_rkey *key;           /* KEY */
+	const struct lp_rcolumn *column;     /* COLUMN */
 	int64_t t;
 	/* NDJSON: the record as parsed (borrowed; incref to keep it), for
 	 * the members the structs do not model.  "stack_id" is left as it

@@ -1311,36 +1311,29 @@ int
 lp_series_merge_key(
     struct lp_series *s, const struct lp_record *rec, struct lp_error *err)
 {
-	json_t *id = json_object_get(rec->json, "id");
-	json_t *jfn = json_object_get(rec->json, "fn");
+	const struct lp_rkey *rk = rec->key;
 	struct lp_out key, fn;
-	json_int_t i;
-	size_t old = s->idcap;
+	size_t old = s->idcap, i;
 	long k = -LP_ENOMEM;
 
-	if (!json_is_integer(id) || (i = json_integer_value(id)) < 0 ||
-	    (size_t)i >= LP_SERIES_KEYS_MAX)
+	if (!rk->has_id || (uint64_t)rk->id >= LP_SERIES_KEYS_MAX)
 		return merge_bad(rec, err, "a key record needs an id");
-	if (lp_reserve((void **)&s->idmap, &s->idcap, (size_t)i + 1,
-	        sizeof(*s->idmap)))
+	i = (size_t)rk->id;
+	if (lp_reserve((void **)&s->idmap, &s->idcap, i + 1, sizeof(*s->idmap)))
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
 	memset(s->idmap + old, 0xff, (s->idcap - old) * sizeof(long));
 	if (lp_key_is_stack(&s->opts.keys) && !rec->stack)
 		return merge_bad(rec, err, "no stack array");
-	if (!lp_key_is_stack(&s->opts.keys) &&
-	    !json_is_string(json_object_get(rec->json, "key")))
+	if (!lp_key_is_stack(&s->opts.keys) && !rk->key)
 		return merge_bad(rec, err, "a key record has no key");
 	if (lp_out_init(&key, -1, 4096) < 0 || lp_out_init(&fn, -1, 256) < 0)
 		return lp_error_set(err, LP_ENOMEM, "out of memory");
-	if (lp_key_is_stack(&s->opts.keys)) {
+	if (lp_key_is_stack(&s->opts.keys))
 		lp_key_write(&key, &s->opts.keys, rec->stack);
-	} else {
-		json_t *jk = json_object_get(rec->json, "key");
-		lp_out_str(&key, json_string_value(jk), json_string_length(jk));
-	}
-	if (json_is_string(jfn))
-		lp_out_str(
-		    &fn, json_string_value(jfn), json_string_length(jfn));
+	else
+		lp_out_str(&key, rk->key, rk->keylen);
+	if (rk->fn)
+		lp_out_str(&fn, rk->fn, rk->fnlen);
 	if (!key.err && !fn.err)
 		k = lp_series_key(s, key.buf, key.len, fn.buf, fn.len, err);
 	else
@@ -1357,18 +1350,15 @@ int
 lp_series_merge_column(
     struct lp_series *s, const struct lp_record *rec, struct lp_error *err)
 {
-	json_t *ids = json_object_get(rec->json, "ids");
-	json_t *vals = json_object_get(rec->json, "values");
-	json_t *tn = json_object_get(rec->json, "time_ns");
+	const struct lp_rcolumn *c = rec->column;
 	struct lp_str type, unit;
-	size_t i, n;
+	size_t i;
 	int rc;
 
-	if (!json_is_array(ids) || !json_is_array(vals) ||
-	    json_array_size(ids) != json_array_size(vals))
+	if (!c->has_arrays)
 		return merge_bad(rec, err,
 		    "a column needs ids and values arrays of one length");
-	if (tn && !json_is_integer(tn))
+	if (!c->time_ok)
 		return merge_bad(rec, err, "time_ns is not an integer");
 	if (!s->opts.value)
 		return merge_bad(
@@ -1376,23 +1366,15 @@ lp_series_merge_column(
 	type = lp_str_make(s->opts.value, strlen(s->opts.value));
 	unit = lp_str_make(
 	    s->punit ? s->punit : "", s->punit ? strlen(s->punit) : 0);
-	rc = lp_series_begin(s, rec->src, tn ? json_integer_value(tn) : 0,
-	    &type, &unit, 1, 0, err);
+	rc = lp_series_begin(s, rec->src, c->time_ns, &type, &unit, 1, 0, err);
 	if (rc <= 0)
 		return rc;
-	n = json_array_size(ids);
-	for (i = 0; i < n; i++) {
-		json_t *id = json_array_get(ids, i),
-		       *v = json_array_get(vals, i);
-		json_int_t k;
-		int64_t x;
-		if (!json_is_integer(id) || !json_is_integer(v) ||
-		    (k = json_integer_value(id)) < 0 || (size_t)k >= s->idcap ||
-		    s->idmap[k] < 0)
+	for (i = 0; i < c->n; i++) {
+		int64_t k = c->ids[i], x = c->values[i];
+		if (k < 0 || (uint64_t)k >= s->idcap || s->idmap[k] < 0)
 			return merge_bad(rec, err,
 			    "a column refers to a key with no key record "
 			    "before it");
-		x = json_integer_value(v);
 		if ((rc = lp_series_add(s, s->idmap[k], &x, err)) < 0)
 			return rc;
 	}

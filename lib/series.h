@@ -132,9 +132,9 @@ int lp_series_write_partial(
  * Reading partials back (heapdiff --merge): lp_series_merge_begin starts
  * one, after its "partial" record (unit: of its compared type; the key
  * ids of its "key" records are its own); then each of its "key" and
- * "column" records goes to lp_series_merge_key or _column (rec->json is
- * read; a key's stack is rec->stack).  Each returns 0 or a negative LP_E*
- * with err saying what is wrong ("line N: …").
+ * "column" records goes to lp_series_merge_key or _column (rec->key,
+ * rec->column; a key's stack is rec->stack).  Each returns 0 or a negative
+ * LP_E* with err saying what is wrong ("line N: …").
  */
 int lp_series_merge_begin(struct lp_series *s, const char *unit);
 int lp_series_merge_key(

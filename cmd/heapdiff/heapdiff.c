@@ -125,14 +125,6 @@ bad(struct run *run, struct lp_error *err, const char *what)
 	return lp_error_set(err, LP_EDATA, "line %lu: %s", run->line, what);
 }
 
-static const char *
-str_member(json_t *rec, const char *name, const char *dflt)
-{
-	json_t *v = json_object_get(rec, name);
-
-	return json_is_string(v) ? json_string_value(v) : dflt;
-}
-
 /* A snapshot without the compared type is counted by what it holds. */
 static void
 note_left_out(struct run *run, const struct lp_str *type)
@@ -266,14 +258,12 @@ take_sample(struct run *run, const struct lp_record *rec, struct lp_error *err)
 
 static int
 take_partial_head(
-    struct run *run, json_t *rec, const char *src, struct lp_error *err)
+    struct run *run, const struct lp_record *rec, struct lp_error *err)
 {
-	const char *value = str_member(rec, "value", NULL);
-	const char *unit = str_member(rec, "unit", "");
-	const char *key_by = str_member(rec, "key_by", "stack");
-	json_t *skipped = json_object_get(rec, "skipped");
+	const struct lp_rpartial *p = rec->partial;
+	const char *value = p->value, *unit = p->unit ? p->unit : "";
+	const char *key_by = p->key_by ? p->key_by : "stack";
 	struct lp_keyspec ks;
-	int d = json_is_true(json_object_get(rec, "drop_runtime"));
 
 	run->in_partial = 0;
 	if (lp_keyspec_parse(&ks, key_by) < 0)
@@ -287,7 +277,7 @@ take_partial_head(
 			lp_keyspec_parse(&run->opts.keys, run->key_by_arg);
 		}
 		if (!run->drop_given)
-			run->opts.keys.drop_runtime = d;
+			run->opts.keys.drop_runtime = p->drop_runtime;
 		if (!run->value_given && value) {
 			free(run->pvalue);
 			if (!(run->pvalue = strdup(value)))
@@ -301,7 +291,7 @@ take_partial_head(
 		return lp_error_set(err, LP_EDATA,
 		    "line %lu: keyed by '%s', not like the others", run->line,
 		    key_by);
-	if (d != run->opts.keys.drop_runtime)
+	if (p->drop_runtime != run->opts.keys.drop_runtime)
 		return lp_error_set(err, LP_EDATA,
 		    "line %lu: drop_runtime differs from the others",
 		    run->line);
@@ -311,14 +301,9 @@ take_partial_head(
 		    run->opts.value);
 	if (need_series(run, err) < 0)
 		return -err->code;
-	if (lp_series_partial_begin(run->s, src, run->line,
-	        json_is_integer(json_object_get(rec, "snapshots"))
-	            ? (size_t)json_integer_value(
-	                  json_object_get(rec, "snapshots"))
-	            : (size_t)-1,
-	        json_is_integer(skipped) && json_integer_value(skipped) > 0
-	            ? (size_t)json_integer_value(skipped)
-	            : 0,
+	if (lp_series_partial_begin(run->s, rec->src, run->line,
+	        p->has_snapshots ? (size_t)p->snapshots : (size_t)-1,
+	        p->has_skipped && p->skipped > 0 ? (size_t)p->skipped : 0,
 	        err) < 0)
 		lp_cli_fail(NULL, err); /* the partial before this one */
 	if (lp_series_merge_begin(run->s, unit) < 0)
@@ -343,8 +328,7 @@ take_record(struct run *run, const struct lp_record *rec, struct lp_error *err)
 		              "output of heapdiff --partial)");
 	}
 	switch (k) {
-	case LP_REC_PARTIAL:
-		return take_partial_head(run, rec->json, rec->src, err);
+	case LP_REC_PARTIAL: return take_partial_head(run, rec, err);
 	case LP_REC_KEY:
 		return run->in_partial ? lp_series_merge_key(run->s, rec, err)
 		                       : 0;

@@ -749,6 +749,53 @@ TEST(heapdiff_headers_diffs_and_trends_are_typed)
 	lp_records_free(r);
 }
 
+TEST(heapdiff_partials_are_typed)
+{
+	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_PARTIAL) |
+	                                          LP_REC_WANT(LP_REC_KEY) |
+	                                          LP_REC_WANT(LP_REC_COLUMN),
+	    0);
+	const struct lp_record *rec;
+	struct lp_error err;
+
+	write_file("p.ndjson",
+	    "{\"kind\":\"partial\",\"value\":\"v\",\"key_by\":\"leaf\","
+	    "\"drop_runtime\":true,\"snapshots\":3,\"skipped\":\"x\"}\n"
+	    "{\"kind\":\"key\",\"id\":7,\"key\":\"\\\"main.f\\\"\","
+	    "\"fn\":\"main.f\"}\n"
+	    "{\"kind\":\"key\",\"id\":-1}\n"
+	    "{\"kind\":\"column\",\"ids\":[7,\"8\",9],"
+	    "\"values\":[5,6,null],\"time_ns\":4}\n"
+	    "{\"kind\":\"column\",\"ids\":[7],\"values\":[],"
+	    "\"time_ns\":\"4\"}\n");
+	CHECK_INT(lp_records_open(r, path, &err), 0);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK_STR(rec->partial->value, "v");
+	CHECK_STR(rec->partial->key_by, "leaf");
+	CHECK(rec->partial->unit == NULL && rec->partial->drop_runtime);
+	CHECK(rec->partial->has_snapshots && rec->partial->snapshots == 3);
+	CHECK(!rec->partial->has_skipped);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(rec->key->has_id && rec->key->id == 7);
+	CHECK_MEM(rec->key->key, rec->key->keylen, "\"main.f\"");
+	CHECK_MEM(rec->key->fn, rec->key->fnlen, "main.f");
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(!rec->key->has_id && rec->key->key == NULL);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(rec->column->has_arrays && rec->column->n == 3);
+	CHECK(rec->column->has_time && rec->column->time_ok);
+	CHECK_INT((int)rec->column->time_ns, 4);
+	/* An id or a value that is no integer reads as no id. */
+	CHECK_INT((int)rec->column->ids[0], 7);
+	CHECK_INT((int)rec->column->values[0], 5);
+	CHECK_INT((int)rec->column->ids[1], -1);
+	CHECK_INT((int)rec->column->ids[2], -1);
+	CHECK_INT(lp_records_next(r, &rec, &err), 1);
+	CHECK(!rec->column->has_arrays && !rec->column->time_ok);
+	CHECK_INT(lp_records_next(r, &rec, &err), 0);
+	lp_records_free(r);
+}
+
 TEST(clusters_are_typed)
 {
 	struct lp_records *r = lp_records_new(LP_REC_WANT(LP_REC_CLUSTER), 0);
