@@ -38,7 +38,7 @@ fi
 # Shell scripts.
 if have shellcheck; then
 	mapfile -t sh < <(ls tests/*.sh tests/groups/*.sh tests/cli/*/*.sh \
-		share/examples/*.sh .ci/run 2>/dev/null)
+		tests/bench/*.sh share/examples/*.sh .ci/run 2>/dev/null)
 	# SC2002 (useless cat) is allowed: tests pipe through cat on purpose,
 	# so that standard input is a pipe and not a file.
 	if [ ${#sh[@]} -gt 0 ] && ! shellcheck -s bash -e SC2002 "${sh[@]}"; then

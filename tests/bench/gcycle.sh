@@ -13,34 +13,17 @@
 # Each leg runs RUNS times (default 3); the best wall time and its peak RSS
 # are reported.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-RUNS=${RUNS:-3}
-bin=$BUILD/bin
-data=$BUILD/bench
-tools=$BUILD/go-tools
-mkdir -p "$data"
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 [ -x "$bin/gcycle" ] || { echo "bench: no $bin/gcycle (run make)" >&2; exit 1; }
 
-leg() {
-	local name=$1 best="" bestrss="" bestcpu="" i t r u s
-	shift
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %M %U %S' -o "$data/time.txt" "$@" >"$data/leg.out" 2>"$data/err.txt" ||
-			{ echo "bench: '$name' failed:" >&2; head -n 5 "$data/err.txt" >&2; return 1; }
-		read -r t r u s <"$data/time.txt"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=$t bestrss=$r bestcpu=$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')
-		fi
-	done
-	secs=$best
-	rss=$((bestrss / 1024))
-	# CPU time too: on a shared machine the wall clock says more about
-	# the neighbours than about the program.
-	printf '  %-44s %8.2f s (cpu %6.2f s) %7d MB\n' "$name" "$secs" "$bestcpu" "$rss"
+# A leg's output is kept (the cycles found are counted), and CPU time is
+# shown too: on a shared machine the wall clock says more about the
+# neighbours than about the program.
+leg_out=$data/leg.out leg_errlines=5 ratio_digits=2
+leg_print() {
+	printf '  %-44s %8.2f s (cpu %6.2f s) %7d MB\n' "$1" "$secs" "$cpu" "$rss"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2fx", a / b; else print "inf" }'; }
 
 # The synthetic graph.
 cc=${CC:-cc}
@@ -67,6 +50,7 @@ fi
 if [ -n "$big" ]; then
 	echo "gcycle on the execution trace: $(($(stat -c %s "$big") / 1048576)) MB"
 	# To /dev/null indeed: leg keeps stdout in a file, 5 GB here.
+	# shellcheck disable=SC2016 # $0 and $1 are the inner sh's
 	leg "trace2ndjson > /dev/null" sh -c '"$0" "$1" >/dev/null' "$bin/trace2ndjson" "$big" || exit 1
 	t2n=$secs
 	leg "gcycle" "$bin/gcycle" "$big" || exit 1

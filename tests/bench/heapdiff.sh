@@ -11,13 +11,10 @@
 # Environment: BUILD, RUNS (best of, default 3), SNAPSHOTS (default 1000),
 # SITES (default 5000).  Data is cached in $BUILD/bench/heapdiff.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-RUNS=${RUNS:-3}
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 N=${SNAPSHOTS:-1000}
 SITES=${SITES:-5000}
-bin=$BUILD/bin
 data=$BUILD/bench/heapdiff
 mkdir -p "$data"
 
@@ -42,21 +39,8 @@ if [ ! -s "$series/night-10.tar.gz" ]; then
 	rm -rf "$series/raw" "$series"/list.*
 fi
 
-leg() {
-	local name=$1 best="" bestrss="" i t r
-	shift
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >"$data/out.ndjson" 2>"$data/err.txt" ||
-			{ echo "bench: '$name' failed:" >&2; cat "$data/err.txt" >&2; return 1; }
-		read -r t r <"$data/time.txt"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=$t bestrss=$r
-		fi
-	done
-	secs=$best
-	rss=$((bestrss / 1024))
-	printf '  %-52s %8.2f s %7d MB\n' "$name" "$secs" "$rss"
-}
+# A leg's output is kept, to be read back: keys, top trend, the merge.
+leg_out=$data/out.ndjson leg_width=52
 
 size=$(cat "$series"/night-*.tar.gz | wc -c)
 samples=$("$bin/pprof2ndjson" --headers-only "$series/night-01.tar.gz" | head -n 1 | sed -n 's/.*"samples":\([0-9]*\).*/\1/p')

@@ -9,12 +9,8 @@
 #
 # Environment: BUILD, RUNS (best of, default 3).
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-RUNS=${RUNS:-3}
-bin=$BUILD/bin
-data=$BUILD/bench
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 rb=$BUILD/tests/recbench
 
 mkdir -p "$BUILD/tests"
@@ -24,21 +20,9 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -iquote "$top/lib" \
 	"$top/tests/bench/recbench.c" "$BUILD/libleakpipe.a" \
 	$(pkg-config --libs jansson libarchive libprotobuf-c zlib libcurl) -lm || exit 1
 
-leg() {
-	local name=$1 best="" i t
-	shift
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt"
-		[ $? -le 1 ] || { echo "bench: '$name' failed:" >&2; cat "$data/err.txt" >&2; return 1; }
-		read -r t <"$data/time.txt"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=$t
-		fi
-	done
-	secs=$best
-	printf '  %-52s %8.2f s\n' "$name" "$secs"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2fx", a / b; else print "inf" }'; }
+# Wall time only; exit 1 passes, as it did here before lib.sh.
+leg_ok=1 ratio_digits=2
+leg_print() { printf '  %-52s %8.2f s\n' "$1" "$secs"; }
 
 echo "records: typed records against the decoders alone (lower is better, goal <= 1.2x)"
 for f in heap-262k.pb.gz dump-200k.txt; do

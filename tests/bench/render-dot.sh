@@ -11,31 +11,16 @@
 #
 # Environment: BUILD, RUNS (best of, default 3).
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-RUNS=${RUNS:-3}
-bin=$BUILD/bin
-data=$BUILD/bench
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 heap=$data/heap-262k.pb.gz
 [ -s "$heap" ] || { echo "render-dot bench: no $heap (tests/bench/run.sh writes it)" >&2; exit 1; }
 
-# leg NAME CMD...: sets $secs (best wall), $cpu (its user+sys), $rss (MB).
-leg() {
-	local name=$1 best="" bestcpu="" bestrss="" i t u s r
-	shift
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %U %S %M' -o "$data/time.txt" "$@" >"$data/out.txt" 2>"$data/err.txt" ||
-			{ echo "bench: '$name' failed:" >&2; cat "$data/err.txt" >&2; return 1; }
-		read -r t u s r <"$data/time.txt"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=$t bestrss=$r bestcpu=$(awk -v a="$u" -v b="$s" 'BEGIN{print a + b}')
-		fi
-	done
-	secs=$best cpu=$bestcpu rss=$((bestrss / 1024))
-	printf '  %-44s %8.2f s %8.2f s cpu %6d MB\n' "$name" "$secs" "$cpu" "$rss"
+# Each graph is kept, to be compared with the other.
+leg_out=$data/out.txt
+leg_print() {
+	printf '  %-44s %8.2f s %8.2f s cpu %6d MB\n' "$1" "$secs" "$cpu" "$rss"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "inf" }'; }
 
 echo "render-dot: call graph of the same heap profile"
 leg "render-dot (from the profile)" "$bin/render-dot" "$heap"; ours=$secs ourcpu=$cpu

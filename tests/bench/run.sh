@@ -7,14 +7,8 @@
 # times (default 3); the best wall time and its peak RSS are reported.
 # Ratios are "how many times longer the other leg takes than ours".
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-RUNS=${RUNS:-3}
-bin=$BUILD/bin
-tools=$BUILD/go-tools
-data=$BUILD/bench
-mkdir -p "$data"
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 command -v go >/dev/null || { echo "make bench needs go on PATH (the peers are Go programs)" >&2; exit 1; }
 bash "$top/tests/go/build-tools.sh" "$tools" || exit 1
@@ -29,26 +23,6 @@ if [ ! -s "$dump" ]; then
 	echo "bench: writing a dump of 200,000 goroutines (once)..." >&2
 	"$tools/bigdump" -out "$dump" -goroutines 200000 || exit 1
 fi
-
-# leg NAME CMD... : best-of-RUNS wall seconds and that run's peak RSS (MB),
-# stdout to /dev/null.  Sets $secs and $rss.
-leg() {
-	local name=$1 best="" bestrss="" i t r
-	shift
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
-			{ echo "bench: '$name' failed:" >&2; cat "$data/err.txt" >&2; return 1; }
-		read -r t r <"$data/time.txt"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=$t bestrss=$r
-		fi
-	done
-	secs=$best
-	rss=$((bestrss / 1024))
-	printf '  %-44s %8.2f s %7d MB\n' "$name" "$secs" "$rss"
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "inf" }'; }
 
 zsize=$(stat -c %s "$heap")
 raw=$(gzip -dc "$heap" | wc -c)

@@ -11,16 +11,10 @@
 # Environment: BUILD, RUNS (best of, default 3).  Data is cached in
 # $BUILD/bench.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-RUNS=${RUNS:-3}
-bin=$BUILD/bin
-tools=$BUILD/go-tools
-data=$BUILD/bench
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 dump=$data/dump-200k.txt
 big=$data/dump-1m.txt
-mkdir -p "$data"
 
 if [ ! -s "$dump" ]; then
 	[ -x "$tools/bigdump" ] || bash "$top/tests/go/build-tools.sh" "$tools" || exit 1
@@ -36,22 +30,7 @@ if [ ! -s "$small20" ]; then
 	awk 'BEGIN { RS = ""; ORS = "\n\n" } NR <= 20000' "$dump" >"$small20" || exit 1
 fi
 
-leg() {
-	local name=$1 best="" bestrss="" i t r
-	shift
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
-			{ echo "bench: '$name' failed:" >&2; cat "$data/err.txt" >&2; return 1; }
-		read -r t r <"$data/time.txt"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=$t bestrss=$r
-		fi
-	done
-	secs=$best
-	rss=$((bestrss / 1024))
-	printf '  %-44s %8.2f s %7d MB\n' "$name" "$secs" "$rss"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2fx", a / b; else print "inf" }'; }
+ratio_digits=2
 
 echo "stackcluster: $(($(stat -c %s "$big") / 1048576)) MB dump, 1,000,000 goroutines"
 leg "pprof2ndjson (decode, 1M)" "$bin/pprof2ndjson" "$big"; dec=$secs

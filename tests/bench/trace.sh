@@ -10,19 +10,13 @@
 # second pair times decoding and ordering alone: trace2ndjson --events=Sync
 # (every event decoded, ordered and checked, only the Syncs written)
 # against tests/go/tools/traceread, the ReadEvent loop with no output.
-# Each leg runs RUNS times (default 3); the best wall time, that run's
-# CPU time (user + system) and peak RSS are reported, and the ratio "how
-# many times longer Go takes than ours".  On a shared machine the CPU
-# times are the steadier figure.
+# Each leg runs RUNS times (default 3); the best wall time and that run's
+# peak RSS are reported, with the least CPU time (user + system) of any
+# run, and the ratio "how many times longer Go takes than ours".  On a
+# shared machine the CPU times are the steadier figure.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
-RUNS=${RUNS:-3}
-bin=$BUILD/bin
-tools=$BUILD/go-tools
-data=$BUILD/bench
-mkdir -p "$data"
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ -x "$bin/trace2ndjson" ] || { echo "bench: no $bin/trace2ndjson (run make)" >&2; exit 1; }
 command -v go >/dev/null || { echo "bench: the trace bench needs go on PATH (the peer is a Go program)" >&2; exit 1; }
@@ -35,30 +29,11 @@ if [ ! -s "$big" ]; then
 	"$tools/bigtrace" -out "$big.tmp" -mb 64 && mv "$big.tmp" "$big" || exit 1
 fi
 
-# leg NAME CMD...: best-of-RUNS wall seconds, that run's CPU seconds and
-# peak RSS (MB), stdout to /dev/null.  Sets $secs, $cpu and $rss.
-leg() {
-	local name=$1 best="" bestcpu="" bestrss="" i t u s r c
-	shift
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %U %S %M' -o "$data/time.txt" "$@" >/dev/null 2>"$data/err.txt" ||
-			{ echo "bench: '$name' failed:" >&2; head -n 5 "$data/err.txt" >&2; return 1; }
-		read -r t u s r <"$data/time.txt"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-			best=$t bestrss=$r
-		fi
-		c=$(awk -v u="$u" -v s="$s" 'BEGIN{ printf "%.2f", u + s }')
-		if [ -z "$bestcpu" ] || awk -v a="$c" -v b="$bestcpu" 'BEGIN{exit !(a<b)}'; then
-			bestcpu=$c
-		fi
-	done
-	secs=$best
-	cpu=$bestcpu
-	rss=$((bestrss / 1024))
-	printf '  %-44s %8.2f s %6.2f s cpu %7d MB\n' "$name" "$secs" "$cpu" "$rss"
+# Best wall time with that run's RSS, and the least CPU time of any run.
+leg_cpu=min leg_errlines=5
+leg_print() {
+	printf '  %-44s %8.2f s %6.2f s cpu %7d MB\n' "$1" "$secs" "$cpu" "$rss"
 }
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1fx", a / b; else print "inf" }'; }
 
 size=$(stat -c %s "$big")
 "$bin/trace2ndjson" "$big" >"$data/trace.ndjson" || { echo "bench: trace2ndjson failed on $big" >&2; exit 1; }
