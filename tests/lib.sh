@@ -44,6 +44,38 @@ result() {
 	fi
 }
 
+# run_ok NAME CMD...: "ok - NAME" when CMD succeeds; else "not ok - NAME"
+# and the start of what CMD printed (both streams).
+run_ok() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		printf '%s\n' "$out" | head -n 15 | cut -c1-240 | sed 's/^/  /'
+	fi
+}
+
+# golden_cmp NAME WANT GOT: the file GOT must be the golden file WANT:
+# "ok - NAME", or "not ok - NAME" and the start of the diff.  With
+# UPDATE_GOLDEN set, GOT becomes WANT instead ("ok - NAME (golden
+# updated)"); review the diff before committing.
+golden_cmp() {
+	local name=$1 want=$2 got=$3
+	if [ -n "${UPDATE_GOLDEN:-}" ]; then
+		cp "$got" "$want" && echo "ok - $name (golden updated)"
+	elif [ ! -f "$want" ]; then
+		echo "not ok - $name"
+		echo "  no golden file ${want#"${TOP:-}"/} (run with UPDATE_GOLDEN=1)"
+	elif cmp -s "$want" "$got"; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		diff -u "$want" "$got" | head -n 30 | sed 's/^/  /'
+	fi
+}
+
 # go_tools WHAT: build the Go test tools (tests/go/build-tools.sh) into
 # $build/go-tools and set tools to them.  Without go, or without its
 # modules, it says "skip - WHAT (why)"; a failed build is "not ok"; both

@@ -23,6 +23,9 @@ if ! command -v pprof2ndjson >/dev/null; then
 	echo "skip - dumps (pprof2ndjson not built)"
 	exit 0
 fi
+# golden_cmp, run_ok (tests/lib.sh)
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
 
 # golden NAME DIR [ARGS...]: run pprof2ndjson in DIR, compare with NAME.
 # Standard input is $scratch/stdin.
@@ -36,30 +39,7 @@ golden() {
 	(cd "$dir" && pprof2ndjson "$@" <"$scratch/stdin") >"$out" 2>"$out.err"
 	rc=$?
 	{ echo "--- stderr"; cat "$out.err"; echo "--- exit $rc"; } >>"$out"
-	if [ -n "${UPDATE_GOLDEN:-}" ]; then
-		cp "$out" "$G/$name.golden"
-		echo "ok - $name (golden updated)"
-	elif [ ! -f "$G/$name.golden" ]; then
-		echo "not ok - $name"
-		echo "  no golden file $G/$name.golden (run with UPDATE_GOLDEN=1)"
-	elif cmp -s "$out" "$G/$name.golden"; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		diff -u "$G/$name.golden" "$out" | head -n 20 | sed 's/^/  /'
-	fi
-}
-
-# check NAME COMMAND...: ok when COMMAND succeeds, its output as detail.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		printf '%s\n' "$out" | head -n 20 | sed 's/^/  /'
-	fi
+	golden_cmp "$name" "$G/$name.golden" "$out"
 }
 
 # ---- committed fixtures (real Go 1.19 and Go 1.26 runtimes) ----
@@ -131,17 +111,17 @@ if [ -s "$FIX/go1.19/goroutine.debug2.txt" ]; then
 	cp "$FIX/go1.19/goroutine.debug2.txt" "$scratch/g.txt"
 	(cd "$scratch" && pprof2ndjson g.txt) | sed 's/"src":"g.txt"/"src":"-"/' \
 	    >"$scratch/want"
-	check "stdin is recognised by content" \
+	run_ok "stdin is recognised by content" \
 	    bash -c "pprof2ndjson <'$scratch/g.txt' | cmp - '$scratch/want'"
 	gzip -c "$scratch/g.txt" >"$scratch/g.pb.gz"
-	check "a gzipped dump named .pb.gz is still a dump" \
+	run_ok "a gzipped dump named .pb.gz is still a dump" \
 	    bash -c "pprof2ndjson <'$scratch/g.pb.gz' | cmp - '$scratch/want'"
 	if command -v tar >/dev/null; then
 		mkdir -p "$scratch/a"
 		cp "$scratch/g.txt" "$scratch/a/dump"
 		cp "$FIX/go1.19/heap.debug1.txt" "$scratch/a/heap"
 		(cd "$scratch/a" && tar czf ../a.tar.gz dump heap)
-		check "archive members are detected one by one" bash -c "
+		run_ok "archive members are detected one by one" bash -c "
 			cd '$scratch' &&
 			pprof2ndjson a.tar.gz >out &&
 			[ \$(grep -c '\"src\":\"a.tar.gz:dump\"' out) -eq \
@@ -159,7 +139,7 @@ golden intern-and-drop-runtime "$scratch" --intern --drop-runtime -
 printf 'heap profile: 1: 2 [3: 4] @ heap/8192\n1: 99999999999999999999 [1: 1] @ 0x1\n1: 8 [1: 8] @ 0x2\n#\t0x1\tmain.f+0x1\t/a.go:99999999999999\n\n#\t0x5\tstray+0x1\t/b.go:1\n' >"$scratch/stdin"
 golden heap-absurd-numbers "$scratch"
 head -c 3000 /dev/urandom | tr -d '\n' | sed 's/^/goroutine 1 [running]:\n/' >"$scratch/junk"
-check "binary junk inside a dump is reported, not fatal" bash -c "
+run_ok "binary junk inside a dump is reported, not fatal" bash -c "
 	pprof2ndjson <'$scratch/junk' >'$scratch/junk.out' 2>'$scratch/junk.err'
 	rc=\$?; [ \$rc -eq 65 ] && [ \$(wc -l <'$scratch/junk.err') -ge 1 ]"
 printf 'just some text\nthat is not a profile\n' >"$scratch/stdin"
@@ -167,7 +147,7 @@ golden unknown-text "$scratch"
 
 # ---- oracles ----
 if command -v python3 >/dev/null && [ -d "$DUMPS/datadog-gostackparse" ]; then
-	check "same goroutines as gostackparse's golden JSON" \
+	run_ok "same goroutines as gostackparse's golden JSON" \
 	    python3 - "$DUMPS/datadog-gostackparse" <<'PY'
 import json, os, subprocess, sys
 d = sys.argv[1]
@@ -211,7 +191,7 @@ else
 fi
 
 if command -v python3 >/dev/null && [ -d "$GEN19/pprof-oracle-go1.19" ]; then
-	check "debug=1 values equal go tool pprof -raw" python3 - "$GEN19" <<'PY'
+	run_ok "debug=1 values equal go tool pprof -raw" python3 - "$GEN19" <<'PY'
 import collections, json, re, subprocess, sys
 d = sys.argv[1]
 bad = 0
@@ -252,7 +232,7 @@ fi
 for v in go1.19 go1.26; do
 	if command -v python3 >/dev/null && [ -s "$FIX/$v/goroutine.debug2.txt" ] &&
 	    [ -s "$FIX/$v/goroutine.debug1.txt" ] && [ -s "$FIX/$v/goroutine.pb.gz" ]; then
-		check "$v goroutine debug=2, debug=1 and protobuf agree" \
+		run_ok "$v goroutine debug=2, debug=1 and protobuf agree" \
 		    python3 "$TOP/tests/goroutines-agree.py" "$FIX/$v"
 	else
 		echo "skip - $v goroutine debug=2, debug=1 and protobuf agree (no python3 or fixtures)"

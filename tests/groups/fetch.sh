@@ -25,17 +25,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# t NAME CMD...: ok when CMD succeeds; its output is the detail otherwise.
-t() {
-	local name=$1
-	shift
-	if out=$("$@" 2>&1); then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		printf '%s\n' "$out" | head -n 15 | cut -c1-240 | sed 's/^/  /'
-	fi
-}
+# run_ok (tests/lib.sh)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 
 # one_line_66 ERRFILE RC PREFIX: the run failed with 66 and said one line
 # starting with PREFIX.
@@ -57,7 +49,7 @@ refused() {
 	one_line_66 "$tmp/err" $rc "pprof2ndjson: $u: " || return 1
 	[ ! -s "$tmp/out" ] || { echo "records on stdout"; return 1; }
 }
-t "refused connection: one line, exit 66" refused
+run_ok "refused connection: one line, exit 66" refused
 notaurl() {
 	# ftp:// is not a URL we fetch: it is a file name, and missing.
 	local rc
@@ -65,7 +57,7 @@ notaurl() {
 	rc=$?
 	one_line_66 "$tmp/err" $rc "pprof2ndjson: ftp://127.0.0.1/x: No such file"
 }
-t "ftp:// is a file name, not fetched" notaurl
+run_ok "ftp:// is a file name, not fetched" notaurl
 
 # libcurl is loaded at the first URL, not linked: a program that reads
 # files starts without it and the libraries it brings (twice the memory).
@@ -77,7 +69,7 @@ notlinked() {
 	done
 	[ -z "$bad" ] || { echo "linked with libcurl:$bad"; return 1; }
 }
-t "no program is linked with libcurl (it is loaded for a URL)" notlinked
+run_ok "no program is linked with libcurl (it is loaded for a URL)" notlinked
 
 # The Go legs.
 if ! command -v go >/dev/null 2>&1; then
@@ -120,14 +112,14 @@ heap() {
 	jq -e -s 'any(.[] | select(.kind == "sample") | .stack[].fn; . == "main.grow")' \
 		"$tmp/heap" >/dev/null || { echo "no main.grow sample"; return 1; }
 }
-t "pprof2ndjson URL: a heap profile, src is the URL" heap
+run_ok "pprof2ndjson URL: a heap profile, src is the URL" heap
 
 dump() {
 	pprof2ndjson "$base/debug/pprof/goroutine?debug=2" >"$tmp/dump" || return 1
 	jq -e -s '[.[] | select(.kind == "goroutine" and .state == "chan send")] |
 	    length >= 1' "$tmp/dump" >/dev/null || { head -c 600 "$tmp/dump"; return 1; }
 }
-t "pprof2ndjson URL?debug=2: a goroutine dump" dump
+run_ok "pprof2ndjson URL?debug=2: a goroutine dump" dump
 
 cpu() {
 	local s e
@@ -138,7 +130,7 @@ cpu() {
 		"$tmp/cpu" >/dev/null || { head -c 600 "$tmp/cpu"; return 1; }
 	[ $((e - s)) -ge 1 ] || { echo "took $((e - s)) s, want >= 1"; return 1; }
 }
-t "pprof2ndjson URL?seconds=1: a CPU profile" cpu
+run_ok "pprof2ndjson URL?seconds=1: a CPU profile" cpu
 
 trace() {
 	trace2ndjson "$base/debug/pprof/trace?seconds=1" >"$tmp/trace" || return 1
@@ -148,21 +140,21 @@ trace() {
 		"$tmp/trace" >/dev/null ||
 		{ head -c 600 "$tmp/trace"; return 1; }
 }
-t "trace2ndjson URL?seconds=1: an execution trace" trace
+run_ok "trace2ndjson URL?seconds=1: an execution trace" trace
 
 diff2() {
 	heapdiff "$base/debug/pprof/heap" "$base/debug/pprof/heap" >"$tmp/diff" || return 1
 	jq -e -s 'map(select(.kind == "heapdiff")) | length == 1' "$tmp/diff" >/dev/null ||
 		{ head -c 600 "$tmp/diff"; return 1; }
 }
-t "heapdiff URL URL: two snapshots fetched" diff2
+run_ok "heapdiff URL URL: two snapshots fetched" diff2
 
 redirect() {
 	pprof2ndjson --headers-only "$base/redirect" >"$tmp/r" || return 1
 	jq -e -s '.[0].kind == "profile" and .[0].format == "pprof"' "$tmp/r" >/dev/null ||
 		{ cat "$tmp/r"; return 1; }
 }
-t "a redirect is followed" redirect
+run_ok "a redirect is followed" redirect
 
 http404() {
 	local u=$base/debug/pprof/nosuchprofile rc
@@ -170,7 +162,7 @@ http404() {
 	rc=$?
 	one_line_66 "$tmp/err" $rc "pprof2ndjson: $u: HTTP 404: Unknown profile"
 }
-t "HTTP 404: one line with the server's reason, exit 66" http404
+run_ok "HTTP 404: one line with the server's reason, exit 66" http404
 
 timeout() {
 	local u=$base/hang rc s e
@@ -182,7 +174,7 @@ timeout() {
 	grep -qi 'timed out' "$tmp/err" || { cat "$tmp/err"; return 1; }
 	[ $((e - s)) -le 4 ] || { echo "took $((e - s)) s"; return 1; }
 }
-t "a server that never answers: LEAKPIPE_TIMEOUT, one line, exit 66" timeout
+run_ok "a server that never answers: LEAKPIPE_TIMEOUT, one line, exit 66" timeout
 
 mixed() {
 	local rc
@@ -193,4 +185,4 @@ mixed() {
 	[ "$(jq -s 'map(select(.kind == "profile")) | length' "$tmp/m")" = 2 ] ||
 		{ cat "$tmp/m"; return 1; }
 }
-t "a failed URL among good ones: the others still decoded" mixed
+run_ok "a failed URL among good ones: the others still decoded" mixed

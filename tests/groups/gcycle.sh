@@ -32,15 +32,9 @@ fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# result NAME DETAILS: ok when DETAILS is empty.
-result() {
-	if [ -z "$2" ]; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1"
-		printf '%s\n' "$2" | head -n 20 | cut -c1-240 | sed 's/^/  /'
-	fi
-}
+# result NAME DETAILS (tests/lib.sh)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 
 # One line per finding: kind, cause, and the functions of main its
 # goroutines are blocked in, sorted.  Goroutine ids differ between runs;

@@ -33,21 +33,9 @@ fi
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/leakpipe-recipes.XXXXXX") || exit 1
 trap 'rm -rf "$scratch"' EXIT
 
-# compare NAME EXPECTED-FILE ACTUAL-FILE
-compare() {
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$3" "$2"
-		echo "ok - $1 (golden updated)"
-	elif [ ! -f "$2" ]; then
-		echo "not ok - $1"
-		echo "    missing ${2#"$top"/}"
-	elif cmp -s "$2" "$3"; then
-		echo "ok - $1"
-	else
-		echo "not ok - $1"
-		diff -u "$2" "$3" | head -n 20 | sed 's/^/    /'
-	fi
-}
+# golden_cmp (tests/lib.sh)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 
 # 1. Recipes: CASE RECIPE INPUT [JQ ARGS...]
 recipe_case() {
@@ -59,7 +47,7 @@ recipe_case() {
 		sed 's/^/    /' "$scratch/$name.err"
 		return
 	fi
-	compare "$recipe: $name" "$gold/$name.out" "$scratch/$name.out"
+	golden_cmp "$recipe: $name" "$gold/$name.out" "$scratch/$name.out"
 }
 
 recipe_case top-inuse top-inuse heap.ndjson -n -r
@@ -197,7 +185,7 @@ run_examples() {
 			sed 's/^/    /' "$ex" "$scratch/ex-$n.err"
 			continue
 		fi
-		compare "$name" "$gold/man-$prog-$n.out" "$scratch/ex-$n.out"
+		golden_cmp "$name" "$gold/man-$prog-$n.out" "$scratch/ex-$n.out"
 	done
 }
 trace=$top/tests/fixtures/trace/go1.26/tracer.trace

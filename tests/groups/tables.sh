@@ -25,6 +25,9 @@ done
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
+# golden_cmp, run_ok (tests/lib.sh)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 # Inputs named as a person would name them (the summary shows the names).
 tar -xzf "$sample"
 cp "$net"/goroutine-1.pb.gz "$net"/goroutine-2.pb.gz .
@@ -37,27 +40,8 @@ golden() {
 	local name=$1 cols=$2
 	shift 2
 	NO_COLOR=1 $pty --cols "$cols" -- "$@" >"$tmp/$name.txt" 2>&1
-	if [ -n "${UPDATE_GOLDEN:-}" ]; then
-		cp "$tmp/$name.txt" "$gold/$name.txt"
-		echo "ok - $name (golden updated)"
-	elif cmp -s "$gold/$name.txt" "$tmp/$name.txt"; then
-		echo "ok - $name: exact text on a $cols-column terminal"
-	else
-		echo "not ok - $name: exact text on a $cols-column terminal"
-		diff -u "$gold/$name.txt" "$tmp/$name.txt" | head -n 30 | sed 's/^/  /'
-	fi
-}
-
-# t NAME CMD...: ok when CMD succeeds, its output the detail otherwise.
-t() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		printf '%s\n' "$out" | head -n 12 | sed 's/^/  /'
-	fi
+	golden_cmp "$name: exact text on a $cols-column terminal" \
+		"$gold/$name.txt" "$tmp/$name.txt"
 }
 
 golden series-100 100 heapdiff --series nightly/heap-0*.pb.gz nightly/heap.debug1.txt
@@ -73,7 +57,7 @@ no_gopark() {
 	! grep -q 'runtime.gopark' "$tmp/nethttp-90.txt" || return 1
 	[ "$(grep -c 'net.(\*netFD).Read .*server.go:\|net.(\*netFD).Read .*reader.go:' "$tmp/nethttp-90.txt")" = 2 ]
 }
-t "nethttp: no key reads runtime.gopark; shared names get sites" no_gopark
+run_ok "nethttp: no key reads runtime.gopark; shared names get sites" no_gopark
 
 widths() {
 	local w=$1 f=$2 long
@@ -81,13 +65,13 @@ widths() {
 	long=$(sed 's/…/./g' "$f" | awk -v w="$w" 'NR > 3 && length($0) > w')
 	[ -z "$long" ] || { echo "lines over $w:"; echo "$long"; return 1; }
 }
-t "rows fit the terminal (TIOCGWINSZ)" widths 80 "$tmp/diff-80.txt"
+run_ok "rows fit the terminal (TIOCGWINSZ)" widths 80 "$tmp/diff-80.txt"
 cols_env() {
 	COLUMNS=70 NO_COLOR=1 $pty --cols 200 -- heapdiff nightly/heap-01.pb.gz nightly/heap-04.pb.gz >"$tmp/c70" 2>&1 &&
 		widths 70 "$tmp/c70" &&
 		sed 's/…/./g' "$tmp/c70" | awk 'NR > 3 && length($0) > 65 { found = 1 } END { exit !found }'
 }
-t "COLUMNS wins over the terminal's width" cols_env
+run_ok "COLUMNS wins over the terminal's width" cols_env
 
 colour() {
 	$pty --cols 100 -- heapdiff --series nightly/heap-0*.pb.gz >"$tmp/col" 2>&1 || return 1
@@ -98,14 +82,14 @@ colour() {
 	NO_COLOR=1 $pty --cols 100 -- heapdiff --series nightly/heap-0*.pb.gz >"$tmp/nocol" 2>&1
 	cmp -s "$tmp/col.plain" "$tmp/nocol" || { diff "$tmp/nocol" "$tmp/col.plain" | head; return 1; }
 }
-t "colour on a terminal: bold heading, red suspects, same text" colour
+run_ok "colour on a terminal: bold heading, red suspects, same text" colour
 nocolour() {
 	NO_COLOR=1 $pty -- heapdiff --series nightly/heap-0*.pb.gz | grep -q $'\033' && { echo "NO_COLOR=1"; return 1; }
 	TERM=dumb $pty -- heapdiff --series nightly/heap-0*.pb.gz | grep -q $'\033' && { echo "TERM=dumb"; return 1; }
 	heapdiff --format=table --series nightly/heap-0*.pb.gz | grep -q $'\033' && { echo "a pipe"; return 1; }
 	return 0
 }
-t "no colour with NO_COLOR, a dumb TERM, or off a terminal" nocolour
+run_ok "no colour with NO_COLOR, a dumb TERM, or off a terminal" nocolour
 
 records_in_pipes() {
 	[ "$(heapdiff nightly/heap-01.pb.gz nightly/heap-04.pb.gz | head -c 20)" = '{"kind":"heapdiff","' ] || return 1
@@ -118,7 +102,7 @@ records_in_pipes() {
 		return 1
 	fi
 }
-t "NDJSON in a pipe, --format=ndjson on a terminal, --format=table in a pipe" records_in_pipes
+run_ok "NDJSON in a pipe, --format=ndjson on a terminal, --format=table in a pipe" records_in_pipes
 
 usage() {
 	heapdiff --format=nope nightly/heap-01.pb.gz 2>"$tmp/e"
@@ -129,7 +113,7 @@ usage() {
 	heapdiff --partial --format=table nightly/heap-01.pb.gz 2>"$tmp/e"
 	[ $? = 64 ] || { cat "$tmp/e"; return 1; }
 }
-t "--format=nope and --partial --format=table are usage errors (64)" usage
+run_ok "--format=nope and --partial --format=table are usage errors (64)" usage
 
 waiting() {
 	$pty --eof 0.5 -- pprof2ndjson >"$tmp/w" 2>&1
@@ -148,7 +132,7 @@ waiting() {
 	: | pprof2ndjson 2>&1 | grep -q 'from the terminal' && return 1
 	return 0
 }
-t "a program reading a terminal says what it waits for" waiting
+run_ok "a program reading a terminal says what it waits for" waiting
 
 readme() {
 	# The table README.md shows is this very golden text.
@@ -157,4 +141,4 @@ readme() {
 	cmp -s "$tmp/readme-table" "$gold/archive-120.txt" ||
 		{ diff "$gold/archive-120.txt" "$tmp/readme-table" | head; return 1; }
 }
-t "README.md shows the table as heapdiff draws it" readme
+run_ok "README.md shows the table as heapdiff draws it" readme
