@@ -321,14 +321,18 @@ chain(const struct lp_stackpool *p, uint64_t h, uint64_t **slot)
 	return *slot ? (struct lp_stack *)(uintptr_t) * *slot : NULL;
 }
 
+/* s at the head of its hash's chain. */
 static int
 add(struct lp_stackpool *p, struct lp_stack *s)
 {
-	uint64_t *slot;
+	uint64_t *slot = lp_u64map_slot(&p->stacks, s->hash);
 
-	s->next = chain(p, s->hash, &slot);
+	if (!slot)
+		return -1;
+	s->next = (struct lp_stack *)(uintptr_t)*slot; /* 0: none */
 	s->pool = p;
-	return lp_u64map_put(&p->stacks, s->hash, (uint64_t)(uintptr_t)s);
+	*slot = (uint64_t)(uintptr_t)s;
+	return 0;
 }
 
 struct lp_stack *

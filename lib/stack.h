@@ -15,7 +15,7 @@ struct lp_space;
 
 /*
  * A stack, leaf first.  Programs read n, hash and aux, and the frames
- * through lp_stack_frames or lp_stack_run; the rest is the pool's.
+ * through the functions below; the rest is the pool's.
  *
  * A profile's stack is held as its locations (a sample's location
  * indexes, each location's frames shared by every stack through it):
