@@ -29,9 +29,8 @@ struct lp_reader {
 };
 
 struct lp_reader *
-lp_reader_new(unsigned flags)
+lp_reader_new(void)
 {
-	(void)flags; /* one way of reading left; see reader.h */
 	return calloc(1, sizeof(struct lp_reader));
 }
 

@@ -19,17 +19,8 @@
  */
 struct lp_reader;
 
-/*
- * The flags name what the reader does, which is all it does now: its
- * other modes (stack ids resolved here, evidence rendered to records and
- * parsed back) went when record.c took those jobs.  Any flags give the
- * same reader; they stay until record.c's call stops passing them.
- */
-#define LP_READ_UNITS     0x2u /* evidence handed over (lp_reader_unit) */
-#define LP_READ_STACK_IDS 0x4u /* "stack_id" left as it is */
-
 /* A new reader, or NULL when out of memory; lp_reader_free frees it. */
-struct lp_reader *lp_reader_new(unsigned flags);
+struct lp_reader *lp_reader_new(void);
 void lp_reader_free(struct lp_reader *r);
 
 /*

@@ -193,7 +193,7 @@ lp_records_new(unsigned long want, unsigned flags)
 		return NULL;
 	r->want = want;
 	r->flags = flags;
-	r->rd = lp_reader_new(LP_READ_UNITS | LP_READ_STACK_IDS);
+	r->rd = lp_reader_new();
 	if (!r->rd) {
 		free(r);
 		return NULL;

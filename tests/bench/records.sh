@@ -3,9 +3,10 @@
 # decoders alone, as whole-process ratios on the same input: reading a
 # profile, a dump or a trace into typed records (tests/bench/recbench.c)
 # against pprof2ndjson or trace2ndjson writing their records to
-# /dev/null; and NDJSON read back (flat and interned) against heapdiff
-# over the same NDJSON.  Called by tests/bench/run.sh; runs alone too
-# (inputs come from run.sh and trace.sh, cached in $BUILD/bench).
+# /dev/null.  (NDJSON read back is measured by heapdiff.sh's
+# "pprof2ndjson --intern | heapdiff --series" leg.)  Called by
+# tests/bench/run.sh; runs alone too (inputs come from run.sh and
+# trace.sh, cached in $BUILD/bench).
 #
 # Environment: BUILD, RUNS (best of, default 3).
 set -u

@@ -24,7 +24,7 @@ write_file(const char *name, const char *text, size_t n)
 static char *
 read_all(void)
 {
-	struct lp_reader *r = lp_reader_new(LP_READ_UNITS | LP_READ_STACK_IDS);
+	struct lp_reader *r = lp_reader_new();
 	struct lp_error err;
 	struct lp_out o;
 	const char *src;
