@@ -39,6 +39,8 @@ struct lp_input {
 	unsigned char *buf; /* the current unit's bytes */
 	size_t len, cap;
 	unsigned char *inflated;
+	size_t inflated_len;
+	int member_inflated; /* inflated holds the whole current member */
 	char *src;
 	/* A gzip stream outside an archive is inflated here, not by
 	 * libarchive, whose gzip filter (3.6) does not check the trailer:
@@ -600,6 +602,31 @@ entry_failed(struct lp_input *in, int rc)
 	return rc;
 }
 
+/*
+ * A gzip member of an archive (trace.out.gz, goroutine.txt.gz in a
+ * tarball) is inflated whole as its unit begins, so that every reader
+ * sees what it holds: a dump, a trace or records, not just "gzip".  The
+ * whole member is then the unit's head, and nothing more is read.  One
+ * that does not inflate is that member's error; the next one follows.
+ */
+static int
+begin_gzip_member(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
+{
+	int rc;
+
+	if ((rc = read_entry(in, SIZE_MAX, err)) < 0)
+		return entry_failed(in, rc);
+	free(in->inflated);
+	in->inflated = NULL;
+	if ((rc = lp_gunzip(
+	         in->buf, in->len, &in->inflated, &in->inflated_len, err)) < 0)
+		return rc;
+	in->member_inflated = 1;
+	u->data = in->inflated;
+	u->len = in->inflated_len;
+	return 1;
+}
+
 int
 lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 {
@@ -611,6 +638,7 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 	u->len = 0;
 	in->len = 0;
 	in->eof = 1;
+	in->member_inflated = 0;
 	if (in->done)
 		return 0;
 	if (!in->started) {
@@ -680,6 +708,8 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 			return entry_failed(in, rc);
 		u->data = in->buf;
 		u->len = in->len;
+		if (in->is_archive && lp_is_gzip(in->buf, in->len))
+			return begin_gzip_member(in, u, err);
 		return 1;
 	}
 }
@@ -697,6 +727,12 @@ lp_input_slurp(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 	}
 	if (!in->ar)
 		return 1; /* the empty unit */
+	if (in->member_inflated) {
+		/* A gzip member, inflated as it began. */
+		u->data = in->inflated;
+		u->len = in->inflated_len;
+		return 1;
+	}
 	if ((rc = read_entry(in, SIZE_MAX, err)) < 0)
 		return entry_failed(in, rc);
 	/* A gzip member inside an archive (heap.pb.gz in a tarball) is
