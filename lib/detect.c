@@ -152,10 +152,13 @@ has_dump_header(const unsigned char *p, size_t n)
 	return 0;
 }
 
+static enum lp_format detect_text(
+    const unsigned char *q, const unsigned char *e);
+
 enum lp_format
 lp_detect(const unsigned char *p, size_t n)
 {
-	const unsigned char *q = p, *e = p + n, *le;
+	const unsigned char *q = p, *e = p + n;
 
 	/* A Go execution trace: "go 1.22 trace\0\0\0". */
 	if (has_prefix(p, n, "go 1.")) {
@@ -183,14 +186,32 @@ lp_detect(const unsigned char *p, size_t n)
 	 * protobuf starts with a zero byte (field number 0 is invalid). */
 	if (lp_legacycpu_match(p, n))
 		return LP_FMT_LEGACY_CPU;
-	if (!looks_text(p, n))
-		return LP_FMT_PPROF;
+	if (!looks_text(p, n)) {
+		/* Text with a stray control byte (a terminal's ^H, a NUL in
+		 * the program's output before a dump) is still the text it
+		 * starts as.  No profile starts with a printable byte and
+		 * then one of the headers below; one that does not match is
+		 * left to the protobuf decoder, which says where it breaks. */
+		enum lp_format f;
+		if (p[0] <= ' ' || p[0] >= 0x7f)
+			return LP_FMT_PPROF;
+		f = detect_text(p, e);
+		return f == LP_FMT_UNKNOWN ? LP_FMT_PPROF : f;
+	}
 	while (q < e && is_space(*q))
 		q++;
 	if (q == e)
 		return LP_FMT_EMPTY;
 	if (*q == '{')
 		return LP_FMT_NDJSON;
+	return detect_text(q, e);
+}
+
+/* What text from q (not white space) to e holds. */
+static enum lp_format
+detect_text(const unsigned char *q, const unsigned char *e)
+{
+	const unsigned char *le;
 
 	/* The first meaningful line, without white space at either end. */
 	le = memchr(q, '\n', (size_t)(e - q));

@@ -409,6 +409,15 @@ TEST(detect_formats)
 	CHECK_INT(D("goroutine 1 [ ran goroutine 2 [\ngoroutine 3 [idle]:\n"),
 	    LP_FMT_GODUMP);
 	CHECK_INT(D("hello world\n"), LP_FMT_UNKNOWN);
+	/* A stray control byte in text: still the text it starts as. */
+	CHECK_INT(D("goroutine 1 [running]:\nmain.main()\n\x01\xc8\n"),
+	    LP_FMT_GODUMP);
+	CHECK_INT(
+	    D("starting\x08\x08 up\ngoroutine 1 [running]:\n"), LP_FMT_GODUMP);
+	CHECK_INT(
+	    D("heap profile: 1: 2 [3: 4] @ heap/8192\n\0\n"), LP_FMT_HEAP_TEXT);
+	CHECK_INT(D("\"\x01\x02goroutine 1 [x\n"), LP_FMT_PPROF);
+	CHECK_INT(D("\n\x01goroutine 1 [running]:\n"), LP_FMT_PPROF);
 #undef D
 	CHECK_STR(lp_format_name(LP_FMT_GODUMP), "goroutine-dump");
 	CHECK_STR(lp_format_name(LP_FMT_UNKNOWN), "unknown");
