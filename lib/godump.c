@@ -639,6 +639,39 @@ next_is_indented(const struct parser *ps)
 	return n > 0 && lp_is_blank(*p);
 }
 
+/*
+ * Do the next two lines make a frame: a call line or "created by", then
+ * its indented file line?  An odd line before them is then inside a
+ * stack (junk in the middle of a dump), not the text after the dump.
+ */
+static int
+frame_follows(const struct parser *ps)
+{
+	const char *p = ps->cur, *e = ps->end, *nl;
+	size_t n;
+	struct lp_frame f;
+
+	if (ps->prefix.n &&
+	    has_prefix(p, (size_t)(e - p), ps->prefix.p, ps->prefix.n))
+		p += ps->prefix.n;
+	nl = memchr(p, '\n', (size_t)(e - p));
+	if (!nl)
+		return 0;
+	n = (size_t)(nl - p);
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (n == 0 || lp_is_blank(*p))
+		return 0;
+	memset(&f, 0, sizeof(f));
+	if (!HAS(p, n, "created by ") && parse_call(p, n, &f) <= 0)
+		return 0;
+	p = nl + 1;
+	if (ps->prefix.n &&
+	    has_prefix(p, (size_t)(e - p), ps->prefix.p, ps->prefix.n))
+		p += ps->prefix.n;
+	return p < e && *p == '\t';
+}
+
 static int
 is_blank(const char *p, size_t n)
 {
@@ -847,6 +880,15 @@ again:
 			return 0;
 		}
 		if (ps->state == S_FILE && !(r < 0 && next_is_indented(ps))) {
+			if (frame_follows(ps)) {
+				/* Junk inside a stack: told, and the stack
+				 * goes on with the frame after it. */
+				lp_diag_line(ps->d, ps->lineno,
+				    "not a call line: '%s'",
+				    quote(b, sizeof(b), p, n));
+				ps->g.flags |= LP_G_PARTIAL;
+				return 0;
+			}
 			/* Not part of the stack: the dump ended. */
 			ps->state = S_LOOK;
 			if ((r = finish(ps)) != 0)
