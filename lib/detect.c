@@ -189,12 +189,16 @@ lp_detect(const unsigned char *p, size_t n)
 	if (!looks_text(p, n)) {
 		/* Text with a stray control byte (a terminal's ^H, a NUL in
 		 * the program's output before a dump) is still the text it
-		 * starts as.  No profile starts with a printable byte and
-		 * then one of the headers below; one that does not match is
-		 * left to the protobuf decoder, which says where it breaks. */
+		 * starts as.  No profile starts with a printable byte and a
+		 * first line without NUL, then one of the headers below; one
+		 * that does not match is left to the protobuf decoder, which
+		 * says where it breaks. */
+		size_t m = n < SNIFF_MAX ? n : SNIFF_MAX;
+		const unsigned char *nl = memchr(p, '\n', m);
 		enum lp_format f;
-		if (p[0] <= ' ' || p[0] >= 0x7f)
-			return LP_FMT_PPROF;
+		if (p[0] <= ' ' || p[0] >= 0x7f ||
+		    memchr(p, '\0', nl ? (size_t)(nl - p) : m))
+			return LP_FMT_PPROF; /* a tar's header has NULs */
 		f = detect_text(p, e);
 		return f == LP_FMT_UNKNOWN ? LP_FMT_PPROF : f;
 	}

@@ -418,6 +418,8 @@ TEST(detect_formats)
 	    D("heap profile: 1: 2 [3: 4] @ heap/8192\n\0\n"), LP_FMT_HEAP_TEXT);
 	CHECK_INT(D("\"\x01\x02goroutine 1 [x\n"), LP_FMT_PPROF);
 	CHECK_INT(D("\n\x01goroutine 1 [running]:\n"), LP_FMT_PPROF);
+	/* A tar holding a dump: its header's NULs are on the first line. */
+	CHECK_INT(D("g.txt\0\0\0\0goroutine 1 [running]:\n"), LP_FMT_PPROF);
 #undef D
 	CHECK_STR(lp_format_name(LP_FMT_GODUMP), "goroutine-dump");
 	CHECK_STR(lp_format_name(LP_FMT_UNKNOWN), "unknown");

@@ -32,3 +32,10 @@ for p in stackcluster gcycle; do
 	(cd gz && "$p" in.tar) 2>/dev/null | grep -c '"kind":"\(cluster\|stuck\|cycle\)"'
 	grep -c '"kind":"\(cluster\|stuck\|cycle\)"' c.out
 done
+# Records gzipped in a tarball are records.
+pprof2ndjson plain/dump.txt >rec.ndjson
+gzip -c rec.ndjson >rec.ndjson.gz
+tar -cf recs.tar rec.ndjson.gz
+stackcluster rec.ndjson >a.out
+stackcluster recs.tar >b.out
+echo "records: exit $?, $(sed 's/"inputs":.*//' a.out | cmp -s - <(sed 's/"inputs":.*//' b.out) && echo same || echo differ)"
