@@ -19,6 +19,8 @@
 #   goX/gcycle          gcycle on the trace: every parked goroutine stuck
 #   goX/heapdiff        heapdiff --key=leaf of heap-base to heap equals
 #                       `go tool pprof -top -diff_base` per function
+#   goX/render-dot      render-dot --folded's stacks summed by leaf equal
+#                       `go tool pprof -top`'s flat per function
 #
 # Needs go on PATH (skips without it).  Protocol and environment: see
 # tests/run.sh.
@@ -27,7 +29,7 @@ top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${BUILD:-$top/build}
 src=$top/tests/go/fixtures/oddleaks/main.go
 
-for p in pprof2ndjson trace2ndjson stackcluster gcycle heapdiff; do
+for p in pprof2ndjson trace2ndjson stackcluster gcycle heapdiff render-dot; do
 	if ! command -v $p >/dev/null 2>&1; then
 		echo "skip - oddleaks (no $p in \$BUILD/bin: run make)"
 		exit 0
@@ -219,5 +221,20 @@ for g in "${gos[@]}"; do
 		out+=$(diff -u --label pprof --label heapdiff "$tmp/pprof.txt" "$tmp/ours.txt" | sed -n '3,$p')
 	done
 	result "$v/heapdiff: generic allocations per function equal pprof -diff_base" "$out"
+
+	# render-dot --folded: each stack's leaf summed equals pprof's flat
+	# per function (';' in a generic shape's name is ':' in folded form).
+	render-dot --folded --value=alloc_objects "$d/heap.pb.gz" 2>/dev/null |
+		awk '{ v = $NF; $NF = ""; sub(/ $/, ""); n = split($0, a, ";"); s[a[n]] += v }
+		     END { for (k in s) if (s[k]) print k " " s[k] }' | LC_ALL=C sort >"$tmp/folded.txt"
+	go tool pprof -top -nodecount=100000000 -nodefraction=0 -sample_index=alloc_objects \
+		"$d/heap.pb.gz" 2>/dev/null |
+		awk '/^ *flat  *flat%/ { on = 1; next }
+		     on && NF >= 6 { v = $1; if (v + 0 != 0) {
+			$1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); sub(/ \(inline\)$/, "");
+			gsub(/;/, ":"); print $0 " " v } }' | LC_ALL=C sort >"$tmp/flat.txt"
+	out=$(diff -u --label pprof --label render-dot "$tmp/flat.txt" "$tmp/folded.txt" | sed -n '3,$p')
+	grep -q "^main\.grow\[" "$tmp/flat.txt" || out+="pprof shows no main.grow[...]"
+	result "$v/render-dot: folded stacks' leaves equal pprof's flat ($(wc -l <"$tmp/flat.txt") functions)" "$out"
 done
 exit 0
