@@ -21,6 +21,9 @@
 #                       `go tool pprof -top -diff_base` per function
 #   goX/render-dot      render-dot --folded's stacks summed by leaf equal
 #                       `go tool pprof -top`'s flat per function
+#   goX/leak profile    with GOEXPERIMENT=goroutineleakprofile (Go 1.26):
+#                       gcycle's leaked goroutines are those Go's leak
+#                       detector marks, its profile read as pprof reads it
 #
 # Needs go on PATH (skips without it).  Protocol and environment: see
 # tests/run.sh.
@@ -236,5 +239,28 @@ for g in "${gos[@]}"; do
 	out=$(diff -u --label pprof --label render-dot "$tmp/flat.txt" "$tmp/folded.txt" | sed -n '3,$p')
 	grep -q "^main\.grow\[" "$tmp/flat.txt" || out+="pprof shows no main.grow[...]"
 	result "$v/render-dot: folded stacks' leaves equal pprof's flat ($(wc -l <"$tmp/flat.txt") functions)" "$out"
+
+	# Go's own leak detector, where the toolchain has the experiment:
+	# gcycle's leaked goroutines are the ones Go marks, the nil selects.
+	gl=$d/gl
+	mkdir -p "$gl"
+	if ! (cd "$top/tests/go/fixtures" && GOEXPERIMENT=goroutineleakprofile \
+		GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 "$g" build -o "$gl/oddleaks" ./oddleaks) >/dev/null 2>&1; then
+		echo "skip - $v/leak profile (no GOEXPERIMENT=goroutineleakprofile)"
+		continue
+	fi
+	if ! "$gl/oddleaks" -out "$gl" >"$tmp/gen.log" 2>&1 || [ ! -f "$gl/goroutineleak.debug2.txt" ]; then
+		result "$v/leak profile: oddleaks writes it" "$(tail -n 5 "$tmp/gen.log")"
+		continue
+	fi
+	canon "$v/pprof goroutineleak.pb.gz" "$gl/goroutineleak.pb.gz"
+	sed -n 's/^goroutine \([0-9]*\) \[.*(leaked).*\]:$/\1/p' "$gl/goroutineleak.debug2.txt" | sort -n >"$tmp/go-leaked"
+	gcycle "$gl/goroutineleak.debug2.txt" | jq -r 'select(.kind == "stuck" and .cause == "leaked") | .goid' |
+		sort -n >"$tmp/ours-leaked"
+	n=$("$tools/pprofcanon" "$gl/goroutineleak.pb.gz" | awk -F'\t' 'NR > 1 { s += $1 } END { print s + 0 }')
+	out=$(diffs "$tmp/go-leaked" "$tmp/ours-leaked")
+	[ "$(wc -l <"$tmp/go-leaked")" -eq "$nils" ] || out+="Go marks $(wc -l <"$tmp/go-leaked") leaked, not the $nils nil selects"$'\n'
+	[ "$n" -eq "$nils" ] || out+="Go's leak profile counts $n, not $nils"
+	result "$v/leak profile: gcycle's leaked goroutines are the $nils Go marks" "$out"
 done
 exit 0
