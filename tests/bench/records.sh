@@ -31,6 +31,8 @@ for f in heap-262k.pb.gz dump-200k.txt; do
 	leg "pprof2ndjson $f > /dev/null" "$bin/pprof2ndjson" "$data/$f"; dec=$secs
 	leg "typed records of $f" "$rb" "$data/$f"; rec=$secs
 	echo "  $f: records/decoder $(ratio "$rec" "$dec")"
+	leg "typed records of $f, frames walked" "$rb" -w "$data/$f"; rec=$secs
+	echo "  $f: records and frames/decoder $(ratio "$rec" "$dec")"
 done
 f=trace-64m.trace
 if [ -s "$data/$f" ]; then
