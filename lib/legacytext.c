@@ -10,6 +10,21 @@
 #include "limits.h"
 #include "util.h"
 
+/* Up to 40 bytes of a line for a message, a NUL in it as '?' (the
+ * message's "%s" would end there). */
+static const char *
+shown(char *buf, const char *p, size_t n)
+{
+	size_t i;
+
+	if (n > 40)
+		n = 40;
+	for (i = 0; i < n; i++)
+		buf[i] = p[i] ? p[i] : '?';
+	buf[n] = '\0';
+	return buf;
+}
+
 /*
  * The three layouts (spec c.1-c.3) share everything below the header: a
  * record line with numbers and "@ PC…", optional "# labels:" line, "#"
@@ -958,8 +973,9 @@ contention_attr(struct ltx *x, const char *p, const char *e)
 		if (__builtin_mul_overflow(val, 1000000, &x->p->duration_ns))
 			lp_diag_line(x->d, x->lineno, "duration out of range");
 	} else if (!KEY("discarded samples") && !KEY("resolution")) {
-		lp_diag_line(x->d, x->lineno, "unknown header item '%.*s'",
-		    (int)(kn > 40 ? 40 : kn), p);
+		char b[41];
+		lp_diag_line(x->d, x->lineno, "unknown header item '%s'",
+		    shown(b, p, kn));
 	}
 #undef KEY
 }
@@ -1040,12 +1056,14 @@ body_line(struct ltx *x, const char *p, const char *e)
 	if (r < 0) {
 		if (r == -2)
 			lp_diag_line(x->d, x->lineno, "number out of range");
-		else if (r == -1 && !x->oom)
-			lp_diag_line(x->d, x->lineno, "not a %s record: '%.*s'",
+		else if (r == -1 && !x->oom) {
+			char b[41];
+			lp_diag_line(x->d, x->lineno, "not a %s record: '%s'",
 			    x->kind == K_HEAP    ? "heap"
 			    : x->kind == K_COUNT ? "count"
 			                         : "contention",
-			    (int)(e - p > 40 ? 40 : e - p), p);
+			    shown(b, p, (size_t)(e - p)));
+		}
 		x->skip_rec = 1;
 	}
 }
