@@ -79,7 +79,8 @@ vwarn(const char *src, const char *fmt, va_list ap)
 	/* One line, and no terminal control from the input: a member's
 	 * name or a quoted line may carry ESC sequences or a newline. */
 	for (n = 0; msg[n]; n++)
-		if ((unsigned char)msg[n] < 0x20 || msg[n] == 0x7f)
+		if (((unsigned char)msg[n] < 0x20 && msg[n] != '\t') ||
+		    msg[n] == 0x7f)
 			msg[n] = '?';
 	fprintf(stderr, "%s\n", msg);
 }
