@@ -492,8 +492,27 @@ parse_ancestor(const char *p, size_t n, uint64_t *id)
 	       n > ln + 2;
 }
 
-/* "created by FUNC" or "created by FUNC in goroutine N" (Go 1.21+) */
-static void
+/* A Go function name has no space but inside a generic shape's [...]. */
+static int
+odd_name(const char *p, size_t n)
+{
+	size_t i;
+	int depth = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '[')
+			depth++;
+		else if (p[i] == ']' && depth > 0)
+			depth--;
+		else if (p[i] == ' ' && depth == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* "created by FUNC" or "created by FUNC in goroutine N" (Go 1.21+);
+ * returns 1 when what is left for FUNC is no function name. */
+static int
 parse_created(const char *p, size_t n, struct lp_frame *f, unsigned *flags,
     uint64_t *creator)
 {
@@ -514,6 +533,7 @@ parse_created(const char *p, size_t n, struct lp_frame *f, unsigned *flags,
 	memset(f, 0, sizeof(*f));
 	f->fn = lp_str_make(p, n);
 	*flags |= LP_G_CREATED;
+	return odd_name(p, n);
 }
 
 /* ---- goroutine lifecycle ---- */
@@ -672,6 +692,17 @@ frame_follows(const struct parser *ps)
 	return p < e && *p == '\t';
 }
 
+/* A "created by" line whose function is no function name: told. */
+static void
+odd_created(struct parser *ps, const char *p, size_t n)
+{
+	char b[120];
+
+	lp_diag_line(ps->d, ps->lineno, "not a 'created by' line: '%s'",
+	    quote(b, sizeof(b), p, n));
+	ps->g.flags |= LP_G_PARTIAL;
+}
+
 static int
 is_blank(const char *p, size_t n)
 {
@@ -799,8 +830,9 @@ again:
 		}
 		if (ps->state == S_UNAVAIL) {
 			if (HAS(p, n, "created by ")) {
-				parse_created(p, n, &ps->g.created_by,
-				    &ps->g.flags, &ps->g.creator_id);
+				if (parse_created(p, n, &ps->g.created_by,
+				        &ps->g.flags, &ps->g.creator_id))
+					odd_created(ps, p, n);
 				ps->state = S_CREATED;
 				return 0;
 			}
@@ -831,12 +863,14 @@ again:
 			if (ps->in_anc) {
 				struct anc *a = &ps->anc[ps->nanc - 1];
 				uint64_t dummy = 0;
-				parse_created(
+				r = parse_created(
 				    p, n, &a->created_by, &a->flags, &dummy);
 			} else {
-				parse_created(p, n, &ps->g.created_by,
+				r = parse_created(p, n, &ps->g.created_by,
 				    &ps->g.flags, &ps->g.creator_id);
 			}
+			if (r)
+				odd_created(ps, p, n);
 			ps->state = S_CREATED;
 			return 0;
 		}
