@@ -84,27 +84,7 @@ verdicts() {
 	result "$name: pair mode: main.leak grew 47 x 64 KiB in 752 objects" "$d"
 }
 
-# pprof_flat BASE NEW INDEX: go tool pprof's flat per function of NEW
-# against BASE, "fn value" lines sorted, and "total N" first.
-pprof_flat() {
-	local unit=()
-	[ "$3" = inuse_space ] && unit=(-unit=B)
-	go tool pprof -top -nodecount=100000000 -nodefraction=0 -edgefraction=0 \
-		-sample_index="$3" "${unit[@]}" -diff_base="$1" "$2" 2>/dev/null |
-		awk '/ total$/ { t = $(NF - 1); sub(/B$/, "", t); print "total " t; next }
-		     /^ *flat  *flat%/ { on = 1; next }
-		     on && NF >= 6 { v = $1; sub(/B$/, "", v); if (v + 0 != 0) {
-			$1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); sub(/ \(inline\)$/, ""); print $0 " " v } }' |
-		LC_ALL=C sort
-}
-
-# ours_flat BASE NEW INDEX: the same from heapdiff --key=leaf.
-ours_flat() {
-	heapdiff --key=leaf --value="$3" "$1" "$2" |
-		jq -r 'if .kind == "heapdiff" then "total \(.base.total | fabs)"
-			elif .delta != 0 then "\(.key) \(.delta)" else empty end' |
-		LC_ALL=C sort
-}
+# pprof_flat and ours_flat: tests/lib.sh
 
 # oracle NAME DIR: pair mode equals pprof -diff_base on DIR's series.
 oracle() {
