@@ -627,6 +627,33 @@ begin_gzip_member(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 	return 1;
 }
 
+/*
+ * Is this member an archive itself (a night's tarball inside a week's)?
+ * A tar by its header's checksum, so that no profile or trace that
+ * happens to hold "ustar" at byte 257 is taken for one; a zip or 7z by
+ * its magic, which no format read here starts with.
+ */
+static int
+is_archive_member(const unsigned char *p, size_t n)
+{
+	unsigned long want = 0, sum = 0;
+	size_t i;
+
+	if (n >= 4 && memcmp(p, "PK\3\4", 4) == 0)
+		return 1;
+	if (n >= 6 && memcmp(p, "7z\xbc\xaf\x27\x1c", 6) == 0)
+		return 1;
+	if (n < 512 || memcmp(p + 257, "ustar", 5) != 0)
+		return 0;
+	for (i = 148; i < 156 && p[i] == ' '; i++)
+		;
+	for (; i < 156 && p[i] >= '0' && p[i] <= '7'; i++)
+		want = want * 8 + (unsigned long)(p[i] - '0');
+	for (i = 0; i < 512; i++)
+		sum += i >= 148 && i < 156 ? ' ' : p[i];
+	return sum == want;
+}
+
 int
 lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 {
@@ -708,8 +735,13 @@ lp_input_begin(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 			return entry_failed(in, rc);
 		u->data = in->buf;
 		u->len = in->len;
-		if (in->is_archive && lp_is_gzip(in->buf, in->len))
-			return begin_gzip_member(in, u, err);
+		if (in->is_archive && lp_is_gzip(in->buf, in->len) &&
+		    (rc = begin_gzip_member(in, u, err)) <= 0)
+			return rc;
+		if (in->is_archive && is_archive_member(u->data, u->len))
+			return lp_error_set(err, LP_EDATA,
+			    "an archive inside an archive: not read (one "
+			    "level is; unpack it first)");
 		return 1;
 	}
 }
