@@ -10,21 +10,6 @@
 #include "limits.h"
 #include "util.h"
 
-/* Up to 40 bytes of a line for a message, a NUL in it as '?' (the
- * message's "%s" would end there). */
-static const char *
-shown(char *buf, const char *p, size_t n)
-{
-	size_t i;
-
-	if (n > 40)
-		n = 40;
-	for (i = 0; i < n; i++)
-		buf[i] = p[i] ? p[i] : '?';
-	buf[n] = '\0';
-	return buf;
-}
-
 /*
  * The three layouts (spec c.1-c.3) share everything below the header: a
  * record line with numbers and "@ PC…", optional "# labels:" line, "#"
@@ -975,7 +960,7 @@ contention_attr(struct ltx *x, const char *p, const char *e)
 	} else if (!KEY("discarded samples") && !KEY("resolution")) {
 		char b[41];
 		lp_diag_line(x->d, x->lineno, "unknown header item '%s'",
-		    shown(b, p, kn));
+		    lp_shown(b, p, kn));
 	}
 #undef KEY
 }
@@ -1062,7 +1047,7 @@ body_line(struct ltx *x, const char *p, const char *e)
 			    x->kind == K_HEAP    ? "heap"
 			    : x->kind == K_COUNT ? "count"
 			                         : "contention",
-			    shown(b, p, (size_t)(e - p)));
+			    lp_shown(b, p, (size_t)(e - p)));
 		}
 		x->skip_rec = 1;
 	}

@@ -4,6 +4,7 @@
 
 #include "legacycpu.h"
 #include "threadz.h"
+#include "util.h"
 
 /*
  *	--- threadz 1 ---
@@ -197,9 +198,10 @@ lp_threadz_decode(const unsigned char *data, size_t len, struct lp_profile *p,
 			break;
 		}
 		if (!is_thread_header(&l)) {
+			char b[41];
 			rc = lp_error_set(err, LP_EDATA,
-			    "line %zu: not a thread header: '%.*s'", l.no,
-			    (int)(l.e - l.s > 40 ? 40 : l.e - l.s), l.s);
+			    "line %zu: not a thread header: '%s'", l.no,
+			    lp_shown(b, l.s, (size_t)(l.e - l.s)));
 			goto out;
 		}
 		while ((more = next(&cur, end, &l)) && !starts(&l, "---")) {

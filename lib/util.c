@@ -76,3 +76,16 @@ lp_reserve(void **p, size_t *cap, size_t need, size_t size)
 	*cap = c;
 	return 0;
 }
+
+const char *
+lp_shown(char *buf, const char *p, size_t n)
+{
+	size_t i;
+
+	if (n > 40)
+		n = 40;
+	for (i = 0; i < n; i++)
+		buf[i] = p[i] ? p[i] : '?';
+	buf[n] = '\0';
+	return buf;
+}

@@ -132,4 +132,8 @@ lp_uvarint(const unsigned char *p, size_t n, size_t *pos, uint64_t *v)
 /* A 64-bit hash of n bytes (FNV-1a folded, good enough for tables). */
 uint64_t lp_hash(const void *p, size_t n, uint64_t seed);
 
+/* Up to 40 bytes of an input line for a message, into buf (41 bytes),
+ * a NUL in it as '?' (a "%s" or "%.*s" would end there). */
+const char *lp_shown(char *buf, const char *p, size_t n);
+
 #endif

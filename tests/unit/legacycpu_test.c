@@ -284,4 +284,13 @@ TEST(threadz_text)
 	    -LP_EDATA);
 	CHECK_STR(err.msg, "line 2: not a thread header: '--- bogus'");
 	lp_profile_release(&p);
+
+	/* A NUL in the quoted line is '?': the quote went on past it. */
+	lp_profile_init(&p, 0);
+	CHECK_INT(lp_threadz_decode((const unsigned char *)"--- threadz 1 "
+	                                                   "---\n--- bo\0gus\n",
+	              29, &p, &err),
+	    -LP_EDATA);
+	CHECK_STR(err.msg, "line 2: not a thread header: '--- bo?gus'");
+	lp_profile_release(&p);
 }
