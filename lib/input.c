@@ -767,19 +767,18 @@ lp_input_slurp(struct lp_input *in, struct lp_unit *u, struct lp_error *err)
 	}
 	if ((rc = read_entry(in, SIZE_MAX, err)) < 0)
 		return entry_failed(in, rc);
-	/* A gzip member inside an archive (heap.pb.gz in a tarball) is
-	 * inflated here; a gzip stream outside one, by libarchive. */
+	/* A gzip member of an archive was inflated as it began; what is
+	 * still gzip here was gzipped twice (the outer layer is gone). */
 	free(in->inflated);
 	in->inflated = NULL;
 	u->data = in->buf;
 	u->len = in->len;
 	if (lp_is_gzip(u->data, u->len)) {
-		size_t n;
-		if ((rc = lp_gunzip(in->buf, in->len, &in->inflated, &n, err)) <
-		    0)
+		if ((rc = lp_gunzip(in->buf, in->len, &in->inflated,
+		         &in->inflated_len, err)) < 0)
 			return rc;
 		u->data = in->inflated;
-		u->len = n;
+		u->len = in->inflated_len;
 	}
 	return 1;
 }

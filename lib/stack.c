@@ -315,10 +315,11 @@ copy_frames(
 
 /* The chain of stacks with hash h. */
 static struct lp_stack *
-chain(const struct lp_stackpool *p, uint64_t h, uint64_t **slot)
+chain(const struct lp_stackpool *p, uint64_t h)
 {
-	*slot = lp_u64map_get(&p->stacks, h);
-	return *slot ? (struct lp_stack *)(uintptr_t) * *slot : NULL;
+	const uint64_t *slot = lp_u64map_get(&p->stacks, h);
+
+	return slot ? (struct lp_stack *)(uintptr_t)*slot : NULL;
 }
 
 /* s at the head of its hash's chain. */
@@ -339,11 +340,11 @@ struct lp_stack *
 lp_stackpool_frames(
     struct lp_stackpool *p, const struct lp_frame *f, size_t n, int borrow)
 {
-	uint64_t h = stack_hash(fold(0, f, n, NULL), n), *slot;
+	uint64_t h = stack_hash(fold(0, f, n, NULL), n);
 	struct lp_stack probe, *s;
 
 	lp_stack_own(&probe, f, n);
-	for (s = chain(p, h, &slot); s; s = s->next)
+	for (s = chain(p, h); s; s = s->next)
 		if (same_stacks(s, &probe))
 			return s;
 	if (!(s = lp_arena_calloc(&p->mem, 1, sizeof(*s))) ||
@@ -358,13 +359,14 @@ lp_stackpool_frames(
 static struct lp_sloc *
 sloc_of(struct lp_stackpool *p, const struct lp_frame *f, size_t n)
 {
-	uint64_t pow = 1, v = fold(0, f, n, &pow), h = finish(v ^ pow), *slot;
-	struct lp_sloc *l, *head;
+	uint64_t pow = 1, v = fold(0, f, n, &pow), h = finish(v ^ pow);
+	uint64_t *slot = lp_u64map_slot(&p->slocs, h); /* 0: none yet */
+	struct lp_sloc *l;
 	size_t i;
 
-	slot = lp_u64map_get(&p->slocs, h);
-	head = slot ? (struct lp_sloc *)(uintptr_t)*slot : NULL;
-	for (l = head; l; l = l->next) {
+	if (!slot)
+		return NULL;
+	for (l = (struct lp_sloc *)(uintptr_t)*slot; l; l = l->next) {
 		if (l->n != n)
 			continue;
 		for (i = 0; i < n && frame_same(&l->frames[i], &f[i]); i++)
@@ -388,9 +390,8 @@ sloc_of(struct lp_stackpool *p, const struct lp_frame *f, size_t n)
 	l->n = n;
 	l->fold = v;
 	l->pow = pow;
-	l->next = head;
-	if (lp_u64map_put(&p->slocs, h, (uint64_t)(uintptr_t)l) < 0)
-		return NULL;
+	l->next = (struct lp_sloc *)(uintptr_t)*slot;
+	*slot = (uint64_t)(uintptr_t)l;
 	return l;
 }
 
@@ -416,7 +417,7 @@ struct lp_stack *
 lp_stackpool_sample(struct lp_stackpool *p, const struct lp_sample *sm)
 {
 	struct lp_stack probe = { 0 }, *s;
-	uint64_t h = 0, *slot;
+	uint64_t h = 0;
 	uint32_t *no;
 	size_t i, n = 0;
 
@@ -430,7 +431,7 @@ lp_stackpool_sample(struct lp_stackpool *p, const struct lp_sample *sm)
 	probe.locs = sm->locs;
 	probe.nlocs = sm->nlocs;
 	probe.space = &p->unit;
-	for (s = chain(p, probe.hash, &slot); s; s = s->next)
+	for (s = chain(p, probe.hash); s; s = s->next)
 		if (same_stacks(s, &probe))
 			return s;
 	if (!(s = lp_arena_alloc(&p->mem, sizeof(*s))))
